@@ -1,0 +1,54 @@
+"""Resolve the community of a request once, into request.community."""
+
+from django.http import Http404
+from django.utils.functional import SimpleLazyObject
+
+from .models import Community
+
+# Paths that belong to the portal as a whole, even on a community's own host name.
+GLOBAL_PREFIXES = ("/c/", "/static/", "/media/", "/accounts/", "/admin/", "/healthz", "/i18n/", "/me/", "/people/")
+
+
+def _host_community(request):
+    host = request.get_host().split(":")[0].lower()
+    return Community.objects.filter(domain=host).first()
+
+
+class CommunityMiddleware:
+    """Find the community from the host name or the /c/<slug>/ prefix.
+
+    A community bound to its own host name is served at "/" there: the path is
+    mapped onto /c/<slug>/ so the same views and scoping rules apply. A slug that
+    is unknown, or hidden from the visitor, answers 404 before any view runs.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.community = None
+        try:
+            host_community = _host_community(request)
+        except Exception:  # noqa: BLE001 - an unmigrated database must not break /healthz
+            host_community = None
+        if host_community is not None and not request.path_info.startswith(GLOBAL_PREFIXES):
+            request.path_info = f"/c/{host_community.slug}{request.path_info}"
+        request.host_community = host_community
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        slug = view_kwargs.get("community_slug")
+        if slug is None:
+            return None
+        community = Community.objects.visible_to(request.user).filter(slug=slug).first()
+        if community is None:
+            raise Http404("No such community.")
+        request.community = community
+        request.community_role = SimpleLazyObject(lambda: _role(request.user, community))
+        return None
+
+
+def _role(user, community):
+    from .selectors import community_role
+
+    return community_role(user=user, community=community)

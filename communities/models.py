@@ -1,0 +1,168 @@
+"""The tenant core: communities, their groups, and who belongs to them."""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Organization
+
+from .querysets import CommunityQuerySet, GroupQuerySet, MembershipQuerySet
+
+hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #RRGGBB."))
+
+
+class JoinPolicy(models.TextChoices):
+    OPEN = "open", _("Open to anyone")
+    APPROVAL = "approval", _("By request, approved by coordinators")
+    INVITATION = "invitation", _("By invitation only")
+
+
+def _language_codes() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
+class Community(models.Model):
+    """A community of practice: the tenant that owns groups, members, meetings and knowledge."""
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("Public")
+        MEMBERS = "members", _("Members only")
+        HIDDEN = "hidden", _("Hidden")
+
+    JoinPolicy = JoinPolicy
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    tagline = models.CharField(_("tagline"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True, help_text=_("Language codes, e.g. en, it."))
+    default_language = models.CharField(_("default language"), max_length=8, choices=settings.LANGUAGES, default="en")
+    accent_color = models.CharField(_("accent colour"), max_length=7, default="#1f5f8b", validators=[hex_colour])
+    logo = models.ImageField(_("logo"), upload_to="communities/logos/", blank=True)
+    visibility = models.CharField(_("visibility"), max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC)
+    join_policy = models.CharField(_("join policy"), max_length=16, choices=JoinPolicy.choices, default=JoinPolicy.OPEN)
+    eligible_organization_kinds = models.JSONField(
+        _("reserved to organisation kinds"),
+        default=list,
+        blank=True,
+        help_text=_("Leave empty to let anyone join; otherwise only people from these kinds of organisation."),
+    )
+    domain = models.CharField(
+        _("own host name"), max_length=253, unique=True, null=True, blank=True, help_text=_("e.g. cop.rebuild.eu")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CommunityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("community")
+        verbose_name_plural = _("communities")
+        permissions = [
+            ("manage_community", _("Can manage the community, its members, meetings and knowledge")),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("communities:home", kwargs={"community_slug": self.slug})
+
+    @property
+    def is_reserved(self) -> bool:
+        return bool(self.eligible_organization_kinds)
+
+    def language_names(self) -> list[str]:
+        names = dict(settings.LANGUAGES)
+        return [str(names[code]) for code in self.languages if code in names]
+
+
+class Group(models.Model):
+    """A sub-community: a thematic CoP, a coordination team, a territorial group or a cohort."""
+
+    class Kind(models.TextChoices):
+        THEMATIC = "thematic", _("Thematic community")
+        COORDINATION = "coordination", _("Coordination team")
+        TERRITORIAL = "territorial", _("Territorial group")
+        COHORT = "cohort", _("Cohort")
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="groups")
+    slug = models.SlugField(_("slug"), max_length=80)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.THEMATIC)
+    description = models.TextField(_("description"), blank=True)
+    join_policy = models.CharField(_("join policy"), max_length=16, choices=JoinPolicy.choices, default=JoinPolicy.OPEN)
+    eligible_organization_kinds = models.JSONField(_("reserved to organisation kinds"), default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = GroupQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["community", "name"]
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+        constraints = [models.UniqueConstraint(fields=["community", "slug"], name="group_unique_slug_per_community")]
+        permissions = [("manage_group", _("Can manage the group, its members and meetings"))]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("communities:group", kwargs={"community_slug": self.community.slug, "group_slug": self.slug})
+
+
+class Membership(models.Model):
+    """A person's place in a community, or in one group of it, with a role and a status."""
+
+    class Role(models.TextChoices):
+        MEMBER = "member", _("Member")
+        FACILITATOR = "facilitator", _("Facilitator")
+        COORDINATOR = "coordinator", _("Coordinator")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACTIVE = "active", _("Active")
+        DECLINED = "declined", _("Declined")
+        LEFT = "left", _("Left")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="memberships")
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    message = models.TextField(_("message"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["community", "group", "user"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "community"], condition=Q(group__isnull=True), name="membership_one_per_community"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "group"], condition=Q(group__isnull=False), name="membership_one_per_group"
+            ),
+        ]
+        indexes = [models.Index(fields=["community", "status", "role"])]
+
+    def __str__(self) -> str:
+        where = self.group or self.community
+        return f"{self.user} in {where} ({self.get_role_display()}, {self.get_status_display()})"
+
+
+__all__ = ["Community", "Group", "Membership", "Organization", "JoinPolicy"]

@@ -1,0 +1,14 @@
+"""Portal-wide tasks."""
+
+from celery import shared_task
+from django.core.cache import cache
+
+
+@shared_task(name="cop_portal.ping")
+def ping(token: str) -> str:
+    """Record token in the database and the cache; used by health checks and tests."""
+    from cop_portal.models import Heartbeat
+
+    Heartbeat.objects.update_or_create(token=token, defaults={})
+    cache.set(f"heartbeat:{token}", True, 300)
+    return token

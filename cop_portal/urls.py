@@ -1,0 +1,28 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from communities import views as community_views
+
+from . import views
+
+# The admin login goes through allauth, so its rate limits and two-factor apply there too.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "CoP Portal"
+
+urlpatterns = [
+    path("", community_views.directory, name="directory"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/setlang/", views.set_language, name="set_language"),
+    path("i18n/js/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("c/<slug:community_slug>/", include("communities.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,49 @@
+"""Pages and endpoints that belong to the portal as a whole."""
+
+from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+def _check_database() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:  # noqa: BLE001 - any failure means the database is down
+        return False
+
+
+def _check_broker() -> bool:
+    import redis
+
+    try:
+        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
+        return bool(client.ping())
+    except Exception:  # noqa: BLE001
+        return False
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Report whether the database and, when configured, the broker answer."""
+    checks = {"database": "ok" if _check_database() else "down"}
+    if settings.REDIS_URL:
+        checks["broker"] = "ok" if _check_broker() else "down"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "down", "checks": checks}, status=200 if healthy else 503)
+
+
+def set_language(request):
+    """Switch the interface language, and remember it on the profile of a signed-in person."""
+    from django.views.i18n import set_language as django_set_language
+
+    response = django_set_language(request)
+    language = request.POST.get("language")
+    if request.method == "POST" and request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    return response

@@ -1,0 +1,1 @@
+"""Models of the knowledge app; see DESIGN.md and its issue."""

@@ -1,0 +1,120 @@
+"""People and the organisations they work for."""
+
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from taggit.managers import TaggableManager
+
+TIME_ZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
+class Organization(models.Model):
+    """A partner: a municipality, university, public body, NGO and so on."""
+
+    class Kind(models.TextChoices):
+        MUNICIPALITY = "municipality", _("Municipality")
+        REGION = "region", _("Region")
+        UNIVERSITY = "university", _("University")
+        PUBLIC_BODY = "public_body", _("Public body")
+        NGO = "ngo", _("NGO / third sector")
+        BUSINESS = "business", _("Business")
+        RESEARCH_CENTRE = "research_centre", _("Research centre")
+        FOUNDATION = "foundation", _("Foundation")
+        SCHOOL = "school", _("School")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    country = CountryField(_("country"), blank=True)
+    region = models.CharField(_("region"), max_length=120, blank=True)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [models.UniqueConstraint(fields=["name", "country"], name="organization_unique_name_country")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        email = self.normalize_email(email).lower()
+        user = self.model(email=email, **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, email: str):
+        return self.get(email__iexact=email)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """One person, one account, whatever the number of communities they belong to."""
+
+    email = models.EmailField(_("email address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+    )
+    job_title = models.CharField(_("job title"), max_length=200, blank=True)
+    country = CountryField(_("country"), blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="Europe/Rome")
+    language = models.CharField(_("preferred language"), max_length=8, choices=settings.LANGUAGES, default="en")
+    expertise = TaggableManager(verbose_name=_("expertise"), blank=True, help_text=_("A comma-separated list."))
+    is_staff = models.BooleanField(_("staff status"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        ordering = ["full_name", "email"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return (self.full_name.split(" ")[0] if self.full_name else self.email.split("@")[0])
+
+    def save(self, *args, **kwargs):
+        # Email is the login: keep one spelling so "Ann@x" and "ann@x" are one account.
+        self.email = self.email.lower()
+        super().save(*args, **kwargs)

@@ -1,0 +1,43 @@
+import os
+import shutil
+
+import pytest
+from django.core.cache import cache
+
+from tests.factories import CommunityFactory, make_member
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def require_service(available: bool, what: str) -> None:
+    """Skip a test whose service is missing here, but fail in CI, where it must run."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"{what} is required in CI but is not available.")
+    pytest.skip(f"{what} is not available on this machine.")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Rate limits live in the cache: every test starts with none used.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def chromium_path():
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    require_service(bool(path), "Chromium")
+    return path
+
+
+@pytest.fixture
+def community(db):
+    return CommunityFactory(slug="public-cop", name="Public CoP")
+
+
+@pytest.fixture
+def member(community):
+    return make_member(community)
