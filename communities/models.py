@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from taggit.managers import TaggableManager
 
 from members.models import Organization
 
@@ -50,6 +52,9 @@ class Community(models.Model):
         blank=True,
         help_text=_("Leave empty to let anyone join; otherwise only people from these kinds of organisation."),
     )
+    countries = CountryField(_("countries"), multiple=True, blank=True)
+    region = models.CharField(_("region"), max_length=120, blank=True, help_text=_("e.g. Emilia-Romagna"))
+    themes = TaggableManager(verbose_name=_("themes"), blank=True)
     domain = models.CharField(
         _("own host name"), max_length=253, unique=True, null=True, blank=True, help_text=_("e.g. cop.rebuild.eu")
     )
@@ -97,6 +102,10 @@ class Group(models.Model):
     description = models.TextField(_("description"), blank=True)
     join_policy = models.CharField(_("join policy"), max_length=16, choices=JoinPolicy.choices, default=JoinPolicy.OPEN)
     eligible_organization_kinds = models.JSONField(_("reserved to organisation kinds"), default=list, blank=True)
+    dimension_values = models.ManyToManyField(
+        "DimensionValue", verbose_name=_("reporting labels"), blank=True, related_name="groups"
+    )
+    themes = TaggableManager(verbose_name=_("themes"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -165,4 +174,173 @@ class Membership(models.Model):
         return f"{self.user} in {where} ({self.get_role_display()}, {self.get_status_display()})"
 
 
-__all__ = ["Community", "Group", "Membership", "Organization", "JoinPolicy"]
+
+class MembershipEvent(models.Model):
+    """One decision or change about a membership: who did what, when, and why."""
+
+    class Action(models.TextChoices):
+        JOINED = "joined", _("Joined")
+        REQUESTED = "requested", _("Requested to join")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+        INVITED = "invited", _("Invited")
+        INVITATION_ACCEPTED = "invitation_accepted", _("Accepted an invitation")
+        LEFT = "left", _("Left")
+        REMOVED = "removed", _("Removed")
+        ROLE_CHANGED = "role_changed", _("Role changed")
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=32, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    from_role = models.CharField(max_length=16, blank=True)
+    to_role = models.CharField(max_length=16, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("membership event")
+        verbose_name_plural = _("membership events")
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} ({self.created_at:%Y-%m-%d})"
+
+
+class Invitation(models.Model):
+    """An invitation by email into a community or one of its groups, redeemed once with a signed token."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="invitations")
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations")
+    email = models.EmailField(_("email address"))
+    role = models.CharField(_("role"), max_length=16, choices=Membership.Role.choices, default=Membership.Role.MEMBER)
+    message = models.TextField(_("message"), blank=True)
+    key = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    expires_at = models.DateTimeField(_("expires at"))
+    sent_count = models.PositiveIntegerField(default=0)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            # One open invitation per address and place; a revoked or used one may be followed by a new one.
+            models.UniqueConstraint(
+                fields=["community", "email"],
+                condition=Q(group__isnull=True, accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_community",
+            ),
+            models.UniqueConstraint(
+                fields=["group", "email"],
+                condition=Q(group__isnull=False, accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_group",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.group or self.community}"
+
+
+class ReportingDimension(models.Model):
+    """A way a community labels its groups and partners for reports, e.g. "Funding call"."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="dimensions")
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=80)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["community", "order", "name"]
+        verbose_name = _("reporting dimension")
+        verbose_name_plural = _("reporting dimensions")
+        constraints = [models.UniqueConstraint(fields=["community", "slug"], name="dimension_unique_slug")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DimensionValue(models.Model):
+    """One value of a reporting dimension, e.g. "Prima Infanzia 2016" or "Sud e Isole"."""
+
+    dimension = models.ForeignKey(ReportingDimension, on_delete=models.CASCADE, related_name="values")
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["dimension", "order", "name"]
+        verbose_name = _("reporting label")
+        verbose_name_plural = _("reporting labels")
+        constraints = [models.UniqueConstraint(fields=["dimension", "slug"], name="dimension_value_unique_slug")]
+
+    def __str__(self) -> str:
+        return f"{self.dimension.name}: {self.name}"
+
+
+class PartnerRole(models.Model):
+    """A label a community gives its partners, e.g. "Multiply City" or "Funded project"."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="partner_roles")
+    name = models.CharField(_("name"), max_length=120)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["community", "order", "name"]
+        verbose_name = _("partner role")
+        verbose_name_plural = _("partner roles")
+        constraints = [models.UniqueConstraint(fields=["community", "name"], name="partner_role_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Partnership(models.Model):
+    """An organisation's part in a community, under one of the community's partner roles."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="partnerships")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="partnerships")
+    role = models.ForeignKey(PartnerRole, on_delete=models.PROTECT, related_name="partnerships")
+    dimension_values = models.ManyToManyField(
+        DimensionValue, verbose_name=_("reporting labels"), blank=True, related_name="partnerships"
+    )
+    since = models.DateField(_("since"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["community", "role", "organization"]
+        verbose_name = _("partnership")
+        verbose_name_plural = _("partnerships")
+        constraints = [
+            models.UniqueConstraint(fields=["community", "organization", "role"], name="partnership_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} – {self.role} ({self.community})"
+
+
+__all__ = [
+    "Community",
+    "DimensionValue",
+    "Group",
+    "Invitation",
+    "JoinPolicy",
+    "Membership",
+    "MembershipEvent",
+    "Organization",
+    "PartnerRole",
+    "Partnership",
+    "ReportingDimension",
+]

@@ -19,7 +19,12 @@ urlpatterns = [
     path("i18n/js/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("me/", include("cop_portal.me_urls")),
+    path("people/", include("members.urls")),
     path("c/<slug:community_slug>/", include("communities.urls")),
+    path("c/<slug:community_slug>/", include("communities.urls_people")),
+    path("c/<slug:community_slug>/meetings/", include("meetings.urls")),
+    path("c/<slug:community_slug>/knowledge/", include("knowledge.urls")),
 ]
 
 if settings.DEBUG:

@@ -90,6 +90,23 @@ class User(AbstractBaseUser, PermissionsMixin):
     time_zone = models.CharField(_("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="Europe/Rome")
     language = models.CharField(_("preferred language"), max_length=8, choices=settings.LANGUAGES, default="en")
     expertise = TaggableManager(verbose_name=_("expertise"), blank=True, help_text=_("A comma-separated list."))
+    bio = models.TextField(_("about me"), blank=True)
+    spoken_languages = models.JSONField(
+        _("languages I speak"), default=list, blank=True, help_text=_("Language codes, e.g. en, it, ar, fr.")
+    )
+    # What other members of shared communities see of the profile (the person chooses).
+    listed_in_directory = models.BooleanField(
+        _("list me in the member directories of my communities"), default=True
+    )
+    show_email = models.BooleanField(_("show my email address to members of my communities"), default=False)
+    show_job_title = models.BooleanField(_("show my job title"), default=True)
+    show_country = models.BooleanField(_("show my country"), default=True)
+    show_expertise = models.BooleanField(_("show my expertise"), default=True)
+    show_communities = models.BooleanField(_("show the communities we share"), default=True)
+    show_in_network = models.BooleanField(
+        _("show me on the network map across communities"),
+        default=False,
+    )
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)

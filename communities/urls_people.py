@@ -1,0 +1,7 @@
+"""Per-community people pages (member directory, profiles): /c/<slug>/members/..."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "people"
+
+urlpatterns: list = []

@@ -1,0 +1,7 @@
+"""Meetings of a community: /c/<slug>/meetings/..."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "meetings"
+
+urlpatterns: list = []
