@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "django.forms",
     "allauth",
     "allauth.account",
@@ -169,6 +170,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# Knowledge files: kept outside MEDIA_ROOT (never served directly), checked by content, size-limited.
+KNOWLEDGE_FILES_ROOT = env.path("KNOWLEDGE_FILES_ROOT", default=VAR_DIR / "private")
+KNOWLEDGE_MAX_UPLOAD_SIZE = env.int("KNOWLEDGE_MAX_UPLOAD_SIZE", default=20 * 1024 * 1024)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
