@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("me/", include("cop_portal.me_urls")),
+    path("people/", include("cop_portal.people_urls")),
     path("people/", include("members.urls")),
     path("c/<slug:community_slug>/", include("communities.urls")),
     path("c/<slug:community_slug>/", include("communities.urls_people")),

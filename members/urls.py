@@ -1,7 +1,11 @@
-"""Portal-wide people pages: /people/..."""
+"""Portal-wide people pages: /people/... (the cross-community search lives in cop_portal.people_urls)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "members"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("profile/", views.profile_settings, name="profile"),
+]

@@ -32,3 +32,11 @@ def _group_slug(community):
     from tests.factories import GroupFactory
 
     return GroupFactory(community=community, name=f"Group {SECRET}", description=SECRET).slug
+
+
+@register("user_id")
+def _user_id(community):
+    from tests.factories import UserFactory, make_member
+
+    person = UserFactory(full_name=f"Listed {SECRET}", job_title=SECRET, listed_in_directory=True, show_email=True)
+    return make_member(community, person).pk
