@@ -41,3 +41,7 @@ def community(db):
 @pytest.fixture
 def member(community):
     return make_member(community)
+
+
+# Shared browser fixtures (browser, browser_context, page) for every Playwright test.
+pytest_plugins = ["tests.browser"]
