@@ -43,5 +43,6 @@ def member(community):
     return make_member(community)
 
 
-# Shared browser fixtures (browser, browser_context, page) for every Playwright test.
-pytest_plugins = ["tests.browser"]
+# Shared fixtures: browser, browser_context and page for Playwright tests; services for tests
+# that start real worker, beat and gunicorn processes.
+pytest_plugins = ["tests.browser", "tests.processes"]
