@@ -14,10 +14,11 @@ COPY requirements.lock ./
 RUN pip install --no-cache-dir --require-hashes --no-deps -r requirements.lock
 
 COPY . .
-# collectstatic needs settings but no real secret or database.
+# collectstatic needs settings but no real secret or database. The media directory exists
+# (owned by cop) before the named volume is mounted on it, so uploads are writable.
 RUN SECRET_KEY=build-only-$(python -c "import secrets; print(secrets.token_urlsafe(64))") ALLOWED_HOSTS=localhost \
     DATABASE_URL=sqlite:////tmp/build.sqlite3 python manage.py collectstatic --noinput \
-    && mkdir -p /app/var && chown -R cop:cop /app/var
+    && mkdir -p /app/var/media && chown -R cop:cop /app/var
 
 USER cop
 EXPOSE 8000

@@ -55,6 +55,9 @@ vendor: node_modules/.installed
 	mkdir -p static/vendor/bootstrap
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.rtl.min.css \
 	   node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/LICENSE static/vendor/bootstrap/
+	# The source maps stay out of the repository, so drop the comments naming them: the manifest
+	# storage of the production settings would fail collectstatic looking for the .map files.
+	sed -i '/^\/[*\/]# sourceMappingURL=/d' static/vendor/bootstrap/*.min.css static/vendor/bootstrap/*.min.js
 
 check-deploy: install
 	DJANGO_SETTINGS_MODULE=cop_portal.settings.production SECRET_KEY=$$($(BIN)/python -c "import secrets; print(secrets.token_urlsafe(64))") \

@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
@@ -48,7 +49,9 @@ def shared_database_url() -> str:
 
 def service_env(**overrides: str) -> dict[str, str]:
     """Return the environment for a service process: ours, on the test database, with overrides."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTEST_", "COV_"))}
+    # The test run's relaxations (DJANGO_ALLOW_ASYNC_UNSAFE for Playwright) stay out of real services.
+    dropped = {"DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {key: value for key, value in os.environ.items() if key not in dropped and not key.startswith("PYTEST_")}
     env.update(
         {
             "DATABASE_URL": shared_database_url(),
@@ -150,3 +153,36 @@ def services(transactional_db, tmp_path):
     yield start
     for service in reversed(started):
         service.stop()
+
+
+@pytest.fixture
+def broker_app():
+    """Send tasks through the real broker from this test, as the web process does in production."""
+    require_postgres_and_redis()
+    from cop_portal.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    yield app
+    app.conf.task_always_eager = eager
+
+
+@pytest.fixture
+def worker_queue(broker_app):
+    """Name a queue only this test's worker consumes (other runs may share the Redis), then delete it."""
+    queue = f"test-worker-{uuid.uuid4().hex[:12]}"
+    yield queue
+    # Cleaning up is best effort: the queue may already be gone.
+    with broker_app.connection_for_write() as connection, contextlib.suppress(Exception):
+        connection.default_channel.queue_delete(queue)
+
+
+def wait_for_result(result, worker: Service, timeout: float = 90):
+    """Return the task's result, failing early with the worker's log if the worker dies."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if result.ready():
+            return result.get(timeout=1)
+        assert worker.alive, f"the worker stopped before running the task\n{worker.describe()}"
+        time.sleep(0.2)
+    pytest.fail(f"no result after {timeout}s\n{worker.describe()}")

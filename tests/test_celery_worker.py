@@ -1,40 +1,16 @@
 """A real Celery round trip: test -> Redis broker -> a worker process -> PostgreSQL -> test."""
 
-import contextlib
 import time
 import uuid
 
 import pytest
 from django.core.cache import cache
 
-from cop_portal.celery import app
 from cop_portal.models import Heartbeat
 from cop_portal.tasks import ping
-from tests.processes import executable, require_postgres_and_redis, service_env
+from tests.processes import executable, service_env, wait_for_result
 
 pytestmark = pytest.mark.celery_worker
-
-WORKER_TIMEOUT = 90  # seconds: starting Django and Celery on a busy two-core machine
-
-
-@pytest.fixture
-def broker_app():
-    """Send tasks through the broker from this test, as the web process does in production."""
-    require_postgres_and_redis()
-    eager = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    yield app
-    app.conf.task_always_eager = eager
-
-
-@pytest.fixture
-def worker_queue(broker_app):
-    """Name a queue only this test's worker consumes, and delete it afterwards."""
-    queue = f"test-worker-{uuid.uuid4().hex[:12]}"
-    yield queue
-    # Cleaning up is best effort: the queue may already be gone.
-    with broker_app.connection_for_write() as connection, contextlib.suppress(Exception):
-        connection.default_channel.queue_delete(queue)
 
 
 def start_worker(services, queue: str, **env):
@@ -54,17 +30,6 @@ def start_worker(services, queue: str, **env):
         "--without-heartbeat",
     ]
     return services("celery-worker", args, service_env(**env))
-
-
-def wait_for_result(result, worker, timeout: float = WORKER_TIMEOUT):
-    """Return the task's result, failing early with the worker's log if the worker dies."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result.ready():
-            return result.get(timeout=1)
-        assert worker.alive, f"the worker stopped before running the task\n{worker.describe()}"
-        time.sleep(0.2)
-    pytest.fail(f"no result after {timeout}s\n{worker.describe()}")
 
 
 def test_a_worker_process_runs_a_task_sent_through_redis_and_writes_to_the_database(services, broker_app, worker_queue):
