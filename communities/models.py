@@ -174,7 +174,6 @@ class Membership(models.Model):
         return f"{self.user} in {where} ({self.get_role_display()}, {self.get_status_display()})"
 
 
-
 class MembershipEvent(models.Model):
     """One decision or change about a membership: who did what, when, and why."""
 
@@ -323,9 +322,7 @@ class Partnership(models.Model):
         ordering = ["community", "role", "organization"]
         verbose_name = _("partnership")
         verbose_name_plural = _("partnerships")
-        constraints = [
-            models.UniqueConstraint(fields=["community", "organization", "role"], name="partnership_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["community", "organization", "role"], name="partnership_unique")]
 
     def __str__(self) -> str:
         return f"{self.organization} – {self.role} ({self.community})"

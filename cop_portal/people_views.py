@@ -1,4 +1,4 @@
-""""Who knows what": find people by expertise across the communities the viewer belongs to."""
+""" "Who knows what": find people by expertise across the communities the viewer belongs to."""
 
 from django import forms
 from django.contrib.auth.decorators import login_required
