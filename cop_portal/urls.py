@@ -19,6 +19,7 @@ urlpatterns = [
     path("i18n/js/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("", include("meetings.feed_urls")),  # /c/<slug>/meetings.ics and /me/calendar/...
     path("me/", include("cop_portal.me_urls")),
     path("people/", include("cop_portal.people_urls")),
     path("people/", include("members.urls")),

@@ -1,1 +1,467 @@
-"""Models of the meetings app; see DESIGN.md and its issue."""
+"""Meetings of a community: schedule, agenda, registrations, outcomes and calendar feeds.
+
+Times are stored in UTC; each meeting keeps its own IANA time zone so pages, emails
+and calendar files can show it in the zone it was planned in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+import zoneinfo
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from communities.models import Community, Group
+from members.models import TIME_ZONE_CHOICES, Organization
+
+from .querysets import MeetingQuerySet, RegistrationQuerySet
+
+UID_DOMAIN = "cop-portal"
+
+
+def new_uid() -> str:
+    """Return a fresh iCalendar UID; it never changes for the life of the meeting."""
+    return f"{uuid.uuid4()}@{UID_DOMAIN}"
+
+
+class Audience(models.TextChoices):
+    POLICY_MAKERS = "policy_makers", _("Policy makers")
+    TECHNICAL_STAFF = "technical_staff", _("Technical staff")
+    COMMUNICATION_STAFF = "communication_staff", _("Communication staff")
+    PROJECT_STAFF = "project_staff", _("Project coordinators and key staff")
+    RESEARCHERS = "researchers", _("Researchers and universities")
+    EDUCATORS = "educators", _("Educators")
+    CIVIL_SOCIETY = "civil_society", _("Civil society organisations")
+    GENERAL_PUBLIC = "general_public", _("General public")
+
+
+class ThemedMeeting(TaggedItemBase):
+    """The link between a meeting and one of its themes (a taggit tag)."""
+
+    content_object = models.ForeignKey("Meeting", on_delete=models.CASCADE, related_name="themed_items")
+
+    class Meta:
+        verbose_name = _("meeting theme")
+        verbose_name_plural = _("meeting themes")
+
+
+class MeetingSeries(models.Model):
+    """A recurring meeting: the rule that generated its occurrences, each a Meeting of its own."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="meeting_series")
+    group = models.ForeignKey(Group, on_delete=models.SET_NULL, null=True, blank=True, related_name="meeting_series")
+    title = models.CharField(_("title"), max_length=200)
+    rrule = models.TextField(_("recurrence rule"), help_text=_("An RFC 5545 RRULE, e.g. FREQ=MONTHLY;BYDAY=+1TU"))
+    time_zone = models.CharField(_("time zone"), max_length=64, choices=TIME_ZONE_CHOICES)
+    starts_on = models.DateField(_("first day"))
+    start_time = models.TimeField(_("local start time"))
+    duration_minutes = models.PositiveIntegerField(_("duration in minutes"))
+    until = models.DateField(_("until"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["community", "title"]
+        verbose_name = _("meeting series")
+        verbose_name_plural = _("meeting series")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:series", kwargs={"community_slug": self.community.slug, "series_pk": self.pk})
+
+
+class Meeting(models.Model):
+    """One meeting of a community or of one of its groups, planned in its own time zone."""
+
+    class Kind(models.TextChoices):
+        STEERING_COMMITTEE = "steering_committee", _("Steering committee")
+        TECHNICAL_BOARD = "technical_board", _("Technical board")
+        TRAINING_OF_TRAINERS = "training_of_trainers", _("Training of trainers")
+        SUMMER_SCHOOL = "summer_school", _("Summer school")
+        PLENARY = "plenary", _("Plenary")
+        WEBINAR = "webinar", _("Webinar")
+        WORKSHOP = "workshop", _("Workshop")
+        STUDY_VISIT = "study_visit", _("Study visit")
+        PEER_EXCHANGE = "peer_exchange", _("Peer exchange")
+        CONFERENCE = "conference", _("Conference")
+        INFORMAL = "informal", _("Informal meeting")
+
+    class Format(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        ONLINE = "online", _("Online")
+        HYBRID = "hybrid", _("Hybrid")
+
+    class RegistrationPolicy(models.TextChoices):
+        OPEN = "open", _("Open: anyone who sees the meeting may register")
+        APPROVAL = "approval", _("By approval of the organisers")
+        INVITATION = "invitation", _("Invitation only")
+        NONE = "none", _("No registration")
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("Public")
+        MEMBERS = "members", _("Members of the community only")
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        CANCELLED = "cancelled", _("Cancelled")
+        HELD = "held", _("Held")
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="meetings")
+    group = models.ForeignKey(
+        Group,
+        verbose_name=_("group"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        help_text=_("Leave empty for a meeting of the whole community."),
+    )
+    series = models.ForeignKey(
+        MeetingSeries,
+        verbose_name=_("series"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meetings",
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, default=Kind.WEBINAR)
+    format = models.CharField(_("format"), max_length=16, choices=Format.choices, default=Format.ONLINE)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    start = models.DateTimeField(_("starts at"), db_index=True)
+    end = models.DateTimeField(_("ends at"))
+    time_zone = models.CharField(_("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="Europe/Rome")
+    venue = models.CharField(_("venue"), max_length=200, blank=True)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    country = CountryField(_("country"), blank=True)
+    online_url = models.URLField(_("online link"), max_length=500, blank=True)
+    host_organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("host organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hosted_meetings",
+    )
+    audience = models.JSONField(_("audience"), default=list, blank=True)
+    themes = TaggableManager(verbose_name=_("themes"), through=ThemedMeeting, blank=True)
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    registration_policy = models.CharField(
+        _("registration"), max_length=16, choices=RegistrationPolicy.choices, default=RegistrationPolicy.OPEN
+    )
+    registration_deadline = models.DateTimeField(_("registration deadline"), null=True, blank=True)
+    visibility = models.CharField(
+        _("visibility"), max_length=16, choices=Visibility.choices, default=Visibility.MEMBERS
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.SCHEDULED)
+    # iCalendar: the UID never changes; SEQUENCE grows when time, place or status changes.
+    uid = models.CharField(_("calendar UID"), max_length=255, unique=True, default=new_uid, editable=False)
+    sequence = models.PositiveIntegerField(_("calendar sequence"), default=0, editable=False)
+    cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Ledger of the "close your meeting" reminder, so the periodic scan sends it once.
+    closing_reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start", "pk"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        permissions = [("organise_meeting", _("Can organise this meeting (co-organiser)"))]
+        indexes = [
+            models.Index(fields=["community", "start"]),
+            models.Index(fields=["status", "end"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="meeting_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:detail", kwargs={"community_slug": self.community.slug, "pk": self.pk})
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def local_start(self) -> datetime:
+        return self.start.astimezone(self.zone)
+
+    @property
+    def local_end(self) -> datetime:
+        return self.end.astimezone(self.zone)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def is_past(self) -> bool:
+        return self.end < timezone.now()
+
+    @property
+    def has_started(self) -> bool:
+        return self.start <= timezone.now()
+
+    @property
+    def is_online(self) -> bool:
+        return self.format in {self.Format.ONLINE, self.Format.HYBRID}
+
+    @property
+    def is_in_person(self) -> bool:
+        return self.format in {self.Format.IN_PERSON, self.Format.HYBRID}
+
+    @property
+    def takes_registrations(self) -> bool:
+        return self.registration_policy in {self.RegistrationPolicy.OPEN, self.RegistrationPolicy.APPROVAL}
+
+    def audience_labels(self) -> list[str]:
+        labels = dict(Audience.choices)
+        return [str(labels[value]) for value in self.audience if value in labels]
+
+    def place_label(self) -> str:
+        """Return where the meeting happens, in one line (venue, city, country)."""
+        parts = [self.venue, self.city, str(self.country.name) if self.country else ""]
+        return ", ".join(part for part in parts if part)
+
+
+class AgendaItem(models.Model):
+    """One point of a meeting's agenda, in the order organisers set."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    order = models.PositiveIntegerField(_("order"), default=0)
+    starts_at = models.DateTimeField(_("time"), null=True, blank=True)
+    title = models.CharField(_("title"), max_length=300)
+    speaker = models.CharField(_("speaker"), max_length=200, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["meeting", "order", "pk"]
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Registration(models.Model):
+    """A person's place at a meeting: registered, on the waitlist, awaiting approval, or out.
+
+    Walk-ins (people who came without registering) are registrations too, with
+    walk_in set, attended true and possibly no account.
+    """
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        WAITLISTED = "waitlisted", _("On the waitlist")
+        PENDING = "pending", _("Awaiting approval")
+        DECLINED = "declined", _("Declined")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    ACTIVE_STATUSES = (Status.REGISTERED, Status.WAITLISTED, Status.PENDING)
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="registrations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="meeting_registrations"
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.REGISTERED)
+    # Waitlist order: the lowest position is promoted first.
+    position = models.PositiveIntegerField(_("waitlist position"), null=True, blank=True)
+    attended = models.BooleanField(_("attended"), default=False)
+    walk_in = models.BooleanField(_("walk-in"), default=False)
+    # For walk-ins without an account; people with an account are described by their profile.
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    email = models.EmailField(_("email address"), blank=True)
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organisation"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    organization_name = models.CharField(_("organisation (if not listed)"), max_length=200, blank=True)
+    country = CountryField(_("country"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "created_at", "pk"]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "user"], condition=Q(user__isnull=False), name="registration_one_per_person"
+            ),
+        ]
+        indexes = [models.Index(fields=["meeting", "status", "position"])]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} – {self.meeting} ({self.get_status_display()})"
+
+    @property
+    def display_name(self) -> str:
+        if self.user_id:
+            return self.user.get_full_name()
+        return self.name or self.email
+
+    @property
+    def display_email(self) -> str:
+        return self.user.email if self.user_id else self.email
+
+    @property
+    def organisation_label(self) -> str:
+        """Return the organisation the person came from, as organisers read it."""
+        if self.user_id and self.user.organization_id:
+            return self.user.organization.name
+        if self.organization_id:
+            return self.organization.name
+        return self.organization_name
+
+    @property
+    def country_code(self) -> str:
+        if self.user_id and self.user.country:
+            return str(self.user.country)
+        if self.country:
+            return str(self.country)
+        if self.user_id and self.user.organization_id and self.user.organization.country:
+            return str(self.user.organization.country)
+        return ""
+
+    @property
+    def country_name(self) -> str:
+        from django_countries import countries
+
+        code = self.country_code
+        return str(countries.name(code)) if code else ""
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE_STATUSES
+
+
+class MeetingOutcome(models.Model):
+    """What came out of a held meeting: minutes and decisions (action items hang off the meeting)."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="outcome")
+    minutes = models.TextField(_("minutes"), blank=True)
+    decisions = models.TextField(_("decisions"), blank=True, help_text=_("One decision per line."))
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("minutes and outcome")
+        verbose_name_plural = _("minutes and outcomes")
+
+    def __str__(self) -> str:
+        return f"{self.meeting} – {_('minutes')}"
+
+    def decision_list(self) -> list[str]:
+        return [line.strip(" -•\t") for line in self.decisions.splitlines() if line.strip(" -•\t")]
+
+
+class ActionItem(models.Model):
+    """A follow-up agreed at a meeting, with who does it and by when."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="action_items")
+    order = models.PositiveIntegerField(default=0)
+    description = models.CharField(_("action"), max_length=500)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meeting_action_items",
+    )
+    owner_name = models.CharField(_("owner (if not a member)"), max_length=200, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    done = models.BooleanField(_("done"), default=False)
+
+    class Meta:
+        ordering = ["meeting", "order", "pk"]
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+
+    def __str__(self) -> str:
+        return self.description
+
+    @property
+    def owner_label(self) -> str:
+        return self.owner.get_full_name() if self.owner_id else self.owner_name
+
+
+class MeetingNotice(models.Model):
+    """Ledger of the emails sent about meetings: one row per unique key, so a retried task sends nothing twice."""
+
+    key = models.CharField(max_length=200, unique=True)
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="notices")
+    email = models.EmailField()
+    kind = models.CharField(max_length=40)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("meeting notice")
+        verbose_name_plural = _("meeting notices")
+
+    def __str__(self) -> str:
+        return self.key
+
+
+def hash_feed_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class CalendarFeedToken(models.Model):
+    """The secret behind a person's private calendar feed; only its hash is stored, and it can be revoked."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed_tokens")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("calendar feed token")
+        verbose_name_plural = _("calendar feed tokens")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(revoked_at__isnull=True), name="calendar_feed_one_active_per_user"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        state = "revoked" if self.revoked_at else "active"
+        return f"{self.user} ({state})"

@@ -1,7 +1,40 @@
 """Meetings of a community: /c/<slug>/meetings/..."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "meetings"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.meeting_list, name="list"),
+    path("calendar/", views.meeting_calendar, name="calendar"),
+    path("new/", views.meeting_create, name="create"),
+    path("series/new/", views.series_create, name="series_create"),
+    path("series/<int:series_pk>/", views.series_detail, name="series"),
+    path("<int:pk>/", views.meeting_detail, name="detail"),
+    path("<int:pk>/meeting.ics", views.meeting_ics, name="ics"),
+    path("<int:pk>/register/", views.register, name="register"),
+    path("<int:pk>/unregister/", views.unregister, name="unregister"),
+    path("<int:pk>/edit/", views.meeting_edit, name="edit"),
+    path("<int:pk>/duplicate/", views.meeting_duplicate, name="duplicate"),
+    path("<int:pk>/cancel/", views.meeting_cancel, name="cancel"),
+    path("<int:pk>/agenda/", views.agenda, name="agenda"),
+    path("<int:pk>/agenda/<int:item_pk>/edit/", views.agenda_item_edit, name="agenda_item_edit"),
+    path("<int:pk>/agenda/<int:item_pk>/move/", views.agenda_item_move, name="agenda_item_move"),
+    path("<int:pk>/agenda/<int:item_pk>/delete/", views.agenda_item_delete, name="agenda_item_delete"),
+    path("<int:pk>/registrations/", views.registrations, name="registrations"),
+    path("<int:pk>/registrations.csv", views.registrations_csv, name="registrations_csv"),
+    path(
+        "<int:pk>/registrations/<int:registration_pk>/approve/",
+        views.registration_approve,
+        name="registration_approve",
+    ),
+    path(
+        "<int:pk>/registrations/<int:registration_pk>/decline/",
+        views.registration_decline,
+        name="registration_decline",
+    ),
+    path("<int:pk>/attendance/", views.attendance, name="attendance"),
+    path("<int:pk>/close/", views.meeting_close, name="close"),
+]

@@ -196,6 +196,7 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE["meetings-remind-unclosed"] = {"task": "meetings.remind_unclosed_meetings", "schedule": 3600.0}
 
 # Demo data and its well-known password must never reach production.
 DEMO_DATA_ALLOWED = env.bool("DEMO_DATA_ALLOWED", default=True)

@@ -1,0 +1,356 @@
+"""Forms of the organisers' pages. They parse input; the services validate and save."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import datetime
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from taggit.forms import TagField
+
+from communities.models import Community, Membership
+from members.models import TIME_ZONE_CHOICES, Organization
+
+from .models import Audience, Meeting
+from .recurrence import Frequency, SeriesRule
+
+LOCAL_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+UNKNOWN_ZONE = _("“%(value)s” is not a time zone we know. Choose one from the list, such as Europe/Rome.")
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A date and time typed in the meeting's own zone: parsed naive, placed in that zone by the form."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    input_formats = LOCAL_INPUT_FORMATS
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime):
+            return value.replace(tzinfo=None)
+        # BaseTemporalField parses with input_formats and skips the current-time-zone conversion.
+        return forms.BaseTemporalField.to_python(self, value)
+
+    def strptime(self, value, format):  # noqa: A002 - Django's signature
+        return datetime.strptime(value, format)
+
+    def prepare_value(self, value):
+        return value
+
+
+def _aware(value: datetime | None, zone_name: str) -> datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=zoneinfo.ZoneInfo(zone_name))
+
+
+def _naive_local(value: datetime | None, zone_name: str) -> datetime | None:
+    if value is None:
+        return None
+    return value.astimezone(zoneinfo.ZoneInfo(zone_name)).replace(tzinfo=None)
+
+
+def host_organisations(community: Community):
+    """Return the organisations that may host a meeting of community: its partners and its members' organisations."""
+    member_orgs = Membership.objects.active().filter(community=community).values("user__organization")
+    return Organization.objects.filter(Q(partnerships__community=community) | Q(pk__in=member_orgs)).distinct()
+
+
+class MeetingFieldsMixin(forms.Form):
+    """The fields every meeting has, shared by the meeting form and the series form."""
+
+    kind = forms.ChoiceField(label=_("Kind of meeting"), choices=Meeting.Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    format = forms.ChoiceField(label=_("Format"), choices=Meeting.Format.choices, widget=forms.RadioSelect)
+    time_zone = forms.ChoiceField(
+        label=_("Time zone of the meeting"),
+        choices=TIME_ZONE_CHOICES,
+        initial="Europe/Rome",
+        help_text=_("Times above are in this zone; people see them in their own zone too."),
+        error_messages={"invalid_choice": UNKNOWN_ZONE},
+    )
+    group = forms.ModelChoiceField(
+        label=_("Group"), queryset=None, required=False, empty_label=_("The whole community")
+    )
+    venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
+    city = forms.CharField(label=_("City"), max_length=120, required=False)
+    country = forms.ChoiceField(label=_("Country"), choices=[("", "—"), *countries], required=False)
+    online_url = forms.URLField(
+        label=_("Online link"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text=_("Shown only to people registered for the meeting."),
+    )
+    host_organization = forms.ModelChoiceField(
+        label=_("Host organisation"), queryset=Organization.objects.none(), required=False
+    )
+    audience = forms.MultipleChoiceField(
+        label=_("Audience"), choices=Audience.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    themes = TagField(label=_("Themes"), required=False, help_text=_("Separate themes with commas."))
+    capacity = forms.IntegerField(
+        label=_("Capacity"), min_value=1, required=False, help_text=_("Leave empty for no limit.")
+    )
+    registration_policy = forms.ChoiceField(label=_("Registration"), choices=Meeting.RegistrationPolicy.choices)
+    visibility = forms.ChoiceField(
+        label=_("Who can see the meeting"), choices=Meeting.Visibility.choices, widget=forms.RadioSelect
+    )
+
+    def setup(self, *, community: Community, groups, group_required: bool) -> None:
+        self.fields["group"].queryset = groups
+        self.fields["group"].required = group_required
+        if group_required:
+            self.fields["group"].empty_label = None
+        self.fields["host_organization"].queryset = host_organisations(community).order_by("name")
+
+
+class MeetingForm(MeetingFieldsMixin):
+    start = LocalDateTimeField(label=_("Starts at"))
+    end = LocalDateTimeField(label=_("Ends at"))
+    registration_deadline = LocalDateTimeField(
+        label=_("Registration deadline"), required=False, help_text=_("Optional; in the meeting's time zone.")
+    )
+
+    field_order = [
+        "kind",
+        "title",
+        "description",
+        "group",
+        "format",
+        "start",
+        "end",
+        "time_zone",
+        "venue",
+        "city",
+        "country",
+        "online_url",
+        "host_organization",
+        "audience",
+        "themes",
+        "capacity",
+        "registration_policy",
+        "registration_deadline",
+        "visibility",
+    ]
+
+    def __init__(self, *args, community: Community, groups, group_required: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup(community=community, groups=groups, group_required=group_required)
+
+    @classmethod
+    def initial_from(cls, meeting: Meeting) -> dict:
+        zone = meeting.time_zone
+        return {
+            "kind": meeting.kind,
+            "title": meeting.title,
+            "description": meeting.description,
+            "format": meeting.format,
+            "start": _naive_local(meeting.start, zone),
+            "end": _naive_local(meeting.end, zone),
+            "time_zone": zone,
+            "group": meeting.group_id,
+            "venue": meeting.venue,
+            "city": meeting.city,
+            "country": str(meeting.country) if meeting.country else "",
+            "online_url": meeting.online_url,
+            "host_organization": meeting.host_organization_id,
+            "audience": meeting.audience,
+            "themes": ", ".join(sorted(tag.name for tag in meeting.themes.all())),
+            "capacity": meeting.capacity,
+            "registration_policy": meeting.registration_policy,
+            "registration_deadline": _naive_local(meeting.registration_deadline, zone),
+            "visibility": meeting.visibility,
+        }
+
+    def service_fields(self) -> tuple[dict, list[str]]:
+        """Return (fields for meeting_schedule/meeting_update, themes) with times placed in the meeting's zone."""
+        data = dict(self.cleaned_data)
+        themes = data.pop("themes") or []
+        zone = data["time_zone"]
+        for name in ("start", "end", "registration_deadline"):
+            data[name] = _aware(data.get(name), zone)
+        data["country"] = data.get("country") or ""
+        return data, themes
+
+    def clean(self):
+        cleaned = super().clean()
+        # Times are read in the meeting's zone; without a valid zone they cannot be placed.
+        if "time_zone" not in cleaned:
+            for name in ("start", "end", "registration_deadline"):
+                cleaned.pop(name, None)
+        return cleaned
+
+
+class DuplicateForm(forms.Form):
+    start = LocalDateTimeField(label=_("New start"), help_text=_("In the meeting's time zone."))
+
+
+class SeriesForm(MeetingFieldsMixin):
+    """A recurring meeting: the usual fields plus the rule, e.g. every month on the first Tuesday at 11:00."""
+
+    frequency = forms.ChoiceField(
+        label=_("Repeats"),
+        choices=[(Frequency.MONTHLY, _("Every month")), (Frequency.WEEKLY, _("Every week"))],
+    )
+    ordinal = forms.TypedChoiceField(
+        label=_("Which week of the month"),
+        coerce=int,
+        required=False,
+        choices=[(1, _("first")), (2, _("second")), (3, _("third")), (4, _("fourth")), (-1, _("last"))],
+        help_text=_("For monthly meetings, e.g. the first Tuesday."),
+    )
+    weekday = forms.TypedChoiceField(
+        label=_("Day of the week"),
+        coerce=int,
+        choices=[
+            (0, _("Monday")),
+            (1, _("Tuesday")),
+            (2, _("Wednesday")),
+            (3, _("Thursday")),
+            (4, _("Friday")),
+            (5, _("Saturday")),
+            (6, _("Sunday")),
+        ],
+    )
+    start_time = forms.TimeField(
+        label=_("Local start time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    duration_minutes = forms.IntegerField(label=_("Duration in minutes"), min_value=5, max_value=24 * 60, initial=60)
+    starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    until = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    field_order = [
+        "kind",
+        "title",
+        "description",
+        "group",
+        "format",
+        "frequency",
+        "ordinal",
+        "weekday",
+        "start_time",
+        "duration_minutes",
+        "time_zone",
+        "starts_on",
+        "until",
+    ]
+
+    def __init__(self, *args, community: Community, groups, group_required: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup(community=community, groups=groups, group_required=group_required)
+
+    def rule(self) -> SeriesRule:
+        data = self.cleaned_data
+        return SeriesRule(
+            frequency=data["frequency"],
+            weekday=data["weekday"],
+            ordinal=(data.get("ordinal") or 1) if data["frequency"] == Frequency.MONTHLY else None,
+            start_time=data["start_time"],
+            duration_minutes=data["duration_minutes"],
+            time_zone=data["time_zone"],
+            starts_on=data["starts_on"],
+            until=data["until"],
+        )
+
+    def service_fields(self) -> tuple[dict, list[str]]:
+        rule_fields = {"frequency", "ordinal", "weekday", "start_time", "duration_minutes", "starts_on", "until"}
+        data = {k: v for k, v in self.cleaned_data.items() if k not in rule_fields and k != "time_zone"}
+        themes = data.pop("themes") or []
+        data["country"] = data.get("country") or ""
+        return data, themes
+
+
+class AgendaItemForm(forms.Form):
+    starts_at = LocalDateTimeField(label=_("Time"), required=False, help_text=_("In the meeting's time zone."))
+    title = forms.CharField(label=_("Title"), max_length=300)
+    speaker = forms.CharField(label=_("Speaker"), max_length=200, required=False)
+    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        self.meeting = meeting
+        super().__init__(*args, **kwargs)
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["starts_at"] = _aware(data.get("starts_at"), self.meeting.time_zone)
+        return data
+
+
+class CloseForm(forms.Form):
+    minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 8}), required=False)
+    decisions = forms.CharField(
+        label=_("Decisions"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("One decision per line."),
+    )
+
+
+class ActionItemForm(forms.Form):
+    description = forms.CharField(label=_("Action"), max_length=500, required=False)
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False, empty_label=_("Not a member"))
+    owner_name = forms.CharField(label=_("Owner (if not a member)"), max_length=200, required=False)
+    due_date = forms.DateField(
+        label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    done = forms.BooleanField(label=_("Done"), required=False)
+
+    def __init__(self, *args, members=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = members
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("description") and (cleaned.get("owner") or cleaned.get("owner_name")):
+            self.add_error("description", _("Say what has to be done."))
+        return cleaned
+
+
+class BaseActionItemFormSet(forms.BaseFormSet):
+    def __init__(self, *args, members=None, **kwargs):
+        self.members = members
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {"members": self.members}
+
+    @property
+    def empty_form(self):
+        form = self.form(
+            auto_id=self.auto_id, prefix=self.add_prefix("__prefix__"), empty_permitted=True, members=self.members
+        )
+        self.add_fields(form, None)
+        return form
+
+
+ActionItemFormSet = forms.formset_factory(ActionItemForm, formset=BaseActionItemFormSet, extra=3, max_num=50)
+
+
+class WalkInForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    email = forms.EmailField(
+        label=_("Email address"), required=False, help_text=_("Optional; an existing account is recognised.")
+    )
+    organization = forms.ModelChoiceField(label=_("Organisation"), queryset=Organization.objects.none(), required=False)
+    organization_name = forms.CharField(label=_("Organisation (if not listed)"), max_length=200, required=False)
+    country = forms.ChoiceField(label=_("Country"), choices=[("", "—"), *countries], required=False)
+
+    def __init__(self, *args, community: Community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = host_organisations(community).order_by("name")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("name") and not cleaned.get("email"):
+            raise forms.ValidationError(_("Give the name or the email address of the person who came."))
+        return cleaned
+
+
+class PersonByEmailForm(forms.Form):
+    email = forms.EmailField(label=_("Email address of a member"))

@@ -1,0 +1,164 @@
+"""iCalendar (RFC 5545) files of meetings, built with the icalendar library.
+
+One builder serves the three uses: the .ics of one meeting, the feeds (community and
+personal) and the invitations attached to emails (METHOD:REQUEST / METHOD:CANCEL).
+
+- UID is the meeting's stored uid, stable for its whole life.
+- SEQUENCE is the meeting's sequence (grows when time, place or status changes).
+- Without a METHOD, DTSTAMP is the last revision of the meeting (RFC 5545 3.8.7.2);
+  with a METHOD it is the moment the invitation is made.
+- Times carry the meeting's TZID, with VTIMEZONE blocks limited to the years used.
+- A cancelled meeting stays in feeds with STATUS:CANCELLED.
+- The join link appears only when the caller says the person is registered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+
+import icalendar
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Meeting
+
+PRODID = "-//CoP Portal//Meetings//EN"
+
+
+def absolute_url(path: str, base_url: str | None = None) -> str:
+    base = (base_url or settings.SITE_URL).rstrip("/")
+    return f"{base}{path}"
+
+
+def _noreply_address() -> str:
+    from email.utils import parseaddr
+
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or "noreply@cop.localhost"
+    return address
+
+
+def event_description(meeting: Meeting, *, page_url: str, join_url: str | None) -> str:
+    parts = []
+    if meeting.description:
+        parts.append(meeting.description.strip())
+    if meeting.is_cancelled:
+        parts.append(_("This meeting was cancelled."))
+    if join_url:
+        parts.append(_("Join online: %(url)s") % {"url": join_url})
+    parts.append(_("Meeting page: %(url)s") % {"url": page_url})
+    return "\n\n".join(parts)
+
+
+def event_location(meeting: Meeting, *, join_url: str | None) -> str:
+    place = meeting.place_label()
+    if meeting.format == Meeting.Format.ONLINE:
+        return join_url or _("Online")
+    if meeting.format == Meeting.Format.HYBRID:
+        online = join_url or _("online")
+        return f"{place} + {online}" if place else online
+    return place
+
+
+def meeting_event(
+    meeting: Meeting,
+    *,
+    page_url: str,
+    include_join: bool,
+    stamp: datetime | None = None,
+    attendee_email: str | None = None,
+    attendee_name: str = "",
+) -> icalendar.Event:
+    """Return the VEVENT of meeting; include_join decides whether its online link goes in."""
+    join_url = meeting.online_url if include_join and meeting.is_online and meeting.online_url else None
+    event = icalendar.Event()
+    event.add("uid", meeting.uid)
+    event.add("sequence", meeting.sequence)
+    event.add("dtstamp", (stamp or meeting.updated_at).astimezone(UTC))
+    event.add("created", meeting.created_at.astimezone(UTC))
+    event.add("last-modified", meeting.updated_at.astimezone(UTC))
+    event.add("dtstart", meeting.local_start)
+    event.add("dtend", meeting.local_end)
+    event.add("summary", meeting.title)
+    event.add("description", event_description(meeting, page_url=page_url, join_url=join_url))
+    location = event_location(meeting, join_url=join_url)
+    if location:
+        event.add("location", location)
+    event.add("url", page_url)
+    event.add("status", "CANCELLED" if meeting.is_cancelled else "CONFIRMED")
+    event.add("categories", [meeting.get_kind_display()])
+    event.add("class", "PUBLIC" if meeting.visibility == Meeting.Visibility.PUBLIC else "PRIVATE")
+    if attendee_email:
+        organizer = icalendar.vCalAddress(f"mailto:{_noreply_address()}")
+        organizer.params["cn"] = icalendar.vText(meeting.community.name)
+        event.add("organizer", organizer)
+        attendee = icalendar.vCalAddress(f"mailto:{attendee_email}")
+        if attendee_name:
+            attendee.params["cn"] = icalendar.vText(attendee_name)
+        attendee.params["role"] = icalendar.vText("REQ-PARTICIPANT")
+        attendee.params["partstat"] = icalendar.vText("ACCEPTED")
+        attendee.params["rsvp"] = icalendar.vText("FALSE")
+        event.add("attendee", attendee)
+    return event
+
+
+def _calendar(name: str | None, method: str | None = None) -> icalendar.Calendar:
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    if method:
+        calendar.add("method", method)
+    if name:
+        calendar.add("x-wr-calname", name)
+        calendar.add("name", name)
+    return calendar
+
+
+def _add_timezones(calendar: icalendar.Calendar, meetings: list[Meeting]) -> None:
+    """Add one VTIMEZONE per zone used, covering only the years of the meetings (small files)."""
+    if not meetings:
+        return
+    first = min(m.start for m in meetings)
+    last = max(m.end for m in meetings)
+    calendar.add_missing_timezones(first_date=date(first.year - 1, 1, 1), last_date=date(last.year + 2, 1, 1))
+
+
+def build_calendar(
+    meetings: Iterable[Meeting],
+    *,
+    name: str | None,
+    base_url: str | None = None,
+    join_for: set[int] | frozenset[int] = frozenset(),
+) -> bytes:
+    """Return a feed (no METHOD) of meetings; join links only for the meeting ids in join_for."""
+    calendar = _calendar(name)
+    meetings = list(meetings)
+    for meeting in meetings:
+        page_url = absolute_url(meeting.get_absolute_url(), base_url)
+        calendar.add_component(meeting_event(meeting, page_url=page_url, include_join=meeting.pk in join_for))
+    _add_timezones(calendar, meetings)
+    return calendar.to_ical()
+
+
+def invitation(
+    meeting: Meeting, *, method: str, attendee_email: str, attendee_name: str = "", include_join: bool
+) -> bytes:
+    """Return an iTIP message (METHOD:REQUEST or METHOD:CANCEL) about meeting for one person."""
+    assert method in {"REQUEST", "CANCEL"}
+    calendar = _calendar(None, method=method)
+    page_url = absolute_url(meeting.get_absolute_url())
+    event = meeting_event(
+        meeting,
+        page_url=page_url,
+        include_join=include_join and method == "REQUEST",
+        stamp=timezone.now(),
+        attendee_email=attendee_email,
+        attendee_name=attendee_name,
+    )
+    if method == "CANCEL":
+        event["status"] = icalendar.vText("CANCELLED")
+    calendar.add_component(event)
+    _add_timezones(calendar, [meeting])
+    return calendar.to_ical()

@@ -1,0 +1,232 @@
+"""Reads about meetings for pages here and in other apps (the /me/ page, directory cards, community home)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communities.models import Community, Group, Membership
+
+from .models import ActionItem, AgendaItem, Meeting, Registration
+
+
+def with_counts(meetings: QuerySet[Meeting], user) -> QuerySet[Meeting]:
+    """Annotate seats taken and, for a signed-in viewer, their own registration status (my_status)."""
+    meetings = meetings.annotate(
+        seats_taken=Count(
+            "registrations",
+            filter=Q(registrations__status=Registration.Status.REGISTERED, registrations__walk_in=False),
+        )
+    )
+    if user.is_authenticated:
+        mine = Registration.objects.filter(meeting=OuterRef("pk"), user=user).values("status")[:1]
+        meetings = meetings.annotate(my_status=Subquery(mine))
+    return meetings
+
+
+def for_cards(meetings: QuerySet[Meeting], user) -> QuerySet[Meeting]:
+    """Return meetings ready for list cards: related rows joined, themes prefetched, counts annotated."""
+    return (
+        with_counts(meetings, user).select_related("community", "group", "host_organization").prefetch_related("themes")
+    )
+
+
+def community_meetings(*, community: Community, user) -> QuerySet[Meeting]:
+    return Meeting.objects.visible_to(user).filter(community=community)
+
+
+def filter_meetings(meetings: QuerySet[Meeting], *, kind="", group="", format="", theme="") -> QuerySet[Meeting]:  # noqa: A002
+    if kind in Meeting.Kind.values:
+        meetings = meetings.filter(kind=kind)
+    if format in Meeting.Format.values:
+        meetings = meetings.filter(format=format)
+    if group:
+        meetings = meetings.filter(group__slug=group)
+    if theme:
+        meetings = meetings.filter(themes__slug=theme)
+    return meetings
+
+
+def theme_choices(meetings: QuerySet[Meeting]) -> list[tuple[str, str]]:
+    """Return (slug, name) of the themes used by meetings, for the filter."""
+    from taggit.models import Tag
+
+    tags = Tag.objects.filter(meetings_themedmeeting_items__content_object__in=meetings).distinct().order_by("name")
+    return list(tags.values_list("slug", "name"))
+
+
+def can_schedule(*, user, community: Community) -> bool:
+    """Return whether user may schedule meetings in community (a coordinator, or a facilitator of a group)."""
+    return schedulable_groups(user=user, community=community) is not None
+
+
+def schedulable_groups(*, user, community: Community) -> QuerySet[Group] | None:
+    """Return the groups user may schedule for; None when they may schedule nothing.
+
+    A coordinator gets all the community's groups (and may leave the group empty), a
+    facilitator only their own groups.
+    """
+    if not user.is_authenticated:
+        return None
+    groups = Group.objects.filter(community=community).order_by("name")
+    if user.is_superuser or user.has_perm("communities.manage_community", community):
+        return groups
+    from .querysets import perm_q
+
+    own = groups.filter(perm_q(user, "manage_group", Group, "pk"))
+    return own if own.exists() else None
+
+
+def is_coordinator(*, user, community: Community) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.has_perm("communities.manage_community", community))
+
+
+def can_manage(*, user, meeting: Meeting) -> bool:
+    return Meeting.objects.manageable_by(user).filter(pk=meeting.pk).exists()
+
+
+def meeting_for_page(*, meeting_qs: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    """Return the queryset of the meeting page: everything it shows in a fixed number of queries."""
+    return meeting_qs.select_related(
+        "community", "group", "host_organization", "series", "outcome", "created_by"
+    ).prefetch_related(
+        "themes",
+        Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("order", "pk")),
+        Prefetch("action_items", queryset=ActionItem.objects.select_related("owner")),
+    )
+
+
+def registration_of(*, meeting: Meeting, user) -> Registration | None:
+    if not user.is_authenticated:
+        return None
+    return Registration.objects.filter(meeting=meeting, user=user).first()
+
+
+def waitlist_position(*, registration: Registration) -> int | None:
+    """Return the 1-based place of a waitlisted registration in its queue."""
+    if registration.status != Registration.Status.WAITLISTED:
+        return None
+    ahead = (
+        Registration.objects.filter(meeting_id=registration.meeting_id)
+        .waitlisted()
+        .filter(Q(position__lt=registration.position) | Q(position=registration.position, pk__lt=registration.pk))
+        .count()
+    )
+    return ahead + 1
+
+
+def registrations_for_organisers(*, meeting: Meeting) -> QuerySet[Registration]:
+    """Return every registration of meeting with the person, organisation and country, in a fixed number of queries."""
+    return (
+        Registration.objects.filter(meeting=meeting)
+        .select_related("user", "user__organization", "organization")
+        .order_by("status", "position", "created_at", "pk")
+    )
+
+
+def attendance_by_organisation(registrations: Iterable[Registration]) -> list[tuple[str, int]]:
+    """Return (organisation, number of attendees) for the people who attended, largest first."""
+    counts = Counter(
+        registration.organisation_label or _("No organisation given")
+        for registration in registrations
+        if registration.attended
+    )
+    return sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
+
+
+def status_counts(registrations: Iterable[Registration]) -> dict[str, int]:
+    counts = Counter(registration.status for registration in registrations)
+    return {status: counts.get(status, 0) for status in Registration.Status.values}
+
+
+# ---------------------------------------------------------------- for other apps
+
+
+def _my_communities(user) -> QuerySet[Community]:
+    return Community.objects.member_of(user)
+
+
+def upcoming_meetings_for(user, limit: int = 5) -> list[Meeting]:
+    """Return the next meetings across all of user's communities (for /me/), with their registration status.
+
+    Two queries whatever the number of communities and meetings (themes prefetched).
+    """
+    if not user.is_authenticated:
+        return []
+    meetings = (
+        Meeting.objects.visible_to(user)
+        .filter(community__in=_my_communities(user))
+        .exclude(status=Meeting.Status.CANCELLED)
+        .upcoming()
+    )
+    return list(for_cards(meetings, user)[:limit])
+
+
+def community_upcoming(community: Community, user, limit: int = 5) -> list[Meeting]:
+    """Return the next meetings of community that user may see (for the community home)."""
+    meetings = community_meetings(community=community, user=user).exclude(status=Meeting.Status.CANCELLED).upcoming()
+    return list(for_cards(meetings, user)[:limit])
+
+
+def next_meeting_by_community(user, community_ids: Iterable[int]) -> dict[int, Meeting]:
+    """Return {community id: its next meeting user may see} for directory cards, in two queries."""
+    community_ids = list(community_ids)
+    if not community_ids:
+        return {}
+    visible = Meeting.objects.visible_to(user).exclude(status=Meeting.Status.CANCELLED).upcoming()
+    next_pk = visible.filter(community=OuterRef("pk")).order_by("start", "pk").values("pk")[:1]
+    pairs = (
+        Community.objects.filter(pk__in=community_ids)
+        .annotate(next_meeting_pk=Subquery(next_pk))
+        .filter(next_meeting_pk__isnull=False)
+        .values_list("pk", "next_meeting_pk")
+    )
+    pairs = dict(pairs)
+    meetings = Meeting.objects.filter(pk__in=pairs.values()).select_related("community", "group")
+    by_pk = {meeting.pk: meeting for meeting in meetings}
+    return {community_id: by_pk[pk] for community_id, pk in pairs.items() if pk in by_pk}
+
+
+def personal_feed_meetings(user) -> tuple[QuerySet[Meeting], set[int]]:
+    """Return the meetings of user's personal calendar feed and the ids whose join link they may have.
+
+    The feed covers every meeting user may see in the communities they belong to, from
+    six months ago on; the join link only where user holds a seat.
+    """
+    since = timezone.now() - timedelta(days=183)
+    meetings = (
+        Meeting.objects.visible_to(user)
+        .filter(community__in=_my_communities(user), end__gte=since)
+        .select_related("community")
+        .order_by("start", "pk")
+    )
+    registered = set(
+        Registration.objects.filter(
+            user=user, status=Registration.Status.REGISTERED, meeting__end__gte=since
+        ).values_list("meeting_id", flat=True)
+    )
+    return meetings, registered
+
+
+def community_feed_meetings(community: Community, user) -> QuerySet[Meeting]:
+    """Return the public meetings of community for its feed (six months back, all ahead), cancelled ones included."""
+    since = timezone.now() - timedelta(days=183)
+    return (
+        Meeting.objects.visible_to(user)
+        .public()
+        .filter(community=community, end__gte=since)
+        .select_related("community")
+        .order_by("start", "pk")
+    )
+
+
+def active_members(community: Community) -> QuerySet:
+    from members.models import User
+
+    member_ids = Membership.objects.active().community_level().filter(community=community).values("user_id")
+    return User.objects.filter(pk__in=member_ids, is_active=True).order_by("full_name", "email")

@@ -1,0 +1,146 @@
+"""Show a meeting's time in the viewer's zone, with the meeting's own zone beside it when the clocks differ.
+
+10:00 in Rome is 11:00 in Tripoli in January (CET vs EET) but 10:00 in July (CEST vs
+EET): the zone of the meeting is added only when the wall-clock times differ.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+from django.utils import formats
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+TIME = "H:i"
+
+
+def zone_of(value: str | tzinfo | None) -> tzinfo | None:
+    if value is None or isinstance(value, tzinfo):
+        return value
+    try:
+        return zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def zone_name(zone: tzinfo) -> str:
+    return getattr(zone, "key", None) or str(zone)
+
+
+def zone_label(zone: tzinfo) -> str:
+    """Return a zone as people read it: "Europe/Rome" becomes "Rome"."""
+    return zone_name(zone).rsplit("/", 1)[-1].replace("_", " ")
+
+
+def _day(value: datetime) -> str:
+    return _("%(weekday)s %(date)s") % {
+        "weekday": formats.date_format(value, "l"),
+        "date": formats.date_format(value, "DATE_FORMAT"),
+    }
+
+
+def _span(start: datetime, end: datetime) -> str:
+    """Return "Tuesday 14 January 2025, 11:00–12:00", or both days when it spans several."""
+    if start.date() == end.date():
+        return _("%(day)s, %(start)s–%(end)s") % {
+            "day": _day(start),
+            "start": formats.date_format(start, TIME),
+            "end": formats.date_format(end, TIME),
+        }
+    return _("%(start_day)s %(start)s – %(end_day)s %(end)s") % {
+        "start_day": _day(start),
+        "start": formats.date_format(start, TIME),
+        "end_day": _day(end),
+        "end": formats.date_format(end, TIME),
+    }
+
+
+def _times(start: datetime, end: datetime | None) -> str:
+    if end is None:
+        return formats.date_format(start, TIME)
+    if start.date() == end.date():
+        return f"{formats.date_format(start, TIME)}–{formats.date_format(end, TIME)}"
+    return _span(start, end)
+
+
+@dataclass(frozen=True)
+class When:
+    viewer_text: str
+    viewer_zone: str
+    meeting_text: str  # empty when the clocks agree
+    meeting_zone: str
+    iso_start: str
+
+    @property
+    def differs(self) -> bool:
+        return bool(self.meeting_text)
+
+    def as_text(self) -> str:
+        text = f"{self.viewer_text} ({self.viewer_zone})"
+        if self.meeting_text:
+            text += " " + _("[%(time)s in %(zone)s]") % {"time": self.meeting_text, "zone": self.meeting_zone}
+        return text
+
+
+def _clocks_differ(value: datetime, a: tzinfo, b: tzinfo) -> bool:
+    return value.astimezone(a).utcoffset() != value.astimezone(b).utcoffset()
+
+
+def when(start: datetime, end: datetime | None, meeting_zone: str | tzinfo, viewer_zone: str | tzinfo | None) -> When:
+    """Describe start–end in the viewer's zone, and in the meeting's zone when those clocks differ."""
+    meeting_tz = zone_of(meeting_zone) or zoneinfo.ZoneInfo("UTC")
+    viewer_tz = zone_of(viewer_zone) or meeting_tz
+    local_start = start.astimezone(viewer_tz)
+    local_end = end.astimezone(viewer_tz) if end else None
+    viewer_text = _span(local_start, local_end) if local_end else f"{_day(local_start)}, {_times(local_start, None)}"
+    meeting_text = ""
+    if _clocks_differ(start, meeting_tz, viewer_tz) or (end and _clocks_differ(end, meeting_tz, viewer_tz)):
+        meeting_start = start.astimezone(meeting_tz)
+        meeting_end = end.astimezone(meeting_tz) if end else None
+        meeting_text = _times(meeting_start, meeting_end)
+        if meeting_start.date() != local_start.date() and (
+            not meeting_end or meeting_start.date() == meeting_end.date()
+        ):
+            meeting_text = f"{_day(meeting_start)}, {meeting_text}"
+    return When(
+        viewer_text=viewer_text,
+        viewer_zone=zone_label(viewer_tz),
+        meeting_text=meeting_text,
+        meeting_zone=zone_label(meeting_tz),
+        iso_start=start.isoformat(),
+    )
+
+
+def when_html(value: When) -> SafeString:
+    html = format_html(
+        '<time datetime="{}">{}</time> <span class="tz-label">({})</span>',
+        value.iso_start,
+        value.viewer_text,
+        value.viewer_zone,
+    )
+    if value.meeting_text:
+        html += format_html(
+            ' <span class="meeting-zone-time">{}</span>',
+            _("[%(time)s in %(zone)s]") % {"time": value.meeting_text, "zone": value.meeting_zone},
+        )
+    return html
+
+
+def time_only(value: datetime, meeting_zone: str | tzinfo, viewer_zone: str | tzinfo | None) -> When:
+    """Describe one moment (an agenda item) by its time only, with the meeting's clock beside it when it differs."""
+    meeting_tz = zone_of(meeting_zone) or zoneinfo.ZoneInfo("UTC")
+    viewer_tz = zone_of(viewer_zone) or meeting_tz
+    meeting_text = ""
+    if _clocks_differ(value, meeting_tz, viewer_tz):
+        meeting_text = formats.date_format(value.astimezone(meeting_tz), TIME)
+    return When(
+        viewer_text=formats.date_format(value.astimezone(viewer_tz), TIME),
+        viewer_zone=zone_label(viewer_tz),
+        meeting_text=meeting_text,
+        meeting_zone=zone_label(meeting_tz),
+        iso_start=value.isoformat(),
+    )
