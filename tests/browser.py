@@ -14,6 +14,7 @@ Locally the browser tests skip when Chromium (or axe-core from npm) is missing; 
 (CI=true) they fail instead, so they can never silently stop running there.
 """
 
+import asyncio
 import os
 import shutil
 from importlib.util import find_spec
@@ -59,6 +60,25 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_playwright_loop_outside_browser_tests(request):
+    """Hide the session browser's event loop from tests that do not drive the browser.
+
+    Playwright's sync API leaves its asyncio loop marked as running in the main thread for
+    as long as the session browser lives; without this, every later test would see a running
+    loop, and async_to_sync (Django's signals with async receivers, for one) would refuse to run.
+    """
+    loop = asyncio.events._get_running_loop()
+    if loop is None or "browser" in request.fixturenames:
+        yield
+        return
+    asyncio.events._set_running_loop(None)
+    try:
+        yield
+    finally:
+        asyncio.events._set_running_loop(loop)
 
 
 @pytest.fixture
