@@ -27,6 +27,8 @@ urlpatterns = [
     path("c/<slug:community_slug>/", include("communities.urls_people")),
     path("c/<slug:community_slug>/meetings/", include("meetings.urls")),
     path("c/<slug:community_slug>/knowledge/", include("knowledge.urls")),
+    path("search/", include("cop_portal.search")),
+    path("tags/", include("knowledge.urls_tags")),
 ]
 
 if settings.DEBUG:

@@ -40,3 +40,92 @@ def _user_id(community):
 
     person = UserFactory(full_name=f"Listed {SECRET}", job_title=SECRET, listed_in_directory=True, show_email=True)
     return make_member(community, person).pk
+
+
+# Knowledge (issue 5): members-visible items, files, revisions, answers, review rounds and collections.
+def _knowledge_item(community):
+    """Return the community's SECRET question (visible to its members only), made once per community."""
+    from knowledge.models import KnowledgeItem
+    from knowledge.services import item_create
+    from tests.factories import make_member
+
+    existing = KnowledgeItem.objects.filter(community=community, title=f"Question {SECRET}").first()
+    if existing is not None:
+        return existing
+    return item_create(
+        community=community,
+        by=make_member(community),
+        kind=KnowledgeItem.Kind.QUESTION,
+        title=f"Question {SECRET}",
+        summary=SECRET,
+        body=f"Body {SECRET}",
+        visibility=KnowledgeItem.Visibility.COMMUNITY,
+        themes=[f"theme-{SECRET}"],
+        publish=True,
+    )
+
+
+@register("knowledge_pk")
+def _knowledge_pk(community):
+    return _knowledge_item(community).pk
+
+
+@register("revision_pk")
+def _revision_pk(community):
+    return _knowledge_item(community).revisions.order_by("number").first().pk
+
+
+@register("answer_pk")
+def _answer_pk(community):
+    from knowledge.services import answer_create
+    from tests.factories import make_member
+
+    return answer_create(item=_knowledge_item(community), by=make_member(community), body=f"Answer {SECRET}").pk
+
+
+@register("round_pk")
+def _round_pk(community):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from knowledge.models import ReviewRound
+    from knowledge.services import review_round_request
+    from tests.factories import make_member
+
+    item = _knowledge_item(community)
+    existing = ReviewRound.objects.filter(item=item).first()
+    if existing is not None:
+        return existing.pk
+    return review_round_request(
+        item=item,
+        by=item.created_by,
+        reviewers=[make_member(community)],
+        due_date=timezone.localdate() + timedelta(days=7),
+        message=f"Review {SECRET}",
+    ).pk
+
+
+@register("collection_pk")
+def _collection_pk(community):
+    from communities.models import Membership
+    from knowledge.services import collection_add_item, collection_create
+    from tests.factories import make_member
+
+    editor = make_member(community, role=Membership.Role.COORDINATOR)
+    collection = collection_create(
+        community=community, by=editor, title=f"Collection {SECRET}", introduction=SECRET, visibility="community"
+    )
+    collection_add_item(collection=collection, item=_knowledge_item(community), by=editor)
+    return collection.pk
+
+
+@register("file_uuid")
+def _file_uuid(community):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from knowledge.services import file_attach
+
+    item = _knowledge_item(community)
+    upload = SimpleUploadedFile(f"notes-{SECRET}.txt", f"Notes {SECRET}".encode(), content_type="text/plain")
+    return file_attach(item=item, by=item.created_by, upload=upload).uuid

@@ -1,0 +1,228 @@
+"""Search at /search/ across knowledge, meetings and people, showing only what the viewer may see.
+
+On PostgreSQL knowledge is found through each item's stored search vector (stemmed in
+the item's language, GIN-indexed), ranked by relevance and freshness, with highlighted
+snippets; meetings are matched with a vector built on the fly. SQLite (make run) falls
+back to icontains. Every result set starts from a scoped queryset, so neither a result
+nor a count reveals anything hidden.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Case, F, FloatField, Q, TextField, Value, When
+from django.db.models.functions import Coalesce, Concat, Extract, Now
+from django.shortcuts import render
+from django.urls import path
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from communities.models import Community
+from communities.selectors_people import expertise_card, people_sharing_communities_with, search_people
+from knowledge.markup import plain_text
+from knowledge.models import KnowledgeItem
+
+PAGE_SIZE = 20
+SECTION_SIZE = 8
+MAX_QUERY = 200
+# Markers ts_headline puts around matches; everything else is escaped before they become <mark>.
+START, STOP = "\u2983", "\u2984"
+LANGUAGE_CONFIGS = {"it": "italian", "en": "english", "ar": "simple"}
+# Freshness: an item loses half its freshness bonus in this many days.
+FRESHNESS_DAYS = 180.0
+FRESHNESS_WEIGHT = 0.2
+
+
+def _is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def highlight(marked: str) -> str:
+    """Return snippet text escaped, with only our markers turned into <mark>."""
+    text = escape(marked.replace("\n", " "))
+    text = text.replace(START, "<mark>").replace(STOP, "</mark>")
+    # Close a mark left open by a marker character that was in the text itself.
+    if text.count("<mark>") > text.count("</mark>"):
+        text += "</mark>"
+    return mark_safe(text)  # noqa: S308 - escaped above; only our own <mark> tags remain
+
+
+def _plain_snippet(text: str, terms: list[str], width: int = 160) -> str:
+    """Return an escaped excerpt of text around the first term, with every term in <mark> (SQLite fallback)."""
+    text = " ".join(text.split())
+    lowered = text.lower()
+    positions = [lowered.find(term.lower()) for term in terms if term and lowered.find(term.lower()) >= 0]
+    start = max(min(positions) - width // 3, 0) if positions else 0
+    excerpt = text[start : start + width]
+    pattern = re.compile("|".join(re.escape(t) for t in terms if t), re.IGNORECASE) if terms else None
+    out = escape(excerpt)
+    if pattern is not None:
+        out = pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", out)
+    prefix = "… " if start else ""
+    suffix = " …" if start + width < len(text) else ""
+    return mark_safe(prefix + out + suffix)  # noqa: S308 - the excerpt is escaped; terms are matched in it
+
+
+def _language_config():
+    return Case(
+        *[When(language=code, then=Value(config)) for code, config in LANGUAGE_CONFIGS.items()],
+        default=Value("simple"),
+    )
+
+
+def _text_query(q: str):
+    from django.contrib.postgres.search import SearchQuery
+
+    query = None
+    for config in ("english", "italian", "simple"):
+        part = SearchQuery(q, config=config, search_type="websearch")
+        query = part if query is None else query | part
+    return query
+
+
+def search_knowledge(*, user, q: str, community: Community | None = None):
+    """Return the items matching q that user may see, best first (relevance, then freshness)."""
+    items = KnowledgeItem.objects.visible_to(user)
+    if community is not None:
+        items = items.filter(community=community)
+    items = items.for_list()
+    if _is_postgres():
+        from django.contrib.postgres.search import SearchHeadline, SearchRank
+
+        query = _text_query(q)
+        age_days = Extract(Now() - Coalesce(F("published_at"), F("created_at")), "epoch") / Value(86400.0)
+        freshness = Value(FRESHNESS_WEIGHT) / (Value(1.0) + age_days / Value(FRESHNESS_DAYS))
+        return (
+            items.filter(search_vector=query)
+            .annotate(rank=SearchRank(F("search_vector"), query))
+            .annotate(score=F("rank") + freshness)
+            .annotate(
+                headline=SearchHeadline(
+                    Concat("summary", Value(" "), "body", output_field=TextField()),
+                    query,
+                    config=_language_config(),
+                    start_sel=START,
+                    stop_sel=STOP,
+                    max_words=35,
+                    min_words=15,
+                    max_fragments=2,
+                )
+            )
+            .order_by("-score", "-pk")
+        )
+    matches = items
+    for term in q.split():
+        matches = matches.filter(Q(title__icontains=term) | Q(summary__icontains=term) | Q(body__icontains=term))
+    return matches.annotate(score=Value(0.0, output_field=FloatField())).order_by("-published_at", "-pk")
+
+
+def knowledge_snippet(item, q: str) -> str:
+    if getattr(item, "headline", None):
+        return highlight(item.headline)
+    return _plain_snippet(f"{item.summary} {plain_text(item.body)}", q.split())
+
+
+def _meeting_model():
+    try:
+        from meetings.models import Meeting
+    except ImportError:
+        return None
+    if not hasattr(Meeting.objects, "visible_to"):
+        return None
+    return Meeting
+
+
+def _meeting_text_fields(Meeting) -> list[str]:
+    names = {f.name for f in Meeting._meta.get_fields() if getattr(f, "get_internal_type", None)}
+    text = [n for n in ("title", "description", "summary") if n in names]
+    return [n for n in text if Meeting._meta.get_field(n).get_internal_type() in {"CharField", "TextField"}]
+
+
+def search_meetings(*, user, q: str, community: Community | None = None):
+    """Return the meetings matching q that user may see (a vector built on the fly; Meeting is not ours to change)."""
+    Meeting = _meeting_model()
+    if Meeting is None:
+        return None
+    fields = _meeting_text_fields(Meeting)
+    if not fields:
+        return None
+    meetings = Meeting.objects.visible_to(user)
+    if community is not None:
+        meetings = meetings.filter(community=community)
+    meetings = meetings.select_related("community")
+    if _is_postgres():
+        from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+
+        query = SearchQuery(q, config="simple", search_type="websearch")
+        vector = SearchVector(*fields, config="simple")
+        detail = fields[1] if len(fields) > 1 else fields[0]
+        return (
+            meetings.annotate(document=vector)
+            .filter(document=query)
+            .annotate(rank=SearchRank(vector, query))
+            .annotate(
+                headline=SearchHeadline(
+                    detail, query, config="simple", start_sel=START, stop_sel=STOP, max_words=30, min_words=10
+                )
+            )
+            .order_by("-rank", "-pk")
+        )
+    condition = Q()
+    for term in q.split():
+        term_q = Q()
+        for name in fields:
+            term_q |= Q(**{f"{name}__icontains": term})
+        condition &= term_q
+    return meetings.filter(condition).order_by("-pk")
+
+
+def meeting_snippet(meeting, q: str) -> str:
+    if getattr(meeting, "headline", None):
+        return highlight(meeting.headline)
+    text = getattr(meeting, "description", "") or getattr(meeting, "summary", "") or ""
+    return _plain_snippet(text, q.split()) if text else ""
+
+
+def search_people_for(*, user, q: str):
+    """Return listed active members who share a community with user and match q on what they show."""
+    return search_people(people_sharing_communities_with(viewer=user), text=q)
+
+
+def search_view(request):
+    q = " ".join(request.GET.get("q", "").split())[:MAX_QUERY]
+    section = request.GET.get("type", "")
+    community = None
+    slug = request.GET.get("community", "")
+    if slug:
+        community = Community.objects.content_visible_to(request.user).filter(slug=slug).first()
+    context = {"q": q, "section": section, "community": community, "searched": bool(q), "people": None}
+    if q:
+        items = search_knowledge(user=request.user, q=q, community=community)
+        meetings = search_meetings(user=request.user, q=q, community=community)
+        people = search_people_for(user=request.user, q=q) if community is None else None
+        if section == "knowledge":
+            page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+            context["page"] = page
+            params = {"q": q, "type": "knowledge", **({"community": community.slug} if community else {})}
+            context["query"] = urlencode(params)
+            shown_items = page.object_list
+        else:
+            shown_items = items[:SECTION_SIZE]
+        context["items"] = [(item, knowledge_snippet(item, q)) for item in shown_items]
+        context["item_count"] = items.count()
+        if meetings is not None:
+            context["meetings"] = [(m, meeting_snippet(m, q)) for m in meetings[:SECTION_SIZE]]
+            context["meeting_count"] = meetings.count()
+        context["meetings_available"] = meetings is not None
+        if people is not None:
+            context["people"] = [expertise_card(p, viewer=request.user) for p in people[:SECTION_SIZE]]
+            context["people_count"] = people.count()
+    return render(request, "search/results.html", context)
+
+
+app_name = "search"
+urlpatterns = [path("", search_view, name="index")]

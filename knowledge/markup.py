@@ -1,0 +1,74 @@
+"""Markdown in, sanitised HTML out: the only way user text becomes HTML in this app."""
+
+from __future__ import annotations
+
+import html
+
+import markdown
+import nh3
+
+ALLOWED_TAGS = {
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "dd",
+    "del",
+    "dl",
+    "dt",
+    "em",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title"},
+    "td": {"align"},
+    "th": {"align", "scope"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def render_markdown(source: str) -> str:
+    """Return the sanitised HTML of a Markdown text; raw HTML, scripts and unsafe links are dropped."""
+    if not source:
+        return ""
+    rendered = markdown.markdown(source, extensions=["extra", "sane_lists"], output_format="html")
+    return nh3.clean(
+        rendered,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
+
+
+def plain_text(source: str) -> str:
+    """Return the text of a Markdown source without any markup, for feeds, snippets and search."""
+    if not source:
+        return ""
+    return html.unescape(nh3.clean(render_markdown(source), tags=set())).strip()
