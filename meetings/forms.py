@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django import forms
 from django.db.models import Q
+from django.forms.fields import BaseTemporalField
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from taggit.forms import TagField
@@ -33,7 +34,7 @@ class LocalDateTimeField(forms.DateTimeField):
         if isinstance(value, datetime):
             return value.replace(tzinfo=None)
         # BaseTemporalField parses with input_formats and skips the current-time-zone conversion.
-        return forms.BaseTemporalField.to_python(self, value)
+        return BaseTemporalField.to_python(self, value)
 
     def strptime(self, value, format):  # noqa: A002 - Django's signature
         return datetime.strptime(value, format)

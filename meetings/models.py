@@ -201,7 +201,7 @@ class Meeting(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("meetings:detail", kwargs={"community_slug": self.community.slug, "pk": self.pk})
+        return reverse("meetings:detail", kwargs={"community_slug": self.community.slug, "meeting_pk": self.pk})
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

@@ -155,7 +155,7 @@ def send_closing_reminder(*, meeting_id: int) -> int:
         return 0
     sent = 0
     close_url = ical.absolute_url(
-        reverse("meetings:close", kwargs={"community_slug": meeting.community.slug, "pk": meeting.pk})
+        reverse("meetings:close", kwargs={"community_slug": meeting.community.slug, "meeting_pk": meeting.pk})
     )
     for organiser in meeting_organisers(meeting):
 

@@ -101,7 +101,7 @@ def describe(*, rrule_text: str, time_zone: str, start_time: time, until: date) 
     byday = values.get("BYDAY", "")
     code = byday[-2:]
     weekday = weekday_name(WEEKDAY_CODES.index(code)) if code in WEEKDAY_CODES else ""
-    at = formats.time_format(start_time, "TIME_FORMAT")
+    at = formats.time_format(start_time, "H:i")
     until_label = formats.date_format(until, "DATE_FORMAT")
     interval = int(values.get("INTERVAL", "1"))
     if values.get("FREQ") == "MONTHLY":

@@ -223,9 +223,9 @@ def _jsonld(meeting: Meeting, page_url: str) -> dict:
     return data
 
 
-def meeting_detail(request, community_slug, pk):
+def meeting_detail(request, community_slug, meeting_pk):
     meeting = selectors.meeting_for_page(meeting_qs=selectors.with_counts(_visible(request), request.user)).filter(
-        pk=pk
+        pk=meeting_pk
     )
     meeting = meeting.first()
     if meeting is None:
@@ -260,9 +260,9 @@ def meeting_detail(request, community_slug, pk):
     return render(request, "meetings/meeting_detail.html", context)
 
 
-def meeting_ics(request, community_slug, pk):
+def meeting_ics(request, community_slug, meeting_pk):
     """Download one meeting as .ics; the join link is in it only for a registered person."""
-    meeting = _meeting_or_none(request, pk)
+    meeting = _meeting_or_none(request, meeting_pk)
     if meeting is None:
         return _deny(request)
     registration = selectors.registration_of(meeting=meeting, user=request.user)
@@ -283,12 +283,14 @@ def meeting_ics(request, community_slug, pk):
 # ---------------------------------------------------------------- registration
 
 
-def register(request, community_slug, pk):
-    meeting = _meeting_or_none(request, pk)
+def register(request, community_slug, meeting_pk):
+    meeting = _meeting_or_none(request, meeting_pk)
     if meeting is None:
         return _deny(request)
     if response := _post_only(request):
         return response
+    if not request.user.is_authenticated:
+        return redirect_to_login(meeting.get_absolute_url())
     try:
         registration = services.registration_create(meeting=meeting, user=request.user)
     except ValidationError as error:
@@ -305,12 +307,14 @@ def register(request, community_slug, pk):
     return redirect(meeting)
 
 
-def unregister(request, community_slug, pk):
-    meeting = _meeting_or_none(request, pk)
+def unregister(request, community_slug, meeting_pk):
+    meeting = _meeting_or_none(request, meeting_pk)
     if meeting is None:
         return _deny(request)
     if response := _post_only(request):
         return response
+    if not request.user.is_authenticated:
+        return redirect_to_login(meeting.get_absolute_url())
     registration = selectors.registration_of(meeting=meeting, user=request.user)
     if registration is not None and registration.is_active:
         services.registration_cancel(registration=registration, by=request.user)
@@ -355,8 +359,8 @@ def meeting_create(request, community_slug):
     )
 
 
-def meeting_edit(request, community_slug, pk):
-    meeting, response = _organised(request, pk)
+def meeting_edit(request, community_slug, meeting_pk):
+    meeting, response = _organised(request, meeting_pk)
     if response:
         return response
     groups, group_required = _scheduling_context(request) or (
@@ -392,8 +396,8 @@ def meeting_edit(request, community_slug, pk):
     )
 
 
-def meeting_duplicate(request, community_slug, pk):
-    meeting, response = _organised(request, pk)
+def meeting_duplicate(request, community_slug, meeting_pk):
+    meeting, response = _organised(request, meeting_pk)
     if response:
         return response
     default = (meeting.local_start + timedelta(days=7)).replace(tzinfo=None)
@@ -406,7 +410,7 @@ def meeting_duplicate(request, community_slug, pk):
             _apply_errors(form, error)
         else:
             messages.success(request, _("A copy of the meeting is scheduled; check its details."))
-            return redirect("meetings:edit", community_slug=request.community.slug, pk=copy.pk)
+            return redirect("meetings:edit", community_slug=request.community.slug, meeting_pk=copy.pk)
     return render(
         request,
         "meetings/meeting_duplicate.html",
@@ -414,8 +418,8 @@ def meeting_duplicate(request, community_slug, pk):
     )
 
 
-def meeting_cancel(request, community_slug, pk):
-    meeting, response = _organised(request, pk)
+def meeting_cancel(request, community_slug, meeting_pk):
+    meeting, response = _organised(request, meeting_pk)
     if response:
         return response
     if request.method == "POST":
@@ -508,8 +512,8 @@ def series_detail(request, community_slug, series_pk):
 # ---------------------------------------------------------------- agenda
 
 
-def agenda(request, community_slug, pk):
-    meeting, response = _organised(request, pk)
+def agenda(request, community_slug, meeting_pk):
+    meeting, response = _organised(request, meeting_pk)
     if response:
         return response
     form = AgendaItemForm(request.POST or None, meeting=meeting)
@@ -520,7 +524,7 @@ def agenda(request, community_slug, pk):
             _apply_errors(form, error)
         else:
             messages.success(request, _("The item is added to the agenda."))
-            return redirect("meetings:agenda", community_slug=request.community.slug, pk=meeting.pk)
+            return redirect("meetings:agenda", community_slug=request.community.slug, meeting_pk=meeting.pk)
     items = list(AgendaItem.objects.filter(meeting=meeting).order_by("order", "pk"))
     return render(
         request,
@@ -529,42 +533,41 @@ def agenda(request, community_slug, pk):
     )
 
 
-def _agenda_item(request, pk, item_pk):
-    meeting, response = _organised(request, pk)
+def _agenda_item(request, meeting_pk, agenda_item_pk):
+    meeting, response = _organised(request, meeting_pk)
     if response:
         return None, response
-    item = AgendaItem.objects.filter(meeting=meeting, pk=item_pk).first()
+    item = AgendaItem.objects.filter(meeting=meeting, pk=agenda_item_pk).first()
     if item is None:
         raise Http404
     return item, None
 
 
-def agenda_item_move(request, community_slug, pk, item_pk):
-    item, response = _agenda_item(request, pk, item_pk)
+def agenda_item_move(request, community_slug, meeting_pk, agenda_item_pk):
+    item, response = _agenda_item(request, meeting_pk, agenda_item_pk)
     if response:
         return response
     if response := _post_only(request):
         return response
     offset = -1 if request.POST.get("direction") == "up" else 1
     services.agenda_item_move(item=item, by=request.user, offset=offset)
-    return redirect(
-        reverse("meetings:agenda", kwargs={"community_slug": community_slug, "pk": pk}) + f"#item-{item.pk}"
-    )
+    agenda_url = reverse("meetings:agenda", kwargs={"community_slug": community_slug, "meeting_pk": meeting_pk})
+    return redirect(f"{agenda_url}#item-{item.pk}")
 
 
-def agenda_item_delete(request, community_slug, pk, item_pk):
-    item, response = _agenda_item(request, pk, item_pk)
+def agenda_item_delete(request, community_slug, meeting_pk, agenda_item_pk):
+    item, response = _agenda_item(request, meeting_pk, agenda_item_pk)
     if response:
         return response
     if response := _post_only(request):
         return response
     services.agenda_item_delete(item=item, by=request.user)
     messages.success(request, _("The item is removed from the agenda."))
-    return redirect("meetings:agenda", community_slug=community_slug, pk=pk)
+    return redirect("meetings:agenda", community_slug=community_slug, meeting_pk=meeting_pk)
 
 
-def agenda_item_edit(request, community_slug, pk, item_pk):
-    item, response = _agenda_item(request, pk, item_pk)
+def agenda_item_edit(request, community_slug, meeting_pk, agenda_item_pk):
+    item, response = _agenda_item(request, meeting_pk, agenda_item_pk)
     if response:
         return response
     meeting = item.meeting
@@ -582,7 +585,7 @@ def agenda_item_edit(request, community_slug, pk, item_pk):
             _apply_errors(form, error)
         else:
             messages.success(request, _("The agenda item is saved."))
-            return redirect("meetings:agenda", community_slug=community_slug, pk=pk)
+            return redirect("meetings:agenda", community_slug=community_slug, meeting_pk=meeting_pk)
     return render(
         request,
         "meetings/agenda_item_form.html",
@@ -593,9 +596,9 @@ def agenda_item_edit(request, community_slug, pk, item_pk):
 # ---------------------------------------------------------------- registrations (organisers)
 
 
-def registrations(request, community_slug, pk):
+def registrations(request, community_slug, meeting_pk):
     """List registrations with organisation and country; approve, decline, and register a member by email."""
-    meeting, response = _organised(request, pk)
+    meeting, response = _organised(request, meeting_pk)
     if response:
         return response
     form = PersonByEmailForm(request.POST or None)
@@ -610,7 +613,7 @@ def registrations(request, community_slug, pk):
                 _apply_errors(form, error)
             else:
                 messages.success(request, _("%(name)s is registered.") % {"name": person.get_full_name()})
-                return redirect("meetings:registrations", community_slug=community_slug, pk=pk)
+                return redirect("meetings:registrations", community_slug=community_slug, meeting_pk=meeting_pk)
     rows = list(selectors.registrations_for_organisers(meeting=meeting))
     return render(
         request,
@@ -632,8 +635,8 @@ def _csv_cell(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def registrations_csv(request, community_slug, pk):
-    meeting, response = _organised(request, pk)
+def registrations_csv(request, community_slug, meeting_pk):
+    meeting, response = _organised(request, meeting_pk)
     if response:
         return response
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -671,8 +674,8 @@ def registrations_csv(request, community_slug, pk):
     return response
 
 
-def _registration_for_decision(request, pk, registration_pk):
-    meeting, response = _organised(request, pk)
+def _registration_for_decision(request, meeting_pk, registration_pk):
+    meeting, response = _organised(request, meeting_pk)
     if response:
         return None, response
     registration = Registration.objects.filter(meeting=meeting, pk=registration_pk).first()
@@ -681,34 +684,34 @@ def _registration_for_decision(request, pk, registration_pk):
     return registration, None
 
 
-def registration_approve(request, community_slug, pk, registration_pk):
-    registration, response = _registration_for_decision(request, pk, registration_pk)
+def registration_approve(request, community_slug, meeting_pk, registration_pk):
+    registration, response = _registration_for_decision(request, meeting_pk, registration_pk)
     if response:
         return response
     if response := _post_only(request):
         return response
     registration = services.registration_approve(registration=registration, by=request.user)
     messages.success(request, _("Approved: %(name)s.") % {"name": registration.display_name})
-    return redirect("meetings:registrations", community_slug=community_slug, pk=pk)
+    return redirect("meetings:registrations", community_slug=community_slug, meeting_pk=meeting_pk)
 
 
-def registration_decline(request, community_slug, pk, registration_pk):
-    registration, response = _registration_for_decision(request, pk, registration_pk)
+def registration_decline(request, community_slug, meeting_pk, registration_pk):
+    registration, response = _registration_for_decision(request, meeting_pk, registration_pk)
     if response:
         return response
     if response := _post_only(request):
         return response
     registration = services.registration_decline(registration=registration, by=request.user)
     messages.success(request, _("Declined: %(name)s.") % {"name": registration.display_name})
-    return redirect("meetings:registrations", community_slug=community_slug, pk=pk)
+    return redirect("meetings:registrations", community_slug=community_slug, meeting_pk=meeting_pk)
 
 
 # ---------------------------------------------------------------- attendance and closing
 
 
-def attendance(request, community_slug, pk):
+def attendance(request, community_slug, meeting_pk):
     """Tick who came among the registered people, and add walk-ins."""
-    meeting, response = _organised(request, pk)
+    meeting, response = _organised(request, meeting_pk)
     if response:
         return response
     walk_in_form = WalkInForm(
@@ -729,12 +732,12 @@ def attendance(request, community_slug, pk):
                         country=data["country"],
                     )
                     messages.success(request, _("The walk-in is recorded."))
-                    return redirect("meetings:attendance", community_slug=community_slug, pk=pk)
+                    return redirect("meetings:attendance", community_slug=community_slug, meeting_pk=meeting_pk)
             else:
                 ids = [int(value) for value in request.POST.getlist("attended") if value.isdigit()]
                 count = services.attendance_mark(meeting=meeting, by=request.user, attended_ids=ids)
                 messages.success(request, _("Attendance saved: %(count)d present.") % {"count": count})
-                return redirect("meetings:attendance", community_slug=community_slug, pk=pk)
+                return redirect("meetings:attendance", community_slug=community_slug, meeting_pk=meeting_pk)
         except ValidationError as error:
             if request.POST.get("action") == "walk_in":
                 _apply_errors(walk_in_form, error)
@@ -759,9 +762,9 @@ def attendance(request, community_slug, pk):
     )
 
 
-def meeting_close(request, community_slug, pk):
+def meeting_close(request, community_slug, meeting_pk):
     """Write minutes, decisions and action items; saving marks the meeting held."""
-    meeting, response = _organised(request, pk)
+    meeting, response = _organised(request, meeting_pk)
     if response:
         return response
     members = selectors.active_members(request.community)
