@@ -129,3 +129,68 @@ def _file_uuid(community):
     item = _knowledge_item(community)
     upload = SimpleUploadedFile(f"notes-{SECRET}.txt", f"Notes {SECRET}".encode(), content_type="text/plain")
     return file_attach(item=item, by=item.created_by, upload=upload).uuid
+
+
+# Meetings (issue 4): a members-only meeting, with its online link, agenda, registration and series.
+def _secret_meeting(community):
+    """Return the community's SECRET members-only meeting (one per community, shared by every meeting parameter)."""
+    from datetime import time, timedelta
+
+    from django.utils import timezone
+
+    from meetings.models import Meeting
+    from meetings.recurrence import Frequency, SeriesRule
+    from meetings.services import agenda_item_add, series_create
+
+    existing = Meeting.objects.filter(community=community, title=f"Meeting {SECRET}").first()
+    if existing is not None:
+        return existing
+    day = timezone.localdate() + timedelta(days=10)
+    series = series_create(
+        community=community,
+        by=None,
+        rule=SeriesRule(
+            frequency=Frequency.WEEKLY,
+            weekday=day.weekday(),
+            start_time=time(11, 0),
+            duration_minutes=60,
+            time_zone="Europe/Rome",
+            starts_on=day,
+            until=day,
+        ),
+        title=f"Meeting {SECRET}",
+        description=f"Agenda {SECRET}",
+        kind=Meeting.Kind.STEERING_COMMITTEE,
+        format=Meeting.Format.HYBRID,
+        venue=f"Venue {SECRET}",
+        online_url=f"https://meet.example.org/{SECRET}",
+        visibility=Meeting.Visibility.MEMBERS,
+        capacity=10,
+    )
+    meeting = series.meetings.get()
+    agenda_item_add(meeting=meeting, by=None, title=f"Item {SECRET}", speaker=SECRET)
+    return meeting
+
+
+@register("meeting_pk")
+def _meeting_pk(community):
+    return _secret_meeting(community).pk
+
+
+@register("series_pk")
+def _series_pk(community):
+    return _secret_meeting(community).series_id
+
+
+@register("agenda_item_pk")
+def _agenda_item_pk(community):
+    return _secret_meeting(community).agenda_items.get().pk
+
+
+@register("registration_pk")
+def _registration_pk(community):
+    from meetings.models import Registration
+    from tests.factories import UserFactory, make_member
+
+    person = make_member(community, UserFactory(full_name=f"Registrant {SECRET}"))
+    return Registration.objects.create(meeting=_secret_meeting(community), user=person).pk
