@@ -11,6 +11,7 @@ from communities.models import Group
 from cop_portal import demo_data
 from members.models import User
 from tests.browser import assert_no_axe_violations, force_login_cookie, html_attributes, login
+from tests.factories import CommunityFactory, UserFactory, make_member
 
 pytestmark = pytest.mark.browser
 
@@ -59,7 +60,7 @@ def test_the_directory_shows_the_five_communities_and_switches_to_arabic_and_ita
     assert page.url == f"{live_server.url}/c/{COMMUNITY}/"
 
 
-def test_the_language_switcher_works_with_javascript_disabled(browser, live_server, seeded):
+def test_the_language_switcher_works_with_javascript_disabled(browser, live_server, transactional_db):
     context = browser.new_context(java_script_enabled=False)
     try:
         page = context.new_page()
@@ -117,29 +118,29 @@ def test_member_pages_have_no_serious_accessibility_violations(page, live_server
     assert not failures, "\n\n".join(failures)
 
 
-def test_a_session_cookie_signs_a_member_in_without_the_form(browser_context, live_server, seeded):
-    member = User.objects.get(email=MEMBER_EMAIL)
+def test_a_session_cookie_signs_a_member_in_without_the_form(browser_context, live_server, transactional_db):
+    community = CommunityFactory()
+    member = make_member(community, UserFactory(full_name="Cookie Member"))
     force_login_cookie(browser_context, live_server, member)
     page = browser_context.new_page()
-    page.goto(f"{live_server.url}/c/{COMMUNITY}/")
+    page.goto(live_server.url + community.get_absolute_url())
     assert page.get_by_text(member.get_full_name()).first.is_visible()
     assert page.locator("form[action='/accounts/logout/'] button").count() == 1
 
 
-@pytest.mark.parametrize("path", ["/", f"/c/{COMMUNITY}/"], ids=["directory", "community"])
-def test_pages_fit_a_phone_screen(browser, live_server, seeded, tmp_path, path):
+def test_the_directory_and_a_community_fit_a_phone_screen(browser, live_server, seeded, tmp_path):
     context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=1, is_mobile=True)
+    shots = Path(os.environ.get("BROWSER_SCREENSHOT_DIR") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
     try:
         page = context.new_page()
-        page.goto(live_server.url + path)
-        # Nothing sticks out sideways: a phone user never scrolls horizontally to read.
-        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-        assert overflow <= 0, f"{path} is {overflow}px wider than a 360px phone screen"
-        assert page.locator("#language-select").is_visible()
-        assert page.locator("h1").first.bounding_box()["width"] <= 360
-        shots = Path(os.environ.get("BROWSER_SCREENSHOT_DIR") or tmp_path)
-        shots.mkdir(parents=True, exist_ok=True)
-        name = "directory" if path == "/" else "community"
-        page.screenshot(path=str(shots / f"phone-360-{name}.png"), full_page=True)
+        for name, path in [("directory", "/"), ("community", f"/c/{COMMUNITY}/")]:
+            page.goto(live_server.url + path)
+            # Nothing sticks out sideways: a phone user never scrolls horizontally to read.
+            overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"{path} is {overflow}px wider than a 360px phone screen"
+            assert page.locator("#language-select").is_visible()
+            assert page.locator("h1").first.bounding_box()["width"] <= 360
+            page.screenshot(path=str(shots / f"phone-360-{name}.png"), full_page=True)
     finally:
         context.close()
