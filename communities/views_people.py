@@ -26,7 +26,12 @@ class DirectorySearchForm(forms.Form):
     """The directory's search form, sent by GET so results can be bookmarked and work without JavaScript."""
 
     q = forms.CharField(label=_("Name or organisation"), required=False, max_length=100)
-    expertise = forms.CharField(label=_("Expertise"), required=False, max_length=100)
+    expertise = forms.CharField(
+        label=_("Expertise"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"list": "expertise-suggestions"}),
+    )
     country = forms.ChoiceField(label=_("Country"), required=False)
     role = forms.ChoiceField(label=_("Role"), required=False)
 
