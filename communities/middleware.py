@@ -6,7 +6,18 @@ from django.utils.functional import SimpleLazyObject
 from .models import Community
 
 # Paths that belong to the portal as a whole, even on a community's own host name.
-GLOBAL_PREFIXES = ("/c/", "/static/", "/media/", "/accounts/", "/admin/", "/healthz", "/i18n/", "/me/", "/people/")
+GLOBAL_PREFIXES = (
+    "/c/",
+    "/static/",
+    "/media/",
+    "/accounts/",
+    "/admin/",
+    "/healthz",
+    "/i18n/",
+    "/me/",
+    "/people/",
+    "/invitations/",
+)
 
 
 def _host_community(request):

@@ -11,7 +11,7 @@ from taggit.managers import TaggableManager
 
 from members.models import Organization
 
-from .querysets import CommunityQuerySet, GroupQuerySet, MembershipQuerySet
+from .querysets import CommunityQuerySet, GroupQuerySet, InvitationQuerySet, MembershipQuerySet
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #RRGGBB."))
 
@@ -228,6 +228,8 @@ class Invitation(models.Model):
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = InvitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

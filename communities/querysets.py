@@ -60,6 +60,55 @@ class MembershipQuerySet(models.QuerySet):
     def group_level(self) -> MembershipQuerySet:
         return self.filter(group__isnull=False)
 
+    def manageable_by(self, user, community) -> MembershipQuerySet:
+        """Return the memberships of community that user may decide on.
+
+        A coordinator (guardian's manage_community) manages every membership of the
+        community; a facilitator (manage_group) only those of the groups they run.
+        """
+        return self.filter(community=community, **_managed_filter(user, community))
+
+
+class InvitationQuerySet(models.QuerySet):
+    def open(self) -> InvitationQuerySet:
+        """Return the invitations neither accepted nor revoked (they may have expired)."""
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+
+    def valid(self) -> InvitationQuerySet:
+        """Return the open invitations that have not expired."""
+        from django.utils import timezone
+
+        return self.open().filter(expires_at__gt=timezone.now())
+
+    def addressed_to(self, user) -> InvitationQuerySet:
+        """Return the invitations sent to one of user's verified email addresses."""
+        if not user.is_authenticated:
+            return self.none()
+        from allauth.account.models import EmailAddress
+
+        verified = EmailAddress.objects.filter(user=user, verified=True).values("email")
+        return self.filter(Q(email__in=verified) | Q(email=user.email.lower()))
+
+    def manageable_by(self, user, community) -> InvitationQuerySet:
+        """Return the invitations of community that user may resend or revoke (as for memberships)."""
+        return self.filter(community=community, **_managed_filter(user, community))
+
+
+def _managed_filter(user, community) -> dict:
+    """Return filter arguments limiting a community's rows to those user manages (nothing for others)."""
+    from guardian.shortcuts import get_objects_for_user
+
+    from .models import Group
+
+    if not user.is_authenticated:
+        return {"pk__in": []}
+    if user.has_perm("communities.manage_community", community):
+        return {}
+    groups = get_objects_for_user(
+        user, "communities.manage_group", klass=Group.objects.filter(community=community), accept_global_perms=False
+    )
+    return {"group__in": groups.values("pk")}
+
 
 def _active_community_ids(user):
     from .models import Membership

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from dataclasses import dataclass
 
-from .models import Community, Group, Membership
+from django.db.models import Count, Q, QuerySet, TextField
+from django.db.models.functions import Cast
+from django.utils.translation import gettext as _
+
+from members.models import Organization
+
+from . import hooks
+from .models import Community, Group, Invitation, JoinPolicy, Membership, Partnership
+
+ROLE_RANK = {Membership.Role.MEMBER: 0, Membership.Role.FACILITATOR: 1, Membership.Role.COORDINATOR: 2}
+GROUP_ROLES = (Membership.Role.MEMBER, Membership.Role.FACILITATOR)
 
 
 def community_role(*, user, community: Community) -> str | None:
@@ -29,23 +39,288 @@ def user_can_manage(*, user, community: Community) -> bool:
     return user.is_authenticated and user.has_perm("communities.manage_community", community)
 
 
-def directory_communities(*, user):
-    """Return the communities of the directory, annotated for their cards in a fixed number of queries."""
+def managed_groups(*, user, community: Community) -> QuerySet[Group]:
+    """Return the groups of community that user manages: all of them for a coordinator, theirs for a facilitator."""
+    from guardian.shortcuts import get_objects_for_user
+
+    groups = Group.objects.filter(community=community).order_by("name")
+    if not user.is_authenticated:
+        return groups.none()
+    if user_can_manage(user=user, community=community):
+        return groups
+    return get_objects_for_user(user, "communities.manage_group", klass=groups, accept_global_perms=False)
+
+
+# --- Eligibility and the visitor's own state ------------------------------------------------------
+
+
+def eligibility_error(*, user, place: Community | Group) -> str:
+    """Return why user may not join or ask to join place (a community or a group), or "" when they may.
+
+    A place is reserved when it lists organisation kinds; then only people whose
+    organisation is of one of those kinds may join or ask to join it.
+    """
+    kinds = place.eligible_organization_kinds or []
+    if not kinds:
+        return ""
+    organization = user.organization if user.is_authenticated else None
+    if organization is not None and organization.kind in kinds:
+        return ""
+    labels = ", ".join(str(Organization.Kind(kind).label) for kind in kinds if kind in Organization.Kind.values)
+    if organization is None:
+        return _(
+            "%(place)s is reserved to people from these kinds of organisation: %(kinds)s. "
+            "Your profile names no organisation."
+        ) % {"place": place.name, "kinds": labels}
+    return _(
+        "%(place)s is reserved to people from these kinds of organisation: %(kinds)s. "
+        "Your organisation, %(organization)s, is listed as: %(kind)s."
+    ) % {
+        "place": place.name,
+        "kinds": labels,
+        "organization": organization.name,
+        "kind": organization.get_kind_display(),
+    }
+
+
+@dataclass(frozen=True)
+class JoinState:
+    """What a visitor's place in a community or group is, and what they may do about it."""
+
+    policy: str
+    authenticated: bool
+    status: str | None = None
+    role: str | None = None
+    reason: str = ""
+    ineligible: str = ""
+    invitation: Invitation | None = None
+    # For a group: the visitor is not in the community, and the community does not let them in at once.
+    needs_community: bool = False
+    # For a group of an open community the visitor is not in yet: joining the group joins both.
+    joins_community: bool = False
+
+    @property
+    def is_member(self) -> bool:
+        return self.status == Membership.Status.ACTIVE
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == Membership.Status.PENDING
+
+    @property
+    def is_declined(self) -> bool:
+        return self.status == Membership.Status.DECLINED
+
+    @property
+    def _may_enter(self) -> bool:
+        return (
+            self.authenticated
+            and not self.is_member
+            and not self.is_pending
+            and not self.ineligible
+            and not self.needs_community
+        )
+
+    @property
+    def can_join(self) -> bool:
+        return self._may_enter and self.policy == JoinPolicy.OPEN
+
+    @property
+    def can_request(self) -> bool:
+        return self._may_enter and self.policy == JoinPolicy.APPROVAL
+
+    @property
+    def invitation_only(self) -> bool:
+        return self.policy == JoinPolicy.INVITATION and not self.is_member
+
+    @property
+    def can_leave(self) -> bool:
+        return self.is_member or self.is_pending
+
+
+def join_state(
+    *,
+    user,
+    community: Community,
+    group: Group | None = None,
+    membership: Membership | None = None,
+    community_membership: Membership | None = None,
+    invitation: Invitation | None = None,
+) -> JoinState:
+    """Return user's JoinState in community (or group), from memberships the caller already loaded.
+
+    The caller passes the person's membership of the place and, for a group, of its
+    community, so a page with many groups computes every state without a query each.
+    """
+    place = group or community
+    if not user.is_authenticated:
+        return JoinState(policy=place.join_policy, authenticated=False)
+    in_community = community_membership is not None and community_membership.status == Membership.Status.ACTIVE
+    needs_community = False
+    joins_community = False
+    ineligible = eligibility_error(user=user, place=place)
+    if group is not None and not in_community:
+        if community.join_policy == JoinPolicy.OPEN:
+            joins_community = True
+            ineligible = ineligible or eligibility_error(user=user, place=community)
+        else:
+            needs_community = True
+    return JoinState(
+        policy=place.join_policy,
+        authenticated=True,
+        status=membership.status if membership else None,
+        role=membership.role if membership else None,
+        reason=membership.decision_reason if membership else "",
+        ineligible=ineligible,
+        invitation=invitation,
+        needs_community=needs_community,
+        joins_community=joins_community,
+    )
+
+
+def memberships_of(*, user, community: Community) -> dict[int | None, Membership]:
+    """Return user's memberships in community and its groups, keyed by group id (None for the community)."""
+    if not user.is_authenticated:
+        return {}
+    return {m.group_id: m for m in Membership.objects.filter(user=user, community=community)}
+
+
+def invitations_of(*, user, community: Community) -> dict[int | None, Invitation]:
+    """Return the valid invitations addressed to user in community, keyed by group id (None for the community)."""
+    if not user.is_authenticated:
+        return {}
+    invitations = Invitation.objects.valid().addressed_to(user).filter(community=community).order_by("created_at")
+    return {invitation.group_id: invitation for invitation in invitations}
+
+
+def community_join_state(*, user, community: Community) -> JoinState:
+    memberships = memberships_of(user=user, community=community)
+    invitations = invitations_of(user=user, community=community)
+    return join_state(
+        user=user, community=community, membership=memberships.get(None), invitation=invitations.get(None)
+    )
+
+
+def group_join_state(*, user, community: Community, group: Group) -> JoinState:
+    memberships = memberships_of(user=user, community=community)
+    invitations = invitations_of(user=user, community=community)
+    return join_state(
+        user=user,
+        community=community,
+        group=group,
+        membership=memberships.get(group.pk),
+        community_membership=memberships.get(None),
+        invitation=invitations.get(group.pk),
+    )
+
+
+# --- Directory --------------------------------------------------------------------------------------
+
+
+ACCESS_OPEN = "open"
+ACCESS_RESERVED = "reserved"
+
+
+def directory_communities(
+    *,
+    user,
+    text: str = "",
+    theme: str = "",
+    country: str = "",
+    region: str = "",
+    language: str = "",
+    access: str = "",
+):
+    """Return the communities of the directory, filtered and annotated for their cards in a fixed number of queries.
+
+    access is "open" (no eligibility restriction) or "reserved" (limited to some kinds of
+    organisation). Each card may show `next_meeting`, which higher apps set through
+    hooks.annotate_directory() (communities never imports meetings).
+    """
     active_members = Count(
         "memberships",
         filter=Q(memberships__status=Membership.Status.ACTIVE, memberships__group__isnull=True),
         distinct=True,
     )
+    communities = Community.objects.listed_for(user)
+    if text:
+        communities = communities.filter(
+            Q(name__icontains=text) | Q(tagline__icontains=text) | Q(description__icontains=text)
+        )
+    if theme:
+        communities = communities.filter(pk__in=Community.objects.filter(themes__slug=theme).values("pk"))
+    if country:
+        # Several countries are stored as "IT,LY": two-letter codes cannot match across a comma.
+        communities = communities.filter(countries__contains=country.upper())
+    if region:
+        communities = communities.filter(region__iexact=region)
+    if language:
+        # Cast the JSON list to text: works alike on PostgreSQL and SQLite.
+        communities = communities.annotate(languages_text=Cast("languages", TextField())).filter(
+            languages_text__contains=f'"{language}"'
+        )
+    if access == ACCESS_OPEN:
+        communities = communities.filter(eligible_organization_kinds=[])
+    elif access == ACCESS_RESERVED:
+        communities = communities.exclude(eligible_organization_kinds=[])
     return (
-        Community.objects.listed_for(user)
-        .annotate(member_count=active_members, group_count=Count("groups", distinct=True))
+        communities.annotate(member_count=active_members, group_count=Count("groups", distinct=True))
+        .prefetch_related("themes")
         .order_by("name")
     )
 
 
+def directory_filter_choices(*, user) -> dict[str, list[tuple[str, str]]]:
+    """Return the themes, countries and regions the listed communities use, for the directory's filters."""
+    from django_countries import countries as all_countries
+    from taggit.models import Tag
+
+    listed = Community.objects.listed_for(user)
+    themes = (
+        Tag.objects.filter(
+            taggit_taggeditem_items__content_type__app_label="communities",
+            taggit_taggeditem_items__content_type__model="community",
+            taggit_taggeditem_items__object_id__in=listed.values("pk"),
+        )
+        .distinct()
+        .order_by("name")
+    )
+    codes: set[str] = set()
+    regions: set[str] = set()
+    for country_list, region in listed.values_list("countries", "region"):
+        # values_list() gives the stored text, "IT,LY", of a multiple CountryField.
+        if isinstance(country_list, str):
+            country_list = country_list.split(",")
+        codes.update(str(code).strip() for code in (country_list or []) if str(code).strip())
+        if region:
+            regions.add(region)
+    names = dict(all_countries)
+    return {
+        "themes": [(tag.slug, tag.name) for tag in themes],
+        "countries": sorted(((code, str(names.get(code, code))) for code in codes), key=lambda pair: pair[1]),
+        "regions": [(region, region) for region in sorted(regions)],
+    }
+
+
+def directory_annotate(*, communities: list[Community], user) -> list[Community]:
+    """Let higher apps add to the cards (e.g. the next meeting), then return the list."""
+    for community in communities:
+        community.next_meeting = None
+    hooks.annotate_directory(communities=communities, user=user)
+    return communities
+
+
+# --- Community home and group page ------------------------------------------------------------------
+
+
 def community_groups(*, community: Community):
     active_members = Count("memberships", filter=Q(memberships__status=Membership.Status.ACTIVE), distinct=True)
-    return Group.objects.filter(community=community).annotate(member_count=active_members).order_by("name")
+    return (
+        Group.objects.filter(community=community)
+        .select_related("community")
+        .annotate(member_count=active_members)
+        .order_by("name")
+    )
 
 
 def community_leaders(*, community: Community):
@@ -55,4 +330,86 @@ def community_leaders(*, community: Community):
         .filter(community=community, role__in=[Membership.Role.COORDINATOR, Membership.Role.FACILITATOR])
         .select_related("user", "user__organization", "group")
         .order_by("role", "user__full_name")
+    )
+
+
+def community_partners(*, community: Community):
+    """Return the partnerships of community ordered by partner role, ready for {% regroup %} by role."""
+    return (
+        Partnership.objects.filter(community=community)
+        .select_related("organization", "role")
+        .order_by("role__order", "role__name", "organization__name")
+    )
+
+
+def group_members(*, group: Group):
+    """Return the active members of group who chose to be listed, with their organisations."""
+    return (
+        Membership.objects.active()
+        .filter(group=group, user__is_active=True, user__listed_in_directory=True)
+        .select_related("user", "user__organization")
+        .order_by("-role", "user__full_name")
+    )
+
+
+# --- Coordinator console ----------------------------------------------------------------------------
+
+
+def console_requests(*, user, community: Community):
+    """Return the pending requests of community that user may decide on, oldest first."""
+    return (
+        Membership.objects.manageable_by(user, community)
+        .pending()
+        .select_related("user", "user__organization", "group")
+        .order_by("created_at", "pk")
+    )
+
+
+def console_members(*, user, community: Community, group: Group | None = None, text: str = ""):
+    """Return the active members of community (or of one group) that user manages."""
+    members = (
+        Membership.objects.manageable_by(user, community)
+        .active()
+        .filter(group=group)
+        .select_related("user", "user__organization")
+    )
+    if text:
+        members = members.filter(
+            Q(user__full_name__icontains=text)
+            | Q(user__email__icontains=text)
+            | Q(user__organization__name__icontains=text)
+        )
+    return members.order_by("-role", "user__full_name", "user__email")
+
+
+def console_invitations(*, user, community: Community):
+    """Return the open (not accepted, not revoked) invitations of community that user manages."""
+    return (
+        Invitation.objects.manageable_by(user, community)
+        .open()
+        .select_related("group", "invited_by")
+        .order_by("-created_at")
+    )
+
+
+# --- /me/ ---------------------------------------------------------------------------------------------
+
+
+def my_memberships(*, user):
+    """Return every membership of user that is not a past one, with community and group."""
+    return (
+        Membership.objects.filter(user=user)
+        .exclude(status=Membership.Status.LEFT)
+        .select_related("community", "group", "group__community")
+        .order_by("community__name", "group__name")
+    )
+
+
+def my_invitations(*, user):
+    """Return the valid invitations addressed to user's verified email addresses."""
+    return (
+        Invitation.objects.valid()
+        .addressed_to(user)
+        .select_related("community", "group", "invited_by")
+        .order_by("-created_at")
     )

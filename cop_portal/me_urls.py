@@ -1,7 +1,12 @@
 """A signed-in person's own pages: /me/..."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import me_views
 
 app_name = "me"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", me_views.dashboard, name="dashboard"),
+    path("invitations/<int:invitation_pk>/accept/", me_views.invitation_accept, name="invitation_accept"),
+]

@@ -21,6 +21,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("meetings.feed_urls")),  # /c/<slug>/meetings.ics and /me/calendar/...
     path("me/", include("cop_portal.me_urls")),
+    path("invitations/", include("communities.urls_invitations")),
     path("people/", include("cop_portal.people_urls")),
     path("people/", include("members.urls")),
     path("c/<slug:community_slug>/", include("communities.urls")),

@@ -42,6 +42,52 @@ def _user_id(community):
     return make_member(community, person).pk
 
 
+# The join page of a community is part of its public card (how to join): outsiders may open it.
+LANDING_URL_NAMES.add("communities:join")
+
+# URL names only a community's coordinators may open (anyone else gets 404); the walk that
+# checks a member reaches every URL opens these as a coordinator.
+MANAGER_URL_NAMES: set[str] = {
+    "communities:manage",
+    "communities:manage_approve",
+    "communities:manage_decline",
+    "communities:manage_role",
+    "communities:manage_remove",
+    "communities:manage_invite",
+    "communities:manage_invitation_resend",
+    "communities:manage_invitation_revoke",
+}
+
+
+@register("membership_pk")
+def _membership_pk(community):
+    from communities.models import Membership
+    from tests.factories import UserFactory
+
+    person = UserFactory(full_name=f"Requester {SECRET}")
+    return Membership.objects.create(
+        user=person, community=community, status=Membership.Status.PENDING, message=SECRET
+    ).pk
+
+
+@register("invitation_pk")
+def _invitation_pk(community):
+    import secrets
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from communities.models import Invitation
+
+    return Invitation.objects.create(
+        community=community,
+        email="secret-7f3a@example.org",
+        message=SECRET,
+        key=secrets.token_urlsafe(32),
+        expires_at=timezone.now() + timedelta(days=14),
+    ).pk
+
+
 # Knowledge (issue 5): members-visible items, files, revisions, answers, review rounds and collections.
 def _knowledge_item(community):
     """Return the community's SECRET question (visible to its members only), made once per community."""

@@ -5,9 +5,9 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from communities.models import Community
+from communities.models import Community, Membership
 from tests.factories import CommunityFactory, UserFactory, make_member
-from tests.isolation_registry import LANDING_URL_NAMES, PARAM_BUILDERS, SECRET
+from tests.isolation_registry import LANDING_URL_NAMES, MANAGER_URL_NAMES, PARAM_BUILDERS, SECRET
 
 PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
@@ -87,7 +87,8 @@ def test_outsiders_get_nothing_of_a_restricted_community(client, viewers, route,
 def test_a_member_reaches_every_community_url(db, client, route, name):
     """The walk is not vacuous: the same URLs work for a member of the community (no 404, no 500)."""
     community = CommunityFactory(slug="secret-cop", visibility=Community.Visibility.MEMBERS)
-    user = make_member(community)
+    role = Membership.Role.COORDINATOR if name in MANAGER_URL_NAMES else Membership.Role.MEMBER
+    user = make_member(community, role=role)
     path = _build_path(route, community)
     client.force_login(user)
     response = client.get(path)

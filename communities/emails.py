@@ -1,0 +1,121 @@
+"""The emails of joining and leaving: who receives them and what they say (tasks call these).
+
+Each email goes out in its recipient's language (User.language; for an address without an
+account, the community's default language) and at most once per event and recipient.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.urls import reverse
+
+from members.models import User
+from members.notifications import send_templated_email
+
+from .models import Invitation, Membership, MembershipEvent
+
+
+def _absolute(path: str) -> str:
+    from django.conf import settings
+
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def request_recipients(*, membership: Membership) -> list[User]:
+    """Return who decides on membership's request: the coordinators, and the group's facilitators."""
+    deciders = Q(group__isnull=True, role=Membership.Role.COORDINATOR)
+    if membership.group_id:
+        deciders |= Q(group_id=membership.group_id, role=Membership.Role.FACILITATOR)
+    deciders = Membership.objects.active().filter(deciders, community_id=membership.community_id)
+    people = User.objects.filter(pk__in=deciders.values("user_id"), is_active=True).exclude(pk=membership.user_id)
+    return list(people.order_by("pk"))
+
+
+def send_request_received(*, membership: Membership, event: MembershipEvent) -> int:
+    """Tell the coordinators (and the group's facilitators) about a new request; return how many were sent."""
+    console = reverse("communities:manage", kwargs={"community_slug": membership.community.slug})
+    sent = 0
+    for recipient in request_recipients(membership=membership):
+        sent += send_templated_email(
+            to_email=recipient.email,
+            template_prefix="communities/emails/request_received",
+            context={
+                "recipient": recipient,
+                "membership": membership,
+                "requester": membership.user,
+                "community": membership.community,
+                "group": membership.group,
+                "console_url": _absolute(console),
+            },
+            language=recipient.language,
+            time_zone=recipient.time_zone,
+            once_key=f"membership-event:{event.pk}:{recipient.pk}",
+        )
+    return sent
+
+
+def send_decision(*, membership: Membership, event: MembershipEvent) -> bool:
+    """Tell the requester that their request was approved or declined (with the reason, when given)."""
+    approved = event.action == MembershipEvent.Action.APPROVED
+    place = membership.group or membership.community
+    return send_templated_email(
+        to_email=membership.user.email,
+        template_prefix="communities/emails/decision_approved" if approved else "communities/emails/decision_declined",
+        context={
+            "recipient": membership.user,
+            "membership": membership,
+            "community": membership.community,
+            "group": membership.group,
+            "reason": event.reason,
+            "place_url": _absolute(place.get_absolute_url()),
+        },
+        language=membership.user.language,
+        time_zone=membership.user.time_zone,
+        once_key=f"membership-event:{event.pk}:{membership.user_id}",
+    )
+
+
+def send_role_changed(*, membership: Membership, event: MembershipEvent) -> bool:
+    """Tell a member their role changed, and by whom."""
+    place = membership.group or membership.community
+    return send_templated_email(
+        to_email=membership.user.email,
+        template_prefix="communities/emails/role_changed",
+        context={
+            "recipient": membership.user,
+            "membership": membership,
+            "community": membership.community,
+            "group": membership.group,
+            "actor": event.actor,
+            "from_role": Membership.Role(event.from_role).label if event.from_role else "",
+            "to_role": Membership.Role(event.to_role).label if event.to_role else "",
+            "place_url": _absolute(place.get_absolute_url()),
+        },
+        language=membership.user.language,
+        time_zone=membership.user.time_zone,
+        once_key=f"membership-event:{event.pk}:{membership.user_id}",
+    )
+
+
+def send_invitation(*, invitation: Invitation) -> bool:
+    """Send invitation's link to its address, in the invited person's language when they have an account."""
+    from .services import invitation_url
+
+    account = User.objects.filter(email__iexact=invitation.email).first()
+    language = account.language if account else invitation.community.default_language
+    return send_templated_email(
+        to_email=invitation.email,
+        template_prefix="communities/emails/invitation",
+        context={
+            "invitation": invitation,
+            "community": invitation.community,
+            "group": invitation.group,
+            "inviter": invitation.invited_by,
+            "role": Membership.Role(invitation.role).label,
+            "accept_url": _absolute(invitation_url(invitation)),
+            "has_account": account is not None,
+        },
+        language=language,
+        time_zone=account.time_zone if account else None,
+        once_key=f"invitation:{invitation.pk}:{invitation.sent_count}",
+    )

@@ -1,0 +1,61 @@
+"""Extension points through which higher apps add to the pages of communities.
+
+communities never imports meetings or knowledge (see the layers in DESIGN.md). Where its
+pages show something of theirs, those apps register a function here from their
+AppConfig.ready(), and communities calls it without knowing who answered:
+
+    # meetings/apps.py
+    def ready(self):
+        from communities import hooks
+        from . import selectors
+
+        hooks.register_directory_annotator(selectors.annotate_next_meeting)
+        hooks.register_home_context(selectors.community_home_meetings)
+
+- A directory annotator receives the communities shown on the directory page (a list)
+  and the viewer, and sets attributes on them, e.g. `community.next_meeting` (a meeting or
+  None), which the card template shows when present. It must use a fixed number of
+  queries for the whole list, never one per card.
+- A home context provider receives (request, community) and returns a dict merged into
+  the context of the community home. The home renders
+  templates/communities/partials/_home_meetings.html and _home_knowledge.html; each shows
+  an empty state unless the context has `home_meetings_template` (resp.
+  `home_knowledge_template`), a template the provider names and fills, e.g.
+  {"home_meetings_template": "meetings/partials/_home_upcoming.html", "upcoming_meetings": [...]}.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+DirectoryAnnotator = Callable[..., None]
+HomeContextProvider = Callable[..., dict]
+
+_directory_annotators: list[DirectoryAnnotator] = []
+_home_context_providers: list[HomeContextProvider] = []
+
+
+def register_directory_annotator(func: DirectoryAnnotator) -> DirectoryAnnotator:
+    """Register func(communities=list, user=user) to set attributes on the directory's cards."""
+    if func not in _directory_annotators:
+        _directory_annotators.append(func)
+    return func
+
+
+def register_home_context(func: HomeContextProvider) -> HomeContextProvider:
+    """Register func(request=request, community=community) -> dict for the community home's context."""
+    if func not in _home_context_providers:
+        _home_context_providers.append(func)
+    return func
+
+
+def annotate_directory(*, communities: list, user) -> None:
+    for annotate in _directory_annotators:
+        annotate(communities=communities, user=user)
+
+
+def home_context(*, request, community) -> dict:
+    context: dict = {}
+    for provide in _home_context_providers:
+        context.update(provide(request=request, community=community) or {})
+    return context

@@ -1,0 +1,40 @@
+"""Redeem an invitation that waited in the session while its person signed up or signed in.
+
+The invitation page (communities.views.invitation_detail) puts the token in the session
+when an anonymous visitor chooses to sign up or sign in. Whatever path then signs them in
+(a plain sign-in, or allauth's sign-in on email confirmation after sign-up, which keeps the
+session), Django's user_logged_in fires and the invitation is accepted here. The token is
+re-checked, so an expired, revoked or used one only leaves a message.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+from django.utils.translation import gettext as _
+
+PENDING_INVITATION_SESSION_KEY = "communities:pending_invitation"
+
+
+@receiver(user_logged_in, dispatch_uid="communities.redeem_pending_invitation")
+def redeem_pending_invitation(sender, request, user, **kwargs):
+    session = getattr(request, "session", None)
+    if session is None:
+        return
+    token = session.pop(PENDING_INVITATION_SESSION_KEY, None)
+    if not token:
+        return
+    from .services import InvitationError, MembershipError, invitation_accept, invitation_check
+
+    try:
+        invitation = invitation_check(token=token)
+        invitation_accept(invitation=invitation, user=user)
+    except InvitationError as error:
+        if error.code == "used" and error.invitation and error.invitation.accepted_by_id == user.pk:
+            return
+        messages.warning(request, error.text, fail_silently=True)
+        return
+    except MembershipError as error:
+        messages.warning(request, error.text, fail_silently=True)
+        return
+    place = invitation.group or invitation.community
+    messages.success(request, _("Welcome to %(place)s!") % {"place": place.name}, fail_silently=True)

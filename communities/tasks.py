@@ -1,0 +1,94 @@
+"""Thin tasks: ids in, state re-checked, then the email of communities.emails; safe to run twice.
+
+A task sends nothing when what it announces is no longer true (the request was withdrawn,
+the decision reversed, the role changed again, the invitation used or revoked), and each
+email is sent at most once per event and recipient (see members.notifications).
+"""
+
+from smtplib import SMTPException
+
+from celery import shared_task
+
+from .models import Invitation, Membership, MembershipEvent
+
+RETRY = {
+    "autoretry_for": (SMTPException, ConnectionError, TimeoutError),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+
+def _membership_and_event(membership_id: int, event_id: int, action: str, status: str):
+    membership = (
+        Membership.objects.filter(pk=membership_id, status=status).select_related("user", "community", "group").first()
+    )
+    event = MembershipEvent.objects.filter(pk=event_id, membership_id=membership_id, action=action).first()
+    if membership is None or event is None:
+        return None, None
+    return membership, event
+
+
+@shared_task(name="communities.notify_request_received", **RETRY)
+def notify_request_received(membership_id: int, event_id: int) -> int:
+    """Tell the deciders about a request that is still pending."""
+    from . import emails
+
+    membership, event = _membership_and_event(
+        membership_id, event_id, MembershipEvent.Action.REQUESTED, Membership.Status.PENDING
+    )
+    if membership is None:
+        return 0
+    return emails.send_request_received(membership=membership, event=event)
+
+
+@shared_task(name="communities.notify_decision", **RETRY)
+def notify_decision(membership_id: int, event_id: int) -> bool:
+    """Tell the requester about a decision that still stands."""
+    from . import emails
+
+    event = MembershipEvent.objects.filter(pk=event_id, membership_id=membership_id).first()
+    if event is None:
+        return False
+    status = {
+        MembershipEvent.Action.APPROVED: Membership.Status.ACTIVE,
+        MembershipEvent.Action.DECLINED: Membership.Status.DECLINED,
+    }.get(event.action)
+    if status is None:
+        return False
+    membership, event = _membership_and_event(membership_id, event_id, event.action, status)
+    if membership is None:
+        return False
+    return emails.send_decision(membership=membership, event=event)
+
+
+@shared_task(name="communities.notify_role_changed", **RETRY)
+def notify_role_changed(membership_id: int, event_id: int) -> bool:
+    """Tell a member about a role change, unless their role has changed again since."""
+    from . import emails
+
+    membership, event = _membership_and_event(
+        membership_id, event_id, MembershipEvent.Action.ROLE_CHANGED, Membership.Status.ACTIVE
+    )
+    if membership is None or membership.role != event.to_role:
+        return False
+    return emails.send_role_changed(membership=membership, event=event)
+
+
+@shared_task(name="communities.send_invitation", **RETRY)
+def send_invitation(invitation_id: int, sent_count: int) -> bool:
+    """Send an invitation that is still open, unexpired, and not sent again since (sent_count)."""
+    from django.utils import timezone
+
+    from . import emails
+
+    invitation = (
+        Invitation.objects.open()
+        .filter(pk=invitation_id, sent_count=sent_count, expires_at__gt=timezone.now())
+        .select_related("community", "group", "invited_by")
+        .first()
+    )
+    if invitation is None:
+        return False
+    return emails.send_invitation(invitation=invitation)
