@@ -95,9 +95,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("languages I speak"), default=list, blank=True, help_text=_("Language codes, e.g. en, it, ar, fr.")
     )
     # What other members of shared communities see of the profile (the person chooses).
-    listed_in_directory = models.BooleanField(
-        _("list me in the member directories of my communities"), default=True
-    )
+    listed_in_directory = models.BooleanField(_("list me in the member directories of my communities"), default=True)
     show_email = models.BooleanField(_("show my email address to members of my communities"), default=False)
     show_job_title = models.BooleanField(_("show my job title"), default=True)
     show_country = models.BooleanField(_("show my country"), default=True)
@@ -129,7 +127,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name or self.email
 
     def get_short_name(self) -> str:
-        return (self.full_name.split(" ")[0] if self.full_name else self.email.split("@")[0])
+        return self.full_name.split(" ")[0] if self.full_name else self.email.split("@")[0]
 
     def save(self, *args, **kwargs):
         # Email is the login: keep one spelling so "Ann@x" and "ann@x" are one account.
