@@ -23,6 +23,7 @@ from knowledge.models import (
     Revision,
 )
 from knowledge.services import AuthorSpec
+from tests.conftest import require_service
 from tests.factories import CommunityFactory, GroupFactory, OrganizationFactory, UserFactory, make_member
 
 from .helpers import make_coordinator, make_item, make_round
@@ -175,8 +176,8 @@ def test_a_revision_of_another_item_cannot_be_restored(community, author):
         services.item_restore_revision(item=item, revision=other.revisions.first(), by=author)
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the stored search vector is PostgreSQL's")
 def test_the_search_vector_is_stored_in_the_items_language(community, author):
+    require_service(connection.vendor == "postgresql", "PostgreSQL (full-text search)")
     item = make_item(community, author=author, title="Le scuole del territorio", language="it")
     item.refresh_from_db()
     assert "scuol" in str(item.search_vector)  # Italian stemming
