@@ -1,0 +1,86 @@
+"""The demo meetings: real examples from the source texts, created once however often the seed runs."""
+
+import io
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from meetings.demo import CON_I_BAMBINI_PATTI, CON_I_BAMBINI_THEME_1, CON_I_BAMBINI_THEME_2, seed_meetings
+from meetings.models import Meeting, MeetingSeries, Registration
+
+
+@pytest.fixture
+def demo(db):
+    call_command("seed_demo", stdout=io.StringIO())
+    return seed_meetings()
+
+
+def test_seeding_twice_creates_nothing_more(demo):
+    count = Meeting.objects.count()
+    assert demo["meetings"] > 50
+    assert seed_meetings() == {"meetings": 0, "series": 0}
+    assert Meeting.objects.count() == count
+
+
+def test_con_i_bambini_held_35_online_meetings_by_the_end_of_2021(demo):
+    meetings = Meeting.objects.filter(community__slug="con-i-bambini")
+    assert meetings.count() == 35
+    assert {m.format for m in meetings} == {Meeting.Format.ONLINE}
+    assert all(m.local_start.date() <= date(2021, 12, 31) for m in meetings)
+    assert min(m.local_start.date() for m in meetings) >= date(2020, 11, 1)
+    assert {m.status for m in meetings} == {Meeting.Status.HELD}
+    by_theme = {
+        theme: meetings.filter(themes__name=theme).count()
+        for theme in (CON_I_BAMBINI_THEME_1, CON_I_BAMBINI_THEME_2, CON_I_BAMBINI_PATTI)
+    }
+    # 16 groups on the first theme; 13 (all but the 3 multi-regional ones) on the second; 6 on the patti.
+    assert by_theme == {CON_I_BAMBINI_THEME_1: 16, CON_I_BAMBINI_THEME_2: 13, CON_I_BAMBINI_PATTI: 6}
+    assert meetings.exclude(group=None).values("group").distinct().count() == 16
+    multi = meetings.filter(group__slug__endswith="-multi")
+    assert multi.count() == 3 and not multi.filter(themes__name=CON_I_BAMBINI_THEME_2).exists()
+    patti = meetings.filter(themes__name=CON_I_BAMBINI_PATTI)
+    assert all(m.local_start.date() >= date(2021, 9, 1) for m in patti)
+
+
+def test_rebuild_has_its_governance_meetings_summer_school_and_monthly_series(demo):
+    rebuild = Meeting.objects.filter(community__slug="rebuild")
+    kinds = set(rebuild.values_list("kind", flat=True))
+    assert {"steering_committee", "technical_board", "training_of_trainers", "summer_school"} <= kinds
+    school = rebuild.get(kind="summer_school")
+    assert school.city == "Trento" and school.host_organization.name == "Università degli Studi di Trento"
+    series = MeetingSeries.objects.get(community__slug="rebuild")
+    occurrences = list(series.meetings.order_by("start"))
+    assert len(occurrences) >= 6
+    assert {m.local_start.hour for m in occurrences} == {11} and {m.local_start.weekday() for m in occurrences} == {1}
+    assert all(m.local_start.day <= 7 for m in occurrences)
+    assert rebuild.upcoming().exclude(series=series).exists()
+
+
+def test_capitale_naturale_alternates_plenaries_and_webinars(demo):
+    kinds = list(
+        Meeting.objects.filter(community__slug="capitale-naturale", group__slug="edizione-2019")
+        .order_by("start")
+        .values_list("kind", flat=True)
+    )
+    assert kinds == ["plenary", "webinar", "plenary", "webinar"]
+
+
+def test_multiply_exchanges_are_hosted_by_cities_and_the_conference_was_in_2020(demo):
+    exchanges = Meeting.objects.filter(community__slug="multiply", kind="peer_exchange")
+    assert exchanges.count() >= 5
+    assert all(m.host_organization and m.host_organization.kind == "municipality" for m in exchanges)
+    conference = Meeting.objects.get(community__slug="multiply", kind="conference")
+    assert conference.title == "Great European Conference" and conference.local_start.year == 2020
+    audiences = {a for m in Meeting.objects.filter(community__slug="multiply") for a in m.audience}
+    assert {"policy_makers", "technical_staff", "communication_staff"} <= audiences
+
+
+def test_past_demo_meetings_are_closed_with_attendance_and_upcoming_ones_take_registrations(demo):
+    now = timezone.now()
+    assert not Meeting.objects.filter(uid__startswith="demo-", end__lt=now, status="scheduled").exists()
+    assert Registration.objects.filter(attended=True).count() > 10
+    upcoming = Meeting.objects.filter(end__gte=now)
+    assert upcoming.filter(registration_policy="open").exists()
+    assert upcoming.filter(format="hybrid").exists()
