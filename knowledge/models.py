@@ -97,6 +97,14 @@ class KnowledgeItem(models.Model):
         _("who can see it"), max_length=16, choices=Visibility.choices, default=Visibility.COMMUNITY
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    meeting = models.ForeignKey(
+        "meetings.Meeting",
+        verbose_name=_("meeting it came from"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="knowledge_items",
+    )
     licence = models.CharField(_("licence"), max_length=32, choices=Licence.choices, blank=True)
     links = models.JSONField(_("links"), default=list, blank=True)
     created_by = models.ForeignKey(
@@ -292,6 +300,9 @@ class Comment(models.Model):
 
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="knowledge_comments")
     item = models.ForeignKey(KnowledgeItem, on_delete=models.CASCADE, null=True, blank=True, related_name="comments")
+    meeting = models.ForeignKey(
+        "meetings.Meeting", on_delete=models.CASCADE, null=True, blank=True, related_name="comments"
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="knowledge_comments")
     body = models.TextField(_("comment"), max_length=5000)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -302,6 +313,12 @@ class Comment(models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(item__isnull=False, meeting__isnull=True) | Q(item__isnull=True, meeting__isnull=False),
+                name="comment_on_item_or_meeting",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.author}: {self.body[:40]}"

@@ -143,10 +143,15 @@ class RevisionQuerySet(models.QuerySet):
 
 class CommentQuerySet(models.QuerySet):
     def visible_to(self, user) -> CommentQuerySet:
-        """Return comments on items user may see (comments on meetings are scoped by the meeting)."""
+        """Return comments on items and meetings user may see."""
+        from meetings.models import Meeting
+
         from .models import KnowledgeItem
 
-        return self.filter(item__in=KnowledgeItem.objects.visible_to(user).values("pk"))
+        return self.filter(
+            Q(item__in=KnowledgeItem.objects.visible_to(user).values("pk"))
+            | Q(meeting__in=Meeting.objects.visible_to(user).values("pk"))
+        )
 
 
 class AnswerQuerySet(models.QuerySet):

@@ -26,6 +26,7 @@ urlpatterns = [
     path("revisions/<int:revision_pk>/restore/", views.revision_restore, name="revision_restore"),
     path("answers/<int:answer_pk>/accept/", views.answer_accept, name="answer_accept"),
     path("groups/<slug:group_slug>/follow/", views.group_follow, name="group_follow"),
+    path("meetings/<int:meeting_pk>/comments/", views.meeting_comment_create, name="meeting_comment_create"),
     path("collections/", views.collection_list, name="collections"),
     path("collections/new/", views.collection_create, name="collection_create"),
     path("collections/<int:collection_pk>/", views.collection_detail, name="collection"),

@@ -176,6 +176,7 @@ def item_detail(request, community, knowledge_pk):
     context = {
         "community": community,
         "item": item,
+        "meeting": _visible_meeting_of(item, user),
         "authors": item.authorships.all(),
         "files": item.files.all(),
         "comments": item.comments.all(),
@@ -192,6 +193,15 @@ def item_detail(request, community, knowledge_pk):
         "upload_form": UploadForm() if can_edit else None,
     }
     return render(request, "knowledge/item_detail.html", context)
+
+
+def _visible_meeting_of(item, user):
+    """Return the meeting item came from, when user may see it (a link to a hidden meeting would leak its title)."""
+    if not item.meeting_id:
+        return None
+    from meetings.models import Meeting
+
+    return Meeting.objects.visible_to(user).filter(pk=item.meeting_id).select_related("community").first()
 
 
 def _item_form_context(request, community, *, form, formset, item=None):
@@ -865,3 +875,27 @@ def review_round_close(request, community, round_pk):
     except (PermissionDenied, ValidationError) as error:
         return _refuse(request, error, review_round)
     return redirect(review_round)
+
+
+# ----------------------------------------------------------------------------- comments on meetings
+
+
+@login_required
+@community_content
+def meeting_comment_create(request, community, meeting_pk):
+    """Post a comment on a meeting (the form is the partial the meeting page includes)."""
+    from meetings.models import Meeting
+
+    meeting = _found(request, Meeting.objects.visible_to(request.user).filter(community=community), pk=meeting_pk)
+    if request.method != "POST":
+        return redirect(meeting)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write a comment first."))
+        return redirect(meeting)
+    try:
+        comment = services.comment_create(by=request.user, meeting=meeting, body=form.cleaned_data["body"])
+    except (PermissionDenied, ValidationError) as error:
+        return _refuse(request, error, meeting)
+    messages.success(request, _("Your comment was added."))
+    return redirect(f"{meeting.get_absolute_url()}#comment-{comment.pk}")

@@ -1,0 +1,58 @@
+"""What knowledge adds to pages of lower apps (a meeting page shows its comments and its knowledge).
+
+On the meeting page:
+
+    {% load knowledge_tags %}
+    {% meeting_comments meeting %}
+    {% meeting_knowledge meeting %}
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.urls import reverse
+
+from ..forms import CommentForm
+from ..models import Comment, KnowledgeItem
+from ..selectors import is_active_member
+
+register = template.Library()
+
+
+@register.inclusion_tag("knowledge/partials/_comments.html", takes_context=True)
+def meeting_comments(context, meeting):
+    """Render the comments on meeting and, for members, the form to add one (two queries)."""
+    request = context["request"]
+    user = request.user
+    comments = (
+        Comment.objects.visible_to(user)
+        .filter(meeting=meeting)
+        .select_related("author", "author__organization")
+        .order_by("created_at", "pk")
+    )
+    member = is_active_member(user=user, community=meeting.community)
+    return {
+        "request": request,
+        "user": user,
+        "comments": list(comments),
+        "comment_form": CommentForm() if member else None,
+        "comment_action": reverse(
+            "knowledge:meeting_comment_create",
+            kwargs={"community_slug": meeting.community.slug, "meeting_pk": meeting.pk},
+        ),
+        "login_next": request.get_full_path(),
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.inclusion_tag("knowledge/partials/_meeting_knowledge.html", takes_context=True)
+def meeting_knowledge(context, meeting):
+    """Render the items that came from meeting and that the viewer may see (one query, two with authors)."""
+    request = context["request"]
+    items = (
+        KnowledgeItem.objects.visible_to(request.user)
+        .filter(meeting=meeting)
+        .for_list()
+        .order_by("-published_at", "-pk")
+    )
+    return {"request": request, "user": request.user, "items": list(items), "community": meeting.community}
