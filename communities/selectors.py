@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet, TextField
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
@@ -15,6 +15,13 @@ from .models import Community, Group, Invitation, JoinPolicy, Membership, Partne
 
 ROLE_RANK = {Membership.Role.MEMBER: 0, Membership.Role.FACILITATOR: 1, Membership.Role.COORDINATOR: 2}
 GROUP_ROLES = (Membership.Role.MEMBER, Membership.Role.FACILITATOR)
+# Coordinators first, then facilitators, then members (the role names do not sort that way).
+ROLE_ORDER = Case(
+    When(role=Membership.Role.COORDINATOR, then=Value(0)),
+    When(role=Membership.Role.FACILITATOR, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
 
 
 def community_role(*, user, community: Community) -> str | None:
@@ -329,7 +336,7 @@ def community_leaders(*, community: Community):
         Membership.objects.active()
         .filter(community=community, role__in=[Membership.Role.COORDINATOR, Membership.Role.FACILITATOR])
         .select_related("user", "user__organization", "group")
-        .order_by("role", "user__full_name")
+        .order_by(ROLE_ORDER, "group__name", "user__full_name")
     )
 
 
@@ -348,7 +355,7 @@ def group_members(*, group: Group):
         Membership.objects.active()
         .filter(group=group, user__is_active=True, user__listed_in_directory=True)
         .select_related("user", "user__organization")
-        .order_by("-role", "user__full_name")
+        .order_by(ROLE_ORDER, "user__full_name")
     )
 
 
@@ -379,7 +386,7 @@ def console_members(*, user, community: Community, group: Group | None = None, t
             | Q(user__email__icontains=text)
             | Q(user__organization__name__icontains=text)
         )
-    return members.order_by("-role", "user__full_name", "user__email")
+    return members.order_by(ROLE_ORDER, "user__full_name", "user__email")
 
 
 def console_invitations(*, user, community: Community):

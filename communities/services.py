@@ -67,7 +67,7 @@ class InvitationError(MembershipError):
 
 
 def invitation_max_age() -> timedelta:
-    return timedelta(days=getattr(settings, "INVITATION_MAX_AGE_DAYS", 14))
+    return timedelta(days=settings.INVITATION_MAX_AGE_DAYS)
 
 
 # --- Permissions ----------------------------------------------------------------------------------

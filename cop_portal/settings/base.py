@@ -198,6 +198,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {}
 CELERY_BEAT_SCHEDULE["meetings-remind-unclosed"] = {"task": "meetings.remind_unclosed_meetings", "schedule": 3600.0}
 
+# An invitation link works once and for this many days (resending renews it).
+INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=14)
+
 # Demo data and its well-known password must never reach production.
 DEMO_DATA_ALLOWED = env.bool("DEMO_DATA_ALLOWED", default=True)
 

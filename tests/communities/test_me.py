@@ -113,3 +113,12 @@ def test_my_page_runs_the_same_number_of_queries_with_more_memberships(client, d
 
     with django_assert_num_queries(expected):
         client.get(reverse("me:dashboard"))
+
+
+def test_a_facilitator_finds_their_group_console_from_my_page(client, approval_community, open_group):
+    facilitator = make_member(approval_community, group=open_group, role=Role.FACILITATOR)
+    client.force_login(facilitator)
+
+    page = client.get(reverse("me:dashboard")).content.decode()
+
+    assert reverse("communities:manage", kwargs={"community_slug": "approval-cop"}) + "?group=open-team" in page

@@ -610,3 +610,22 @@ def test_the_console_runs_the_same_number_of_queries_with_more_requests_members_
 
     with django_assert_num_queries(expected):
         client.get(manage_url(large))
+
+
+def test_members_find_the_member_directory_from_the_home(client, approval_community):
+    directory = reverse("people:directory", kwargs={"community_slug": approval_community.slug})
+    client.force_login(UserFactory())
+    assert directory not in client.get(home(approval_community)).content.decode()
+
+    client.force_login(make_member(approval_community))
+    assert directory in client.get(home(approval_community)).content.decode()
+
+
+def test_the_console_lists_coordinators_first_then_facilitators_then_members(client, approval_community, coordinator):
+    make_member(approval_community, UserFactory(full_name="Aaron Member"))
+    make_member(approval_community, UserFactory(full_name="Bea Facilitator"), role=Role.FACILITATOR)
+    client.force_login(coordinator)
+
+    members = client.get(manage_url(approval_community)).context["members_page"].object_list
+
+    assert [m.user.full_name for m in members] == ["Cora Coordinator", "Bea Facilitator", "Aaron Member"]
