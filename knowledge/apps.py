@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class KnowledgeConfig(AppConfig):
     name = "knowledge"
     verbose_name = _("Knowledge")
+
+    def ready(self):
+        # The community home shows the latest knowledge through the hook communities provides
+        # (communities never imports knowledge).
+        from communities import hooks
+
+        from . import selectors
+
+        hooks.register_home_context(selectors.community_home_knowledge)

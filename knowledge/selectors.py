@@ -140,3 +140,21 @@ def follows_of(*, user):
 
 def open_rounds_for_reviewer(*, user):
     return ReviewRound.objects.filter(state=ReviewRound.State.OPEN, reviewers=user).exclude(Q(reviews__reviewer=user))
+
+
+HOME_ITEMS = 5
+
+
+def community_home_knowledge(*, request, community) -> dict:
+    """Return the community home's "Latest knowledge": the newest items the viewer may see (fixed queries)."""
+    items = list(
+        KnowledgeItem.objects.visible_to(request.user)
+        .filter(community=community, status=KnowledgeItem.Status.PUBLISHED)
+        .for_list()
+        .order_by("-published_at", "-pk")[:HOME_ITEMS]
+    )
+    return {
+        "home_knowledge_template": "knowledge/partials/_home_latest.html",
+        "home_knowledge_items": items,
+        "home_knowledge_can_share": is_active_member(user=request.user, community=community),
+    }

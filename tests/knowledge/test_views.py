@@ -505,3 +505,14 @@ def test_publishing_and_unpublishing_from_the_item_page(client, community):
     client.post(url("item_publish", community, item.pk), {"action": "publish"})
     item.refresh_from_db()
     assert not item.is_published
+
+
+def test_the_community_home_shows_the_latest_knowledge_the_viewer_may_see(client, community):
+    make_item(community, title="Open lesson", visibility=V.PUBLIC)
+    make_item(community, title="Members lesson", visibility=V.COMMUNITY)
+    home = reverse("communities:home", args=[community.slug])
+    page = client.get(home).content.decode()
+    assert "Open lesson" in page and "Members lesson" not in page
+    client.force_login(make_member(community))
+    page = client.get(home).content.decode()
+    assert "Members lesson" in page and url("item_create", community) in page
