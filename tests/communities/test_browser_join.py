@@ -62,11 +62,20 @@ def test_a_request_approved_on_the_console_opens_the_members_directory(browser, 
         page.goto(f"{live_server.url}/c/{community.slug}/")
         assert page.get_by_text("You are a member").first.is_visible()
         assert page.get_by_role("heading", name="Groups").is_visible()
-        assert page.get_by_role("link", name="Pilot projects").is_visible()
+        page.get_by_role("link", name="Pilot projects").click()
+        page.wait_for_load_state()
+        assert page.get_by_role("heading", name="Pilot projects").is_visible()
+        assert_no_axe_violations(page)
+        page.get_by_role("link", name="Approval CoP").first.click()
+        page.wait_for_load_state()
         page.get_by_role("link", name="Member directory").click()
         page.wait_for_load_state()
         assert page.url == members_url
         assert page.get_by_text("Cora Coordinator").first.is_visible()
+
+        page.goto(f"{live_server.url}/me/")
+        assert page.get_by_role("link", name="Approval CoP", exact=True).is_visible()
+        assert_no_axe_violations(page)
     finally:
         person_context.close()
         coordinator_context.close()
@@ -111,3 +120,28 @@ def test_an_invitation_link_signs_a_new_person_up_into_the_community(page, live_
     assert page.get_by_text("You are a member").first.is_visible()
     membership = Membership.objects.get(user__email="nora@example.org", group=None)
     assert membership.status == Membership.Status.ACTIVE
+
+
+def test_the_directory_filters_work_without_javascript_and_pass_axe(browser, live_server, transactional_db):
+    open_one = CommunityFactory(name="Open network", countries=["IT"], languages=["it"])
+    open_one.themes.add("Energy")
+    CommunityFactory(name="Reserved network", countries=["LY"], eligible_organization_kinds=["municipality"])
+    context = browser.new_context(java_script_enabled=False, locale="en-GB")
+    try:
+        page = context.new_page()
+        page.goto(live_server.url + "/")
+        page.select_option("#id_access", "reserved")
+        page.get_by_role("button", name="Search").click()
+        page.wait_for_load_state()
+
+        assert page.locator("article.community-card h2").all_inner_texts() == ["Reserved network"]
+        assert "access=reserved" in page.url
+    finally:
+        context.close()
+    axe_page = browser.new_page()
+    try:
+        axe_page.goto(live_server.url + "/?theme=energy")
+        assert axe_page.locator("article.community-card h2").all_inner_texts() == ["Open network"]
+        assert_no_axe_violations(axe_page)
+    finally:
+        axe_page.close()
