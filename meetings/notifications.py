@@ -127,6 +127,47 @@ def send_cancellation_notices(*, meeting_id: int) -> int:
     return sent
 
 
+def send_update_notices(*, meeting_id: int, sequence: int) -> int:
+    """Tell registered people that the time or place changed; a newer revision supersedes this one."""
+    meeting = Meeting.objects.select_related("community").filter(pk=meeting_id).first()
+    if meeting is None or meeting.status != Meeting.Status.SCHEDULED or meeting.sequence != sequence:
+        return 0
+    sent = 0
+    registrations = (
+        Registration.objects.filter(meeting=meeting, status=Registration.Status.REGISTERED)
+        .select_related("user", "meeting__community")
+        .order_by("pk")
+    )
+    for registration in registrations:
+        email, name, language, zone = _recipient(registration)
+        if not email:
+            continue
+
+        def send(registration=registration, email=email, name=name, language=language, zone=zone):
+            ics = ical.invitation(
+                meeting, method="REQUEST", attendee_email=email, attendee_name=name, include_join=True
+            )
+            send_meeting_email(
+                to_email=email,
+                template_prefix="meetings/emails/updated",
+                context=_context(
+                    meeting,
+                    registration=registration,
+                    person_name=name,
+                    viewer_zone=zone,
+                    join_url=meeting.online_url if meeting.is_online else "",
+                ),
+                language=language,
+                ics=ics,
+                method="REQUEST",
+            )
+
+        key = f"updated:{meeting.pk}:{registration.pk}:{sequence}"
+        if send_once(key=key, meeting=meeting, email=email, kind="updated", send=send):
+            sent += 1
+    return sent
+
+
 def meeting_organisers(meeting: Meeting) -> list[User]:
     """Return who organises meeting: its creator and co-organisers, else the coordinators (and group facilitators)."""
     from guardian.shortcuts import get_users_with_perms

@@ -165,10 +165,14 @@ def meeting_update(*, meeting: Meeting, by: User | None, themes: Iterable[str] |
     for name, value in fields.items():
         setattr(meeting, name, value)
     _validate(meeting)
-    if any(getattr(meeting, name) != value for name, value in before.items()):
+    significant = any(getattr(meeting, name) != value for name, value in before.items())
+    if significant:
         meeting.sequence += 1
     meeting.save()
     _set_themes(meeting, themes)
+    if significant and meeting.status == Meeting.Status.SCHEDULED and not meeting.is_past:
+        # Registered people hold an invitation in their calendars: send them the new revision.
+        transaction.on_commit(partial(tasks.notify_meeting_updated.delay, meeting.pk, meeting.sequence))
     if meeting.capacity != capacity_before:
         _fill_free_seats(meeting)
     return meeting

@@ -25,6 +25,14 @@ def notify_meeting_cancelled(meeting_id: int) -> int:
     return send_cancellation_notices(meeting_id=meeting_id)
 
 
+@shared_task(name="meetings.notify_meeting_updated", **RETRY)
+def notify_meeting_updated(meeting_id: int, sequence: int) -> int:
+    """Send registered people the new time or place, with an updated METHOD:REQUEST invitation."""
+    from .notifications import send_update_notices
+
+    return send_update_notices(meeting_id=meeting_id, sequence=sequence)
+
+
 @shared_task(name="meetings.send_closing_reminder", **RETRY)
 def send_closing_reminder(meeting_id: int) -> int:
     from .notifications import send_closing_reminder as send

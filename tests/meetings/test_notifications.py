@@ -178,3 +178,29 @@ def test_without_a_creator_the_coordinators_are_reminded(community, coordinator)
 def test_the_reminder_runs_from_the_beat_schedule():
     entries = [entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()]
     assert "meetings.remind_unclosed_meetings" in entries
+
+
+def test_a_change_of_time_sends_registered_people_the_new_revision_but_a_typo_does_not(
+    community, coordinator, run_on_commit
+):
+    meeting = MeetingFactory(community=community, online_url=JOIN)
+    registered = make_member(community)
+    run_on_commit(services.registration_create, meeting=meeting, user=registered)
+    mail.outbox.clear()
+    run_on_commit(services.meeting_update, meeting=meeting, by=coordinator, description="Fixed a typo")
+    assert mail.outbox == []
+    run_on_commit(
+        services.meeting_update,
+        meeting=meeting,
+        by=coordinator,
+        start=meeting.start + timedelta(hours=2),
+        end=meeting.end + timedelta(hours=2),
+    )
+    (message,) = mail.outbox
+    assert message.to == [registered.email] and message.subject.endswith(f"Changed: {meeting.title}")
+    (event,) = _ics(message).walk("VEVENT")
+    assert str(event["UID"]) == meeting.uid and event["SEQUENCE"] == 1
+    assert event.decoded("DTSTART") == meeting.start + timedelta(hours=2)
+    tasks.notify_meeting_updated.delay(meeting.pk, 1)  # a duplicate sends nothing more
+    tasks.notify_meeting_updated.delay(meeting.pk, 0)  # nor does a stale revision
+    assert len(mail.outbox) == 1

@@ -486,3 +486,22 @@ def test_group_pages_are_reachable_for_members_of_a_group_meeting(client, commun
     meeting = MeetingFactory(community=community, group=group)
     client.force_login(member)
     assert group.name in client.get(meeting.get_absolute_url()).content.decode()
+
+
+def test_the_meeting_page_links_the_knowledge_that_came_from_it(client, community, member):
+    from knowledge.models import KnowledgeItem
+    from knowledge.services import item_create
+
+    meeting = _past(community, title="Technical board")
+    item_create(
+        community=community,
+        by=member,
+        kind=KnowledgeItem.Kind.LESSON,
+        title="Lessons from the technical board",
+        summary="What we learnt.",
+        meeting=meeting,
+        publish=True,
+    )
+    client.force_login(member)
+    body = client.get(meeting.get_absolute_url()).content.decode()
+    assert "Knowledge from this meeting" in body and "Lessons from the technical board" in body
