@@ -6,6 +6,8 @@ a forbidden action raises PermissionDenied. Notifications are enqueued on commit
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import difflib
 import hashlib
 from collections.abc import Iterable, Sequence
@@ -76,7 +78,22 @@ class AuthorSpec:
 # ----------------------------------------------------------------------------- helpers
 
 
+_muted = contextvars.ContextVar("knowledge_notifications_muted", default=False)
+
+
+@contextlib.contextmanager
+def notifications_muted():
+    """Write without enqueueing notifications (demo data: nobody should get mail about a seed)."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
 def _on_commit(task, *args) -> None:
+    if _muted.get():
+        return
     transaction.on_commit(lambda: task.delay(*args))
 
 
