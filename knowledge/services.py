@@ -337,6 +337,15 @@ def item_create(
         fields["meeting"] = meeting
     fields = _clean_item_fields(community=community, fields=fields)
     authors = _clean_authors(community=community, authors=authors if authors is not None else [AuthorSpec(user=by)])
+    recent = KnowledgeItem.objects.filter(
+        community=community,
+        created_by=by,
+        title=fields["title"],
+        body=fields["body"],
+        created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
+    ).first()
+    if recent is not None:
+        return recent  # the same form sent twice
     item = KnowledgeItem(community=community, created_by=by)
     _apply_fields(item, fields)
     item.slug = _unique_slug(KnowledgeItem, community=community, title=item.title)

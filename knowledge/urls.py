@@ -31,6 +31,7 @@ urlpatterns = [
     path("collections/new/", views.collection_create, name="collection_create"),
     path("collections/<int:collection_pk>/", views.collection_detail, name="collection"),
     path("collections/<int:collection_pk>/edit/", views.collection_edit, name="collection_edit"),
+    path("collections/<int:collection_pk>/delete/", views.collection_delete, name="collection_delete"),
     path("collections/<int:collection_pk>/entries/", views.collection_entries, name="collection_entries"),
     path("collections/<int:collection_pk>/print/", views.collection_print, name="collection_print"),
     path("collections/<int:collection_pk>/export.html", views.collection_export_html, name="collection_html"),

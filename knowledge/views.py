@@ -151,10 +151,15 @@ def item_list(request, community):
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    followed_group = None
+    if form.is_bound and form.is_valid() and form.cleaned_data.get("group"):
+        followed_group = groups.filter(slug=form.cleaned_data["group"]).first()
     context = {
         "community": community,
         "form": form,
         "page": page,
+        "followed_group": followed_group,
+        "following_group": bool(followed_group) and is_following(user=request.user, group=followed_group),
         "items": page.object_list,
         "query": query.urlencode(),
         "filtered": bool(form.is_bound and any(v for k, v in request.GET.items() if k != "page")),
@@ -658,6 +663,20 @@ def collection_edit(request, community, collection_pk):
             return redirect(collection)
     context = {"community": community, "form": form, "collection": collection}
     return render(request, "knowledge/collection_form.html", context)
+
+
+@login_required
+@community_content
+def collection_delete(request, community, collection_pk):
+    collection = _visible_collection(request, community, collection_pk)
+    if request.method != "POST":
+        return redirect(collection)
+    try:
+        services.collection_delete(collection=collection, by=request.user)
+    except PermissionDenied as error:
+        return _refuse(request, error, collection)
+    messages.success(request, _("The collection was deleted; its items are kept."))
+    return redirect("knowledge:collections", community_slug=community.slug)
 
 
 @login_required

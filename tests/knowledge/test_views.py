@@ -516,3 +516,40 @@ def test_the_community_home_shows_the_latest_knowledge_the_viewer_may_see(client
     client.force_login(make_member(community))
     page = client.get(home).content.decode()
     assert "Members lesson" in page and url("item_create", community) in page
+
+
+def test_a_double_submitted_item_form_creates_one_item(client, community):
+    author = make_member(community)
+    client.force_login(author)
+    data = item_form_data(members=[author])
+    first = client.post(url("item_create", community), data)
+    second = client.post(url("item_create", community), data)
+    assert KnowledgeItem.objects.count() == 1
+    assert first["Location"] == second["Location"]
+
+
+def test_the_editor_deletes_a_collection_but_not_its_items(client, community, quaderno):
+    collection = quaderno["collection"]
+    client.force_login(make_member(community))
+    client.post(url("collection_delete", community, collection.pk))
+    assert collection.__class__.objects.filter(pk=collection.pk).exists()
+    client.force_login(quaderno["editor"])
+    response = client.post(url("collection_delete", community, collection.pk))
+    assert response["Location"] == url("collections", community)
+    assert not collection.__class__.objects.filter(pk=collection.pk).exists()
+    assert KnowledgeItem.objects.filter(pk=quaderno["first"].pk).exists()
+
+
+def test_a_group_can_be_followed_from_the_list_filtered_by_it(client, community):
+    group = GroupFactory(community=community, slug="technical-staff", name="Technical staff")
+    member = make_member(community)
+    client.force_login(member)
+    page = client.get(url("list", community, group="technical-staff")).content.decode()
+    follow = reverse("knowledge:group_follow", args=[community.slug, group.slug])
+    assert follow in page
+    back = url("list", community, group="technical-staff")
+    response = client.post(follow, {"action": "follow", "next": back})
+    assert response["Location"] == back
+    assert Follow.objects.filter(user=member, group=group).exists()
+    response = client.post(follow, {"action": "follow", "next": "https://evil.example/"})
+    assert response["Location"] == group.get_absolute_url()
