@@ -30,6 +30,7 @@ from . import tasks
 from .models import (
     ActionItem,
     AgendaItem,
+    Audience,
     CalendarFeedToken,
     Meeting,
     MeetingOutcome,
@@ -113,6 +114,11 @@ def _validate(meeting: Meeting) -> None:
                     params={"count": taken},
                 )
             )
+    unknown_audience = [value for value in (meeting.audience or []) if value not in Audience.values]
+    if not isinstance(meeting.audience, list) or unknown_audience:
+        errors.setdefault("audience", []).append(
+            ValidationError(_("Choose the audience from the list."), code="unknown_audience")
+        )
     if meeting.group_id and meeting.group.community_id != meeting.community_id:
         errors.setdefault("group", []).append(
             ValidationError(_("Choose a group of this community."), code="foreign_group")

@@ -457,3 +457,9 @@ def test_start_times_are_timezone_aware(community):
     meeting = MeetingFactory(community=community)
     assert timezone.is_aware(meeting.start)
     assert datetime.now(UTC) < meeting.start
+
+
+def test_an_unknown_audience_is_refused(community, coordinator):
+    with pytest.raises(ValidationError) as caught:
+        services.meeting_schedule(community=community, by=coordinator, **_fields(audience=["aliens"]))
+    assert caught.value.error_dict["audience"][0].code == "unknown_audience"
