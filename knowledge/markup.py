@@ -72,3 +72,14 @@ def plain_text(source: str) -> str:
     if not source:
         return ""
     return html.unescape(nh3.clean(render_markdown(source), tags=set())).strip()
+
+
+def without_images(sanitised_html: str) -> str:
+    """Return sanitised HTML without images, so rendering a PDF never fetches an address from user text."""
+    return nh3.clean(
+        sanitised_html,
+        tags=ALLOWED_TAGS - {"img"},
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+    )

@@ -706,13 +706,21 @@ def collection_entries(request, community, collection_pk):
     return redirect(collection)
 
 
-def _export_context(request, community, collection):
+def _export_context(request, community, collection, *, for_pdf=False):
+    """Return what the printable view and the exports show; a PDF gets no images (no fetching from user text)."""
+    from .markup import without_images
+
     entries = list(_collection_entries(collection, request.user))
+    for entry in entries:
+        entry.body_html = without_images(entry.item.body_html) if for_pdf else entry.item.body_html
+    introduction = collection.introduction_html
     return {
         "community": community,
         "collection": collection,
+        "introduction_html": without_images(introduction) if for_pdf else introduction,
         "entries": entries,
         "generated_at": timezone.now(),
+        "for_pdf": for_pdf,
     }
 
 
@@ -744,7 +752,7 @@ def collection_export_pdf(request, community, collection_pk):
     from xhtml2pdf import pisa
 
     collection = _visible_collection(request, community, collection_pk)
-    context = {**_export_context(request, community, collection), "for_pdf": True}
+    context = _export_context(request, community, collection, for_pdf=True)
     html = render_to_string("knowledge/collection_export.html", context, request=request)
     out = io.BytesIO()
     result = pisa.CreatePDF(html, dest=out, encoding="utf-8")

@@ -553,3 +553,24 @@ def test_a_group_can_be_followed_from_the_list_filtered_by_it(client, community)
     assert Follow.objects.filter(user=member, group=group).exists()
     response = client.post(follow, {"action": "follow", "next": "https://evil.example/"})
     assert response["Location"] == group.get_absolute_url()
+
+
+def test_the_pdf_export_never_fetches_images_named_in_user_text(client, community, quaderno, monkeypatch):
+    services.item_update(
+        item=quaderno["first"], by=quaderno["first"].created_by, body="![map](https://tracker.example/pixel.png) Testo"
+    )
+    seen = []
+    from xhtml2pdf import pisa
+
+    real = pisa.CreatePDF
+
+    def spy(html, *args, **kwargs):
+        seen.append(html)
+        return real(html, *args, **kwargs)
+
+    monkeypatch.setattr(pisa, "CreatePDF", spy)
+    client.force_login(quaderno["editor"])
+    assert client.get(url("collection_pdf", community, quaderno["collection"].pk)).status_code == 200
+    assert "tracker.example" not in seen[0] and "Testo" in seen[0]
+    html = client.get(url("collection_html", community, quaderno["collection"].pk)).content.decode()
+    assert "https://tracker.example/pixel.png" in html  # the HTML file keeps them for the reader's browser
