@@ -28,7 +28,9 @@ urlpatterns = [
     path("c/<slug:community_slug>/", include("communities.urls_people")),
     path("c/<slug:community_slug>/meetings/", include("meetings.urls")),
     path("c/<slug:community_slug>/knowledge/", include("knowledge.urls")),
+    path("c/<slug:community_slug>/", include("cop_portal.reports.urls")),  # reports/ and open-data/
     path("search/", include("cop_portal.search")),
+    path("network/", include("cop_portal.reports.network_urls")),
     path("tags/", include("knowledge.urls_tags")),
 ]
 

@@ -1,0 +1,158 @@
+"""The parts of the /me/ dashboard: my next meetings, what waits for me, new knowledge in what I follow.
+
+Each part is one or two queries whatever the number of communities, meetings or items
+(counts are annotations; lists are sliced), so the dashboard stays constant as data grows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from taggit.models import TaggedItem
+
+from communities.models import Community, Group, Membership
+from knowledge.models import Follow, KnowledgeItem
+from knowledge.selectors import open_rounds_for_reviewer
+from meetings.models import Meeting, Registration
+from meetings.querysets import perm_q
+from meetings.selectors import upcoming_meetings_for
+
+LIST_LIMIT = 5
+FOLLOW_DAYS = 30
+
+
+@dataclass
+class PendingActions:
+    """What waits for a person: registrations to approve, reviews due, minutes to write, requests to decide."""
+
+    registrations: list[Meeting] = field(default_factory=list)
+    reviews: list = field(default_factory=list)
+    minutes: list[Meeting] = field(default_factory=list)
+    minutes_count: int = 0
+    requests: list[dict] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return (
+            sum(meeting.pending_count for meeting in self.registrations)
+            + len(self.reviews)
+            + self.minutes_count
+            + sum(line["count"] for line in self.requests)
+        )
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.registrations or self.reviews or self.minutes or self.requests)
+
+
+def my_next_meetings(user, *, limit: int = LIST_LIMIT) -> list[Meeting]:
+    """Return my next meetings across my communities (two queries)."""
+    return upcoming_meetings_for(user, limit=limit)
+
+
+def _organised_by(user):
+    return Meeting.objects.manageable_by(user)
+
+
+def registrations_to_approve(user, *, limit: int = LIST_LIMIT) -> list[Meeting]:
+    """Return the coming meetings I organise with registrations awaiting approval, each with pending_count."""
+    return list(
+        _organised_by(user)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .filter(end__gte=timezone.now())
+        .annotate(pending_count=Count("registrations", filter=Q(registrations__status=Registration.Status.PENDING)))
+        .filter(pending_count__gt=0)
+        .select_related("community")
+        .order_by("start", "pk")[:limit]
+    )
+
+
+def reviews_due(user, *, limit: int = LIST_LIMIT) -> list:
+    """Return the open review rounds where I am a reviewer and have not submitted my review, soonest due first."""
+    return list(
+        open_rounds_for_reviewer(user=user).select_related("item", "item__community").order_by("due_date", "pk")[:limit]
+    )
+
+
+def minutes_to_write(user, *, limit: int = LIST_LIMIT) -> tuple[list[Meeting], int]:
+    """Return the latest past meetings I organise that are not closed yet (no minutes), and how many there are."""
+    meetings = _organised_by(user).filter(status=Meeting.Status.SCHEDULED, end__lt=timezone.now())
+    return list(meetings.select_related("community").order_by("-end", "-pk")[:limit]), meetings.count()
+
+
+def requests_to_decide(user) -> list[dict]:
+    """Return, per community or group I manage, how many membership requests wait for a decision (one query)."""
+    if not user.is_authenticated:
+        return []
+    pending = (
+        Membership.objects.pending()
+        .filter(perm_q(user, "manage_community", Community, "community") | perm_q(user, "manage_group", Group, "group"))
+        .values("community__slug", "community__name", "group__name")
+        .annotate(count=Count("pk"))
+        .order_by("community__name", "group__name")
+    )
+    return [
+        {
+            "community_slug": line["community__slug"],
+            "community_name": line["community__name"],
+            "group_name": line["group__name"] or "",
+            "count": line["count"],
+        }
+        for line in pending
+    ]
+
+
+def pending_actions(user) -> PendingActions:
+    if not user.is_authenticated:
+        return PendingActions()
+    minutes, minutes_count = minutes_to_write(user)
+    return PendingActions(
+        registrations=registrations_to_approve(user),
+        reviews=reviews_due(user),
+        minutes=minutes,
+        minutes_count=minutes_count,
+        requests=requests_to_decide(user),
+    )
+
+
+def new_in_what_i_follow(user, *, days: int = FOLLOW_DAYS, limit: int = 8) -> list[KnowledgeItem]:
+    """Return knowledge published lately in the groups and themes I follow, that I may see and did not write."""
+    if not user.is_authenticated:
+        return []
+    follows = Follow.objects.filter(user=user)
+    followed_groups = follows.filter(group__isnull=False).values("group_id")
+    tagged = TaggedItem.objects.filter(
+        content_type__app_label="knowledge",
+        content_type__model="knowledgeitem",
+        tag_id__in=follows.filter(theme__isnull=False).values("theme_id"),
+    ).values("object_id")
+    return list(
+        KnowledgeItem.objects.visible_to(user)
+        .published()
+        .filter(published_at__gte=timezone.now() - timedelta(days=days))
+        .filter(Q(group_id__in=followed_groups) | Q(pk__in=tagged))
+        .exclude(created_by=user)
+        .select_related("community", "group")
+        .order_by("-published_at", "-pk")[:limit]
+    )
+
+
+def communities_i_report_on(user) -> list[Community]:
+    """Return the communities whose reports I may read (I coordinate them)."""
+    if not user.is_authenticated:
+        return []
+    return list(Community.objects.filter(perm_q(user, "manage_community", Community, "pk")).order_by("name"))
+
+
+def dashboard_parts(user) -> dict:
+    """Return the context of the dashboard partials (templates/reports/partials/_me_*.html)."""
+    return {
+        "next_meetings": my_next_meetings(user),
+        "actions": pending_actions(user),
+        "followed_items": new_in_what_i_follow(user),
+        "report_communities": communities_i_report_on(user),
+        "follow_days": FOLLOW_DAYS,
+    }

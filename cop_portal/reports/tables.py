@@ -1,0 +1,219 @@
+"""The tables of a report, and the generic builders that count them in the database.
+
+A `Table` is what a report page renders, what its chart draws and what the CSV and Excel
+exports write: the page and the downloads read the same object, so a download holds
+exactly what the page shows.
+
+`pivot(queryset, rows, cols)` counts a queryset along two axes with one grouped query
+(values().annotate(Count)), plus one query for each margin and one for the grand total:
+the margins are counted by the database too, so an item with two themes counts once in
+its row's total even though it appears in two columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Expression, F, QuerySet
+from django.utils.translation import gettext as _
+
+Key = Any
+
+
+@dataclass
+class Row:
+    """One line of a table: its label (a row header) and its cells, in column order."""
+
+    label: str
+    values: list[Any]
+    href: str = ""
+    key: Key = None
+
+
+@dataclass
+class Table:
+    """A titled table of counts: the unit the page renders, the chart draws and the exports write."""
+
+    id: str
+    title: str
+    columns: list[str]  # headers of the value columns (the label column's header is `label_header`)
+    rows: list[Row]
+    label_header: str = ""
+    total: Row | None = None
+    description: str = ""
+    chart: str = ""  # "" (no chart), "bars" (the last column) or "stacked" (every column but the total)
+    section: str = ""
+
+    def header(self) -> list[str]:
+        return [self.label_header, *self.columns]
+
+    def body(self) -> list[list[Any]]:
+        """Return the rows as lists (label first), then the total row when there is one."""
+        lines = [[row.label, *row.values] for row in self.rows]
+        if self.total is not None:
+            lines.append([self.total.label, *self.total.values])
+        return lines
+
+    def as_lists(self) -> list[list[Any]]:
+        """Return the header and every row, as the exports write them."""
+        return [self.header(), *self.body()]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.rows
+
+
+@dataclass(frozen=True)
+class Axis:
+    """One side of a pivot: how to find each object's key, and how to order and name the keys.
+
+    key is a values() path ("kind", "group_id", "themes__name") or an expression (a
+    Subquery). choices lists (key, label) in display order; keys the query finds that are
+    not among them follow, named by `label_of` (default: the key itself). Objects without a
+    key (None) come last under `empty_label`. With show_unused, choices nobody has appear
+    with zeros, so a report lists every group, even those that met no one.
+    """
+
+    label: str
+    key: str | Expression
+    choices: Sequence[tuple[Key, str]] | None = None
+    label_of: Callable[[Key], str] | None = None
+    empty_label: str = ""
+    show_unused: bool = True
+    show_empty: bool = True
+
+    def expression(self) -> Expression:
+        return F(self.key) if isinstance(self.key, str) else self.key
+
+    def ordered(self, found: Sequence[Key]) -> list[tuple[Key, str]]:
+        """Return the keys to show, in order, with their labels: the choices, then other keys found, then None."""
+        choices = list(self.choices or [])
+        known = {key for key, _label in choices}
+        found_set = set(found)
+        result = [(key, label) for key, label in choices if self.show_unused or key in found_set]
+        extra = [key for key in found_set if key is not None and key not in known]
+        label_of = self.label_of or (lambda key: str(key))
+        result += sorted(((key, label_of(key)) for key in extra), key=lambda pair: str(pair[1]).casefold())
+        if None in found_set and self.show_empty:
+            result.append((None, self.empty_label or _("None")))
+        return result
+
+
+@dataclass
+class Pivot:
+    """Counts of a queryset along two axes, with margins counted by the database."""
+
+    rows: list[tuple[Key, str]]
+    cols: list[tuple[Key, str]]
+    cells: dict[tuple[Key, Key], int] = field(default_factory=dict)
+    row_totals: dict[Key, int] = field(default_factory=dict)
+    col_totals: dict[Key, int] = field(default_factory=dict)
+    total: int = 0
+
+    def cell(self, row: Key, col: Key) -> int:
+        return self.cells.get((row, col), 0)
+
+
+def _grouped(queryset: QuerySet, count: str, **keys: Expression) -> list[dict]:
+    return list(queryset.annotate(**keys).values(*keys).annotate(n=Count(count, distinct=True)).order_by())
+
+
+def pivot(queryset: QuerySet, rows: Axis, cols: Axis, *, count: str = "pk") -> Pivot:
+    """Count distinct `count` of queryset for every (row key, column key), with margins; four queries."""
+    queryset = queryset.order_by()
+    cells = {
+        (line["_row"], line["_col"]): line["n"]
+        for line in _grouped(queryset, count, _row=rows.expression(), _col=cols.expression())
+    }
+    row_totals = {line["_row"]: line["n"] for line in _grouped(queryset, count, _row=rows.expression())}
+    col_totals = {line["_col"]: line["n"] for line in _grouped(queryset, count, _col=cols.expression())}
+    total = queryset.aggregate(n=Count(count, distinct=True))["n"] or 0
+    return Pivot(
+        rows=rows.ordered(list(row_totals)),
+        cols=cols.ordered(list(col_totals)),
+        cells=cells,
+        row_totals=row_totals,
+        col_totals=col_totals,
+        total=total,
+    )
+
+
+def count_by(queryset: QuerySet, axis: Axis, *, count: str = "pk") -> tuple[list[tuple[Key, str, int]], int]:
+    """Return [(key, label, count)] of queryset along one axis, and the distinct total; two queries."""
+    queryset = queryset.order_by()
+    counts = {line["_row"]: line["n"] for line in _grouped(queryset, count, _row=axis.expression())}
+    total = queryset.aggregate(n=Count(count, distinct=True))["n"] or 0
+    return [(key, label, counts.get(key, 0)) for key, label in axis.ordered(list(counts))], total
+
+
+def pivot_table(
+    queryset: QuerySet,
+    rows: Axis,
+    cols: Axis,
+    *,
+    id: str,  # noqa: A002 - the table's id, as in ?table=<id>
+    title: str,
+    count: str = "pk",
+    description: str = "",
+    chart: str = "stacked",
+    section: str = "",
+    href: Callable[[Key], str] | None = None,
+) -> Table:
+    """Build the Table of a pivot: a row per row key, a column per column key, totals on both sides."""
+    result = pivot(queryset, rows, cols, count=count)
+    table_rows = [
+        Row(
+            label=label,
+            key=key,
+            values=[result.cell(key, col) for col, _col_label in result.cols] + [result.row_totals.get(key, 0)],
+            href=href(key) if href and key is not None else "",
+        )
+        for key, label in result.rows
+    ]
+    total = Row(
+        label=_("Total"), values=[result.col_totals.get(col, 0) for col, _label in result.cols] + [result.total]
+    )
+    return Table(
+        id=id,
+        title=title,
+        label_header=f"{rows.label} \u00d7 {cols.label}",
+        columns=[label for _key, label in result.cols] + [_("Total")],
+        rows=table_rows,
+        total=total,
+        description=description,
+        chart=chart if result.cols else "",
+        section=section,
+    )
+
+
+def count_table(
+    queryset: QuerySet,
+    axis: Axis,
+    *,
+    id: str,  # noqa: A002
+    title: str,
+    value_label: str,
+    count: str = "pk",
+    description: str = "",
+    chart: str = "bars",
+    section: str = "",
+    href: Callable[[Key], str] | None = None,
+) -> Table:
+    """Build the Table of counts along one axis, with the distinct total as its last row."""
+    counts, total = count_by(queryset, axis, count=count)
+    return Table(
+        id=id,
+        title=title,
+        label_header=axis.label,
+        columns=[value_label],
+        rows=[
+            Row(label=label, key=key, values=[n], href=href(key) if href and key is not None else "")
+            for key, label, n in counts
+        ],
+        total=Row(label=_("Total"), values=[total]),
+        description=description,
+        chart=chart,
+        section=section,
+    )
