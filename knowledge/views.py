@@ -8,6 +8,7 @@ services; POST-only actions answer a GET, after the same lookups, with a redirec
 from __future__ import annotations
 
 import functools
+import os
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -744,6 +745,17 @@ def collection_export_html(request, community, collection_pk):
     return _private_headers(response)
 
 
+PDF_FONTS = ["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans.ttf"]
+
+
+def _pdf_font() -> str | None:
+    """Return a TrueType font with Latin and Arabic glyphs for PDFs (KNOWLEDGE_PDF_FONT, else DejaVu Sans)."""
+    from django.conf import settings
+
+    candidates = [getattr(settings, "KNOWLEDGE_PDF_FONT", None), *PDF_FONTS]
+    return next((path for path in candidates if path and os.path.isfile(path)), None)
+
+
 @community_content
 def collection_export_pdf(request, community, collection_pk):
     """Download the collection as one PDF (xhtml2pdf) with its table of contents and authors."""
@@ -752,10 +764,15 @@ def collection_export_pdf(request, community, collection_pk):
     from xhtml2pdf import pisa
 
     collection = _visible_collection(request, community, collection_pk)
-    context = _export_context(request, community, collection, for_pdf=True)
+    from xhtml2pdf.config.resources import ResourceAccessPolicy
+
+    font = _pdf_font()
+    context = {**_export_context(request, community, collection, for_pdf=True), "pdf_font": font}
     html = render_to_string("knowledge/collection_export.html", context, request=request)
     out = io.BytesIO()
-    result = pisa.CreatePDF(html, dest=out, encoding="utf-8")
+    # Nothing from the network, and local reads only in the font's directory.
+    policy = ResourceAccessPolicy.server(base_dir=os.path.dirname(font) if font else None, allow_remote=False)
+    result = pisa.CreatePDF(html, dest=out, encoding="utf-8", resource_policy=policy)
     if result.err:
         messages.error(request, _("The PDF could not be made; download the HTML file instead."))
         return redirect(collection)

@@ -574,3 +574,17 @@ def test_the_pdf_export_never_fetches_images_named_in_user_text(client, communit
     assert "tracker.example" not in seen[0] and "Testo" in seen[0]
     html = client.get(url("collection_html", community, quaderno["collection"].pk)).content.decode()
     assert "https://tracker.example/pixel.png" in html  # the HTML file keeps them for the reader's browser
+
+
+def test_a_collection_with_arabic_text_exports_to_pdf(client, community):
+    coordinator = make_coordinator(community)
+    collection = services.collection_create(community=community, by=coordinator, title="الدروس المستفادة")
+    item = make_item(community, author=coordinator, title="الدروس المستفادة من المشروع التجريبي", language="ar")
+    services.collection_add_item(collection=collection, item=item, by=coordinator)
+    client.force_login(coordinator)
+    response = client.get(url("collection_pdf", community, collection.pk))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    from knowledge.views import _pdf_font
+
+    if _pdf_font():  # a font with Arabic glyphs is embedded when the system has one (DejaVu Sans)
+        assert b"DejaVu" in response.content
