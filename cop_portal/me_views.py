@@ -10,6 +10,7 @@ from communities import services
 from communities.models import Invitation, Membership
 from communities.selectors import my_invitations, my_memberships
 from communities.services import MembershipError
+from cop_portal.reports.dashboard import dashboard_parts
 
 
 @login_required
@@ -35,6 +36,8 @@ def dashboard(request):
         "pending": pending,
         "declined": declined,
         "invitations": my_invitations(user=request.user),
+        # Next meetings, what waits for me, new knowledge in what I follow (cop_portal/reports/dashboard.py).
+        **dashboard_parts(request.user),
     }
     return render(request, "me/dashboard.html", context)
 

@@ -271,6 +271,22 @@ class Layout:
     outer: list[Placed]
     edges: list[Edge]
     left_out: int
+    view_x: float = 0
+    view_y: float = 0
+    view_width: float = SIZE
+    view_height: float = SIZE
+
+    @property
+    def view_box(self) -> str:
+        return f"{self.view_x} {self.view_y} {self.view_width} {self.view_height}"
+
+    @property
+    def legend_x(self) -> float:
+        return self.view_x + 8
+
+    @property
+    def legend_y(self) -> float:
+        return self.view_y + 8
 
 
 def _on_circle(index: int, count: int, radius: float, *, offset: float = -math.pi / 2) -> tuple[float, float]:
@@ -311,12 +327,23 @@ def layout(graph: Graph) -> Layout:
         for key in item.node.links
         if key in placed
     ]
+    # Frame the drawing around its nodes (room for labels and the legend), so a small network is not lost.
+    points = [(item.x, item.y) for item in [*communities, *outer]] or [(CENTRE, CENTRE)]
+    margin_x, margin_top, margin_bottom = (230, 150, 70) if outer else (180, 150, 70)
+    left = max(0, min(x for x, _y in points) - margin_x)
+    right = min(SIZE, max(x for x, _y in points) + margin_x)
+    top = max(0, min(y for _x, y in points) - margin_top)
+    bottom = min(SIZE, max(y for _x, y in points) + margin_bottom)
     return Layout(
         size=SIZE,
         communities=communities,
         outer=outer,
         edges=edges,
         left_out=max(0, len(graph.outer) - MAX_OUTER_NODES),
+        view_x=round(left, 1),
+        view_y=round(top, 1),
+        view_width=round(right - left, 1),
+        view_height=round(bottom - top, 1),
     )
 
 

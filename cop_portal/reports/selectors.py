@@ -433,7 +433,7 @@ class Report:
         )
         if len(table.columns) == 1:  # no group has a theme: only the total column is left
             table.rows, table.total = [], None
-            table.description = _("No group has themes of its own yet.")
+            table.empty_message = _("No group has themes of its own yet.")
         return table
 
     def _partnerships(self):

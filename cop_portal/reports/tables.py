@@ -45,6 +45,7 @@ class Table:
     description: str = ""
     chart: str = ""  # "" (no chart), "bars" (the last column) or "stacked" (every column but the total)
     section: str = ""
+    empty_message: str = ""
 
     def header(self) -> list[str]:
         return [self.label_header, *self.columns]
