@@ -15,8 +15,10 @@ from .models import SentNotice
 logger = logging.getLogger(__name__)
 
 
-def _local_send_templated_email(*, to_email: str, template_prefix: str, context: dict, language: str) -> None:
-    """Render <prefix>.subject.txt, .txt and .html in language and send them."""
+def _local_send_templated_email(
+    *, to_email: str, template_prefix: str, context: dict, language: str, time_zone: str | None = None
+) -> None:
+    """Render <prefix>.subject.txt, .txt and .html in language and send them (used when members has no sender)."""
     with translation.override(language):
         subject = " ".join(render_to_string(f"{template_prefix}.subject.txt", context).split())
         text = render_to_string(f"{template_prefix}.txt", context)
@@ -57,6 +59,7 @@ def send_once(*, key: str, user, template_prefix: str, context: dict) -> bool:
             template_prefix=template_prefix,
             context={"recipient": user, "site_url": settings.SITE_URL, **context},
             language=user.language or settings.LANGUAGE_CODE,
+            time_zone=user.time_zone,
         )
     except Exception:
         notice.delete()
