@@ -75,7 +75,7 @@ def published_items(*, community: Community, period: Period):
 def _percent(part: int, whole: int) -> str:
     if not whole:
         return "\u2014"
-    return f"{number_format(100 * part / whole, decimal_pos=1)}\u00a0%"
+    return f"{number_format(round(100 * part / whole, 1), decimal_pos=1)}\u00a0%"
 
 
 def _country_name(code) -> str:
@@ -148,8 +148,9 @@ class Report:
         )
 
     @staticmethod
-    def theme_axis(key: str, *, empty_label: str) -> Axis:
-        return Axis(label=_("Theme"), key=key, empty_label=empty_label)
+    def theme_axis(key: str, *, empty_label: str, first_by: str = "") -> Axis:
+        """Return an axis by theme; with first_by, themes come in the order they were first covered."""
+        return Axis(label=_("Theme"), key=key, empty_label=empty_label, first_by=first_by)
 
     # --- the tables ----------------------------------------------------------------------------------------
 
@@ -318,11 +319,12 @@ class Report:
         return pivot_table(
             self.meetings,
             self.group_axis(),
-            self.theme_axis("themes__name", empty_label=_("No theme")),
+            self.theme_axis("themes__name", empty_label=_("No theme"), first_by="start"),
             id="meetings-by-group-x-theme",
             title=_("Meetings held by group and theme"),
             description=_(
-                "Which themes each group covered. A meeting on two themes counts in both columns, once in the total."
+                "Which themes each group covered, in the order they were first met. "
+                "A meeting on two themes counts in both columns, once in the total."
             ),
             section=SECTION_MEETINGS,
             href=self._group_href,

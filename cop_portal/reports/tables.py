@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Expression, F, QuerySet
+from django.db.models import Count, Expression, F, Min, QuerySet
 from django.utils.translation import gettext as _
 
 Key = Any
@@ -84,19 +84,27 @@ class Axis:
     empty_label: str = ""
     show_unused: bool = True
     show_empty: bool = True
+    first_by: str = ""  # order keys outside the choices by their first row's value of this field (e.g. "start")
 
     def expression(self) -> Expression:
         return F(self.key) if isinstance(self.key, str) else self.key
 
-    def ordered(self, found: Sequence[Key]) -> list[tuple[Key, str]]:
-        """Return the keys to show, in order, with their labels: the choices, then other keys found, then None."""
+    def ordered(self, found: Sequence[Key], first: dict[Key, Any] | None = None) -> list[tuple[Key, str]]:
+        """Return the keys to show, in order, with their labels: the choices, then other keys found, then None.
+
+        Keys outside the choices come by label, or by `first` (their first value of first_by) when given.
+        """
         choices = list(self.choices or [])
         known = {key for key, _label in choices}
         found_set = set(found)
         result = [(key, label) for key, label in choices if self.show_unused or key in found_set]
         extra = [key for key in found_set if key is not None and key not in known]
         label_of = self.label_of or (lambda key: str(key))
-        result += sorted(((key, label_of(key)) for key in extra), key=lambda pair: str(pair[1]).casefold())
+        labelled = [(key, label_of(key)) for key in extra]
+        if first:
+            result += sorted(labelled, key=lambda pair: (first.get(pair[0]) is None, first.get(pair[0]), pair[1]))
+        else:
+            result += sorted(labelled, key=lambda pair: str(pair[1]).casefold())
         if None in found_set and self.show_empty:
             result.append((None, self.empty_label or _("None")))
         return result
@@ -117,8 +125,9 @@ class Pivot:
         return self.cells.get((row, col), 0)
 
 
-def _grouped(queryset: QuerySet, count: str, **keys: Expression) -> list[dict]:
-    return list(queryset.annotate(**keys).values(*keys).annotate(n=Count(count, distinct=True)).order_by())
+def _grouped(queryset: QuerySet, count: str, *, first_by: str = "", **keys: Expression) -> list[dict]:
+    extra = {"first": Min(first_by)} if first_by else {}
+    return list(queryset.annotate(**keys).values(*keys).annotate(n=Count(count, distinct=True), **extra).order_by())
 
 
 def pivot(queryset: QuerySet, rows: Axis, cols: Axis, *, count: str = "pk") -> Pivot:
@@ -128,12 +137,14 @@ def pivot(queryset: QuerySet, rows: Axis, cols: Axis, *, count: str = "pk") -> P
         (line["_row"], line["_col"]): line["n"]
         for line in _grouped(queryset, count, _row=rows.expression(), _col=cols.expression())
     }
-    row_totals = {line["_row"]: line["n"] for line in _grouped(queryset, count, _row=rows.expression())}
-    col_totals = {line["_col"]: line["n"] for line in _grouped(queryset, count, _col=cols.expression())}
+    row_lines = _grouped(queryset, count, first_by=rows.first_by, _row=rows.expression())
+    col_lines = _grouped(queryset, count, first_by=cols.first_by, _col=cols.expression())
+    row_totals = {line["_row"]: line["n"] for line in row_lines}
+    col_totals = {line["_col"]: line["n"] for line in col_lines}
     total = queryset.aggregate(n=Count(count, distinct=True))["n"] or 0
     return Pivot(
-        rows=rows.ordered(list(row_totals)),
-        cols=cols.ordered(list(col_totals)),
+        rows=rows.ordered(list(row_totals), {line["_row"]: line.get("first") for line in row_lines}),
+        cols=cols.ordered(list(col_totals), {line["_col"]: line.get("first") for line in col_lines}),
         cells=cells,
         row_totals=row_totals,
         col_totals=col_totals,
@@ -144,9 +155,11 @@ def pivot(queryset: QuerySet, rows: Axis, cols: Axis, *, count: str = "pk") -> P
 def count_by(queryset: QuerySet, axis: Axis, *, count: str = "pk") -> tuple[list[tuple[Key, str, int]], int]:
     """Return [(key, label, count)] of queryset along one axis, and the distinct total; two queries."""
     queryset = queryset.order_by()
-    counts = {line["_row"]: line["n"] for line in _grouped(queryset, count, _row=axis.expression())}
+    lines = _grouped(queryset, count, first_by=axis.first_by, _row=axis.expression())
+    counts = {line["_row"]: line["n"] for line in lines}
     total = queryset.aggregate(n=Count(count, distinct=True))["n"] or 0
-    return [(key, label, counts.get(key, 0)) for key, label in axis.ordered(list(counts))], total
+    first = {line["_row"]: line.get("first") for line in lines}
+    return [(key, label, counts.get(key, 0)) for key, label in axis.ordered(list(counts), first)], total
 
 
 def pivot_table(
