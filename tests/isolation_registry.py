@@ -240,3 +240,8 @@ def _registration_pk(community):
 
     person = make_member(community, UserFactory(full_name=f"Registrant {SECRET}"))
     return Registration.objects.create(meeting=_secret_meeting(community), user=person).pk
+
+
+# Reports (issue 7): a community's reports open to its coordinators only; its open-data pages take no
+# parameter of their own (one fixed address per file) and answer members-only communities' outsiders 404.
+MANAGER_URL_NAMES.update({"reports:index", "reports:print", "reports:pdf"})
