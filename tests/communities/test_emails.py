@@ -216,12 +216,18 @@ def test_a_failing_smtp_server_is_retried_and_the_email_sent_once(
         return real_send(self, *args, **kwargs)
 
     # Eager tasks re-run a retry at once when failures are not propagated (as a worker would, later).
-    with (
-        mock.patch.object(mail.EmailMultiAlternatives, "send", flaky_send),
-        mock.patch.dict(celery_app.conf, {"task_eager_propagates": False}),
-        django_capture_on_commit_callbacks(execute=True),
-    ):
-        membership_request(user=person, community=approval_community)
+    # Set the one key and put it back: mock.patch.dict would rewrite every key of Celery's
+    # settings on exit and pin eager mode for later tests that use the real broker.
+    propagates = celery_app.conf.task_eager_propagates
+    celery_app.conf.task_eager_propagates = False
+    try:
+        with (
+            mock.patch.object(mail.EmailMultiAlternatives, "send", flaky_send),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            membership_request(user=person, community=approval_community)
+    finally:
+        celery_app.conf.task_eager_propagates = propagates
 
     assert calls["count"] == 2
     assert len(mail.outbox) == 1

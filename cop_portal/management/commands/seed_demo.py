@@ -54,6 +54,12 @@ class Command(BaseCommand):
             roles = self._partner_roles(communities)
             self._partnerships(communities, organizations, roles, values)
             self._accounts(communities, organizations)
+        # Meetings and knowledge stand on the communities and accounts above; both are idempotent.
+        from knowledge.demo import seed_knowledge
+        from meetings.demo import seed_meetings
+
+        seed_meetings()
+        seed_knowledge()
         partnerships = Partnership.objects.filter(community__in=communities.values()).count()
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready: {len(communities)} communities, {partnerships} partnerships.")
