@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from taggit.models import TaggedItem
 
@@ -29,16 +29,19 @@ class PendingActions:
     """What waits for a person: registrations to approve, reviews due, minutes to write, requests to decide."""
 
     registrations: list[Meeting] = field(default_factory=list)
+    registrations_count: int = 0
     reviews: list = field(default_factory=list)
+    reviews_count: int = 0
     minutes: list[Meeting] = field(default_factory=list)
     minutes_count: int = 0
     requests: list[dict] = field(default_factory=list)
 
     @property
     def count(self) -> int:
+        """Return how many things wait in all (the lists show the first few of each)."""
         return (
-            sum(meeting.pending_count for meeting in self.registrations)
-            + len(self.reviews)
+            self.registrations_count
+            + self.reviews_count
             + self.minutes_count
             + sum(line["count"] for line in self.requests)
         )
@@ -57,24 +60,35 @@ def _organised_by(user):
     return Meeting.objects.manageable_by(user)
 
 
-def registrations_to_approve(user, *, limit: int = LIST_LIMIT) -> list[Meeting]:
-    """Return the coming meetings I organise with registrations awaiting approval, each with pending_count."""
-    return list(
+def _awaiting_approval(user):
+    return (
         _organised_by(user)
         .exclude(status=Meeting.Status.CANCELLED)
         .filter(end__gte=timezone.now())
         .annotate(pending_count=Count("registrations", filter=Q(registrations__status=Registration.Status.PENDING)))
         .filter(pending_count__gt=0)
-        .select_related("community")
-        .order_by("start", "pk")[:limit]
     )
+
+
+def registrations_to_approve(user, *, limit: int = LIST_LIMIT) -> list[Meeting]:
+    """Return the coming meetings I organise with registrations awaiting approval, each with pending_count."""
+    return list(_awaiting_approval(user).select_related("community").order_by("start", "pk")[:limit])
+
+
+def registrations_to_approve_count(user) -> int:
+    """Return how many registrations wait for my approval across the meetings I organise (one query)."""
+    return Registration.objects.filter(
+        status=Registration.Status.PENDING, meeting__in=_awaiting_approval(user).values("pk")
+    ).count()
+
+
+def _reviews_due(user):
+    return open_rounds_for_reviewer(user=user)
 
 
 def reviews_due(user, *, limit: int = LIST_LIMIT) -> list:
     """Return the open review rounds where I am a reviewer and have not submitted my review, soonest due first."""
-    return list(
-        open_rounds_for_reviewer(user=user).select_related("item", "item__community").order_by("due_date", "pk")[:limit]
-    )
+    return list(_reviews_due(user).select_related("item", "item__community").order_by("due_date", "pk")[:limit])
 
 
 def minutes_to_write(user, *, limit: int = LIST_LIMIT) -> tuple[list[Meeting], int]:
@@ -92,7 +106,7 @@ def requests_to_decide(user) -> list[dict]:
         .filter(perm_q(user, "manage_community", Community, "community") | perm_q(user, "manage_group", Group, "group"))
         .values("community__slug", "community__name", "group__name")
         .annotate(count=Count("pk"))
-        .order_by("community__name", "group__name")
+        .order_by("community__name", F("group__name").asc(nulls_first=True))
     )
     return [
         {
@@ -111,7 +125,9 @@ def pending_actions(user) -> PendingActions:
     minutes, minutes_count = minutes_to_write(user)
     return PendingActions(
         registrations=registrations_to_approve(user),
+        registrations_count=registrations_to_approve_count(user),
         reviews=reviews_due(user),
+        reviews_count=_reviews_due(user).count(),
         minutes=minutes,
         minutes_count=minutes_count,
         requests=requests_to_decide(user),
