@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class MeetingsConfig(AppConfig):
     name = "meetings"
     verbose_name = _("Meetings")
+
+    def ready(self):
+        # The directory cards and the community home show meetings through the hooks that
+        # communities provides (communities never imports meetings).
+        from communities import hooks
+
+        from . import selectors
+
+        hooks.register_directory_annotator(selectors.annotate_next_meeting)
+        hooks.register_home_context(selectors.community_home_meetings)

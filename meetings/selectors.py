@@ -230,3 +230,19 @@ def active_members(community: Community) -> QuerySet:
 
     member_ids = Membership.objects.active().community_level().filter(community=community).values("user_id")
     return User.objects.filter(pk__in=member_ids, is_active=True).order_by("full_name", "email")
+
+
+def annotate_next_meeting(*, communities: list, user) -> None:
+    """Set community.next_meeting on each directory card (a fixed number of queries for the whole list)."""
+    by_community = next_meeting_by_community(user, [community.pk for community in communities])
+    for community in communities:
+        community.next_meeting = by_community.get(community.pk)
+
+
+def community_home_meetings(*, request, community: Community) -> dict:
+    """Fill the "Upcoming meetings" section of the community home."""
+    return {
+        "home_meetings_template": "meetings/partials/_home_upcoming.html",
+        "meetings": community_upcoming(community, request.user, limit=5),
+        "heading_id": "meetings-heading",
+    }

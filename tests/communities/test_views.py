@@ -315,7 +315,7 @@ def test_the_home_shows_leaders_partners_by_role_and_empty_sections(
     assert coordinator.full_name in page and facilitator.full_name in page
     assert page.index("Multiply City") < page.index("Comune di Padova") < page.index("Partner university")
     assert page.index("Partner university") < page.index("Università di Bologna")
-    assert "Upcoming meetings" in page and "No meeting is scheduled yet." in page
+    assert "Upcoming meetings" in page and "No upcoming meetings." in page
     assert "Latest knowledge" in page and "Nothing has been shared yet." in page
 
 
