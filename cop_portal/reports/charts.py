@@ -19,7 +19,7 @@ from .tables import Table
 
 WIDTH = 720
 LABEL_WIDTH = 250
-LABEL_CHARS = 38
+LABEL_CHARS = 34
 BAR_HEIGHT = 20
 BAR_GAP = 10
 TOP = 10

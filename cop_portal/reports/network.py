@@ -329,11 +329,11 @@ def layout(graph: Graph) -> Layout:
     ]
     # Frame the drawing around its nodes (room for labels and the legend), so a small network is not lost.
     points = [(item.x, item.y) for item in [*communities, *outer]] or [(CENTRE, CENTRE)]
-    margin_x, margin_top, margin_bottom = (230, 150, 70) if outer else (180, 150, 70)
-    left = max(0, min(x for x, _y in points) - margin_x)
-    right = min(SIZE, max(x for x, _y in points) + margin_x)
-    top = max(0, min(y for _x, y in points) - margin_top)
-    bottom = min(SIZE, max(y for _x, y in points) + margin_bottom)
+    margin_x, margin_top, margin_bottom = (250, 150, 70) if outer else (180, 150, 70)
+    left = min(x for x, _y in points) - margin_x
+    right = max(x for x, _y in points) + margin_x
+    top = min(y for _x, y in points) - margin_top
+    bottom = max(y for _x, y in points) + margin_bottom
     return Layout(
         size=SIZE,
         communities=communities,

@@ -276,7 +276,7 @@ class Report:
         ]
         return Table(
             id="activity",
-            title=_("Activity in the period"),
+            title=_("Key figures of the period"),
             label_header=_("Measure"),
             columns=[_("Value")],
             rows=[Row(label=label, key=key, values=[figures[key]]) for key, label in labels],

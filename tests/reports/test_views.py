@@ -141,7 +141,7 @@ def test_the_excel_workbook_of_the_whole_report_has_a_sheet_per_table(client, co
     workbook = load_workbook(io.BytesIO(response.content))
     tables = Report(community=cop, period=Period()).tables()
     assert len(workbook.worksheets) == len(tables)
-    assert workbook.worksheets[0].title == "Activity in the period"
+    assert workbook.worksheets[0].title == "Key figures of the period"
     assert xlsx_rows(response, 0) == as_text(tables[0].as_lists())
 
 
