@@ -326,7 +326,8 @@ def community_groups(*, community: Community):
         Group.objects.filter(community=community)
         .select_related("community")
         .annotate(member_count=active_members)
-        .order_by("name")
+        # In the order they were set up: "Coordination team 2" comes before "Coordination team 10".
+        .order_by("created_at", "pk")
     )
 
 
