@@ -1,35 +1,48 @@
-"""The printable report as a PDF: the print view's HTML, laid out by xhtml2pdf (pure Python)."""
+"""The printable report as a PDF: the print view's HTML, laid out by xhtml2pdf (pure Python).
+
+The renderer reads nothing from the network and, on disk, only the community's logo
+(under MEDIA_ROOT), static files and the font that carries Arabic glyphs.
+"""
 
 from __future__ import annotations
 
 import base64
 import io
+import os
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+
+PDF_FONTS = ["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans.ttf"]
 
 
 class PdfError(Exception):
     """xhtml2pdf could not lay the report out."""
 
 
-def link_callback(uri: str, rel: str | None = None) -> str:
-    """Return a local file path for /static/ and /media/ addresses, so the PDF can embed the logo.
+def pdf_font() -> str | None:
+    """Return a TrueType font with Latin and Arabic glyphs (REPORTS_PDF_FONT, else DejaVu Sans), if installed."""
+    candidates = [getattr(settings, "REPORTS_PDF_FONT", None), *PDF_FONTS]
+    return next((path for path in candidates if path and os.path.isfile(path)), None)
 
-    Anything else (another host, a path outside both roots) is returned unchanged and
-    xhtml2pdf leaves it out; the report never fetches from the network.
+
+def link_callback(uri: str, rel: str | None = None) -> str:
+    """Return a local file path for /media/ and /static/ addresses and the report font; nothing else.
+
+    Anything else (another host, another path) becomes "" and xhtml2pdf leaves it out.
     """
-    if uri.startswith(settings.MEDIA_URL):
-        path = (Path(settings.MEDIA_ROOT) / uri.removeprefix(settings.MEDIA_URL)).resolve()
-        if path.is_relative_to(Path(settings.MEDIA_ROOT).resolve()) and path.is_file():
-            return str(path)
-        return ""
-    if uri.startswith(settings.STATIC_URL):
-        found = finders.find(uri.removeprefix(settings.STATIC_URL))
-        return found or ""
     if uri.startswith("data:"):
         return uri
+    font = pdf_font()
+    if font and uri == font:
+        return font
+    if uri.startswith(settings.MEDIA_URL):
+        root = Path(settings.MEDIA_ROOT).resolve()
+        path = (root / uri.removeprefix(settings.MEDIA_URL)).resolve()
+        return str(path) if path.is_relative_to(root) and path.is_file() else ""
+    if uri.startswith(settings.STATIC_URL):
+        return finders.find(uri.removeprefix(settings.STATIC_URL)) or ""
     return ""
 
 
@@ -38,12 +51,24 @@ def svg_data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
+def _policy():
+    from xhtml2pdf.config.resources import ResourceAccessPolicy
+
+    roots = [Path(directory) for directory in settings.STATICFILES_DIRS]
+    if settings.STATIC_ROOT:
+        roots.append(Path(settings.STATIC_ROOT))
+    font = pdf_font()
+    if font:
+        roots.append(Path(font).parent)
+    return ResourceAccessPolicy.server(base_dir=settings.MEDIA_ROOT, extra_roots=tuple(roots), allow_remote=False)
+
+
 def html_to_pdf(html: str) -> bytes:
     """Return the PDF of html; raise PdfError when xhtml2pdf reports an error."""
     from xhtml2pdf import pisa
 
     out = io.BytesIO()
-    result = pisa.CreatePDF(html, dest=out, encoding="utf-8", link_callback=link_callback)
+    result = pisa.CreatePDF(html, dest=out, encoding="utf-8", link_callback=link_callback, resource_policy=_policy())
     if result.err:
         raise PdfError(f"xhtml2pdf reported {result.err} error(s)")
     return out.getvalue()

@@ -18,7 +18,7 @@ from . import network as network_selectors
 from . import opendata
 from .charts import charts_for
 from .exports import csv_response, xlsx_response
-from .pdf import PdfError, html_to_pdf, svg_data_uri
+from .pdf import PdfError, html_to_pdf, pdf_font, svg_data_uri
 from .periods import PeriodForm, period_from_request
 from .selectors import Report, community_is_managed_by, section_titles
 
@@ -123,6 +123,7 @@ def _print_context(request, community, *, for_pdf: bool):
         "period": period,
         "sections": _sections(tables, charts, images),
         "for_pdf": for_pdf,
+        "pdf_font": pdf_font() if for_pdf else None,
         "generated_at": timezone.now(),
         "report_url": _report_url(community, period.query()),
         "pdf_url": _report_url(community, period.query(), "reports:pdf"),

@@ -260,3 +260,23 @@ def test_the_report_page_query_count_is_pinned(client, cop, coordinator, django_
     # two per one-way table and four per pivot (cells, both margins, total).
     with django_assert_num_queries(36):
         client.get(url(cop))
+
+
+def test_the_pdf_embeds_the_logo_and_writes_arabic_names_with_a_font_that_has_them(client, cop, coordinator):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from pypdf import PdfReader
+
+    from cop_portal.reports.pdf import pdf_font
+    from tests.knowledge.helpers import png_bytes
+
+    cop.logo = SimpleUploadedFile("logo.png", png_bytes(), content_type="image/png")
+    cop.save()
+    GroupFactory(community=cop, name="بلدية طرابلس")
+    client.force_login(coordinator)
+    response = client.get(url(cop, "reports:pdf"))
+    reader = PdfReader(io.BytesIO(response.content))
+    first = reader.pages[0]
+    assert list(first.images), "the logo is drawn on the first page"
+    if pdf_font():
+        fonts = {str(font.get("/BaseFont")) for page in reader.pages for font in page["/Resources"]["/Font"].values()}
+        assert any("PortalSans" in name or "DejaVu" in name for name in fonts), fonts
