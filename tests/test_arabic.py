@@ -28,7 +28,7 @@ def test_directory_with_the_arabic_cookie_is_right_to_left_and_in_arabic(client)
     html = client.get(reverse("directory")).content.decode()
 
     assert_right_to_left(html)
-    assert '<h1 class="mb-2">مجتمعات الممارسة</h1>' in html
+    assert "مجتمعات الممارسة" in html
     assert "ابحث عن مجتمع" in html
     assert "تسجيل الدخول" in html
     assert "Communities of practice" not in html
