@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from .tables import Table
 
 WIDTH = 720
-LABEL_WIDTH = 250
-LABEL_CHARS = 34
+LABEL_WIDTH = 290
+LABEL_CHARS = 40
 BAR_HEIGHT = 20
 BAR_GAP = 10
 TOP = 10
@@ -109,7 +109,11 @@ class Chart:
 
 
 def _short(label: str) -> str:
-    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1].rstrip() + "\u2026"
+    """Shorten a long label in its middle, keeping both ends ("Nuove generazioni… Sud e Isole 2")."""
+    if len(label) <= LABEL_CHARS:
+        return label
+    half = (LABEL_CHARS - 1) // 2
+    return label[:half].rstrip() + "\u2026" + label[-half:].lstrip()
 
 
 def _number(value) -> int:
