@@ -1,7 +1,8 @@
 """The emails of joining and leaving: who receives them and what they say (tasks call these).
 
 Each email goes out in its recipient's language (User.language; for an address without an
-account, the community's default language) and at most once per event and recipient.
+account, the community's default language) and at most once per event and recipient (the
+email ledger of members.notifications).
 """
 
 from __future__ import annotations
@@ -50,6 +51,9 @@ def send_request_received(*, membership: Membership, event: MembershipEvent) -> 
             language=recipient.language,
             time_zone=recipient.time_zone,
             once_key=f"membership-event:{event.pk}:{recipient.pk}",
+            user=recipient,
+            kind="request_received",
+            community_id=membership.community_id,
         )
     return sent
 
@@ -72,6 +76,9 @@ def send_decision(*, membership: Membership, event: MembershipEvent) -> bool:
         language=membership.user.language,
         time_zone=membership.user.time_zone,
         once_key=f"membership-event:{event.pk}:{membership.user_id}",
+        user=membership.user,
+        kind="decision",
+        community_id=membership.community_id,
     )
 
 
@@ -94,6 +101,9 @@ def send_role_changed(*, membership: Membership, event: MembershipEvent) -> bool
         language=membership.user.language,
         time_zone=membership.user.time_zone,
         once_key=f"membership-event:{event.pk}:{membership.user_id}",
+        user=membership.user,
+        kind="role_changed",
+        community_id=membership.community_id,
     )
 
 
@@ -118,4 +128,7 @@ def send_invitation(*, invitation: Invitation) -> bool:
         language=language,
         time_zone=account.time_zone if account else None,
         once_key=f"invitation:{invitation.pk}:{invitation.sent_count}",
+        user=account,
+        kind="invitation",
+        community_id=invitation.community_id,
     )

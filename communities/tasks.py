@@ -5,19 +5,11 @@ the decision reversed, the role changed again, the invitation used or revoked), 
 email is sent at most once per event and recipient (see members.notifications).
 """
 
-from smtplib import SMTPException
-
 from celery import shared_task
 
-from .models import Invitation, Membership, MembershipEvent
+from members.notifications import MAIL_RETRY as RETRY
 
-RETRY = {
-    "autoretry_for": (SMTPException, ConnectionError, TimeoutError),
-    "retry_backoff": True,
-    "retry_backoff_max": 600,
-    "retry_jitter": True,
-    "max_retries": 5,
-}
+from .models import Invitation, Membership, MembershipEvent
 
 
 def _membership_and_event(membership_id: int, event_id: int, action: str, status: str):

@@ -15,6 +15,7 @@ admin.site.site_header = "CoP Portal"
 urlpatterns = [
     path("", community_views.directory, name="directory"),
     path("healthz", views.healthz, name="healthz"),
+    path("accessibility/", include("cop_portal.accessibility")),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("i18n/js/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("allauth.urls")),
@@ -32,6 +33,7 @@ urlpatterns = [
     path("search/", include("cop_portal.search")),
     path("network/", include("cop_portal.reports.network_urls")),
     path("tags/", include("knowledge.urls_tags")),
+    path("", include("cop_portal.notification_urls")),  # /unsubscribe/<token>/, delivery log, custom reminders
 ]
 
 if settings.DEBUG:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from smtplib import SMTPException
-
 from celery import shared_task
 
-RETRY = {"autoretry_for": (SMTPException, ConnectionError), "retry_backoff": True, "max_retries": 5}
+from members.notifications import MAIL_RETRY as RETRY
 
 
 @shared_task(**RETRY)

@@ -1,23 +1,15 @@
 """Send a templated meetings email, optionally with an iCalendar invitation attached.
 
-Rendering reuses members.notifications.render_templated_email (recipient's language,
-subject prefix, text and HTML parts); this module adds what that sender does not do:
-attachments, and the once-only ledger kept in the database (MeetingNotice) rather
-than in the cache, so a notice is never sent twice even after a cache flush.
+Sending goes through members.notifications.send_templated_email (recipient's language,
+text and HTML parts, unsubscribe headers, and the email ledger that sends each key once,
+even after a cache or broker flush); this module adds the text/calendar part.
 """
 
 from __future__ import annotations
 
 from email.mime.text import MIMEText
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
-from django.utils import timezone
-
-from members.notifications import render_templated_email
-
-from .models import Meeting, MeetingNotice
+from members.notifications import send_templated_email
 
 
 def calendar_part(ics: bytes, method: str) -> MIMEText:
@@ -36,36 +28,23 @@ def send_meeting_email(
     language: str | None,
     ics: bytes | None = None,
     method: str | None = None,
-) -> None:
-    subject, text, html = render_templated_email(template_prefix=template_prefix, context=context, language=language)
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to_email],
-        headers={"Content-Language": language or settings.LANGUAGE_CODE, "Auto-Submitted": "auto-generated"},
+    key: str | None = None,
+    kind: str = "",
+    user=None,
+    community_id: int | None = None,
+    time_zone: str | None = None,
+) -> bool:
+    """Send a meetings email through the portal's ledger (once per key), with its calendar file attached."""
+    attachments = [calendar_part(ics, method or "PUBLISH")] if ics is not None else []
+    return send_templated_email(
+        to_email=to_email,
+        template_prefix=template_prefix,
+        context=context,
+        language=language,
+        time_zone=time_zone,
+        once_key=key,
+        user=user,
+        kind=kind,
+        community_id=community_id,
+        attachments=attachments,
     )
-    if html:
-        message.attach_alternative(html, "text/html")
-    if ics is not None:
-        message.attach(calendar_part(ics, method or "PUBLISH"))
-    message.send()
-
-
-def send_once(*, key: str, meeting: Meeting, email: str, kind: str, send) -> bool:
-    """Call send() unless the ledger shows key was already sent; return whether it sent.
-
-    The ledger row is locked while sending, so two workers running the same task
-    send one email; a failed send leaves the row unsent and a retry tries again.
-    """
-    with transaction.atomic():
-        notice, _created = MeetingNotice.objects.get_or_create(
-            key=key, defaults={"meeting": meeting, "email": email, "kind": kind}
-        )
-        notice = MeetingNotice.objects.select_for_update().get(pk=notice.pk)
-        if notice.sent_at is not None:
-            return False
-        send()
-        notice.sent_at = timezone.now()
-        notice.save(update_fields=["sent_at"])
-    return True

@@ -1,7 +1,8 @@
 """The emails about meetings: what each says, to whom, with which calendar attachment.
 
 Each function re-reads the state it reports (a task may run late or twice) and sends
-through the ledger in emails.send_once, so nothing is sent twice.
+through the portal's email ledger (members.notifications) under a key per event and
+person, so nothing is sent twice.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from communities.models import Membership
 from members.models import User
 
 from . import ical
-from .emails import send_meeting_email, send_once
+from .emails import send_meeting_email
 from .models import Meeting, Registration
 
 # Which status a registration notice reports; a notice whose status has changed since is dropped.
@@ -62,30 +63,30 @@ def send_registration_notice(*, registration_id: int, event: str) -> bool:
     stamp = int(registration.status_changed_at.timestamp() * 1_000_000)
     key = f"registration:{registration.pk}:{event}:{stamp}"
 
-    def send():
-        ics = None
-        if registered:
-            ics = ical.invitation(
-                meeting, method="REQUEST", attendee_email=email, attendee_name=name, include_join=True
-            )
-        send_meeting_email(
-            to_email=email,
-            template_prefix="meetings/emails/registration",
-            context=_context(
-                meeting,
-                event=event,
-                registration=registration,
-                person_name=name,
-                viewer_zone=zone,
-                # The online link goes only to people holding a seat.
-                join_url=meeting.online_url if registered and meeting.is_online else "",
-            ),
-            language=language,
-            ics=ics,
-            method="REQUEST",
-        )
-
-    return send_once(key=key, meeting=meeting, email=email, kind=f"registration_{event}", send=send)
+    ics = None
+    if registered:
+        ics = ical.invitation(meeting, method="REQUEST", attendee_email=email, attendee_name=name, include_join=True)
+    return send_meeting_email(
+        to_email=email,
+        template_prefix="meetings/emails/registration",
+        context=_context(
+            meeting,
+            event=event,
+            registration=registration,
+            person_name=name,
+            viewer_zone=zone,
+            # The online link goes only to people holding a seat.
+            join_url=meeting.online_url if registered and meeting.is_online else "",
+        ),
+        language=language,
+        ics=ics,
+        method="REQUEST",
+        key=key,
+        kind=f"registration_{event}",
+        user=registration.user if registration.user_id else None,
+        community_id=meeting.community_id,
+        time_zone=zone,
+    )
 
 
 def send_cancellation_notices(*, meeting_id: int) -> int:
@@ -104,26 +105,24 @@ def send_cancellation_notices(*, meeting_id: int) -> int:
         email, name, language, zone = _recipient(registration)
         if not email:
             continue
-        had_invitation = registration.status == Registration.Status.REGISTERED
-
-        def send(registration=registration, email=email, name=name, language=language, zone=zone, had=had_invitation):
-            ics = None
-            if had:
-                ics = ical.invitation(
-                    meeting, method="CANCEL", attendee_email=email, attendee_name=name, include_join=False
-                )
-            send_meeting_email(
-                to_email=email,
-                template_prefix="meetings/emails/cancelled",
-                context=_context(meeting, registration=registration, person_name=name, viewer_zone=zone),
-                language=language,
-                ics=ics,
-                method="CANCEL",
+        ics = None
+        if registration.status == Registration.Status.REGISTERED:
+            ics = ical.invitation(
+                meeting, method="CANCEL", attendee_email=email, attendee_name=name, include_join=False
             )
-
-        key = f"cancelled:{meeting.pk}:{registration.pk}:{meeting.sequence}"
-        if send_once(key=key, meeting=meeting, email=email, kind="cancelled", send=send):
-            sent += 1
+        sent += send_meeting_email(
+            to_email=email,
+            template_prefix="meetings/emails/cancelled",
+            context=_context(meeting, registration=registration, person_name=name, viewer_zone=zone),
+            language=language,
+            ics=ics,
+            method="CANCEL",
+            key=f"cancelled:{meeting.pk}:{registration.pk}:{meeting.sequence}",
+            kind="cancelled",
+            user=registration.user if registration.user_id else None,
+            community_id=meeting.community_id,
+            time_zone=zone,
+        )
     return sent
 
 
@@ -143,28 +142,26 @@ def send_update_notices(*, meeting_id: int, sequence: int) -> int:
         if not email:
             continue
 
-        def send(registration=registration, email=email, name=name, language=language, zone=zone):
-            ics = ical.invitation(
-                meeting, method="REQUEST", attendee_email=email, attendee_name=name, include_join=True
-            )
-            send_meeting_email(
-                to_email=email,
-                template_prefix="meetings/emails/updated",
-                context=_context(
-                    meeting,
-                    registration=registration,
-                    person_name=name,
-                    viewer_zone=zone,
-                    join_url=meeting.online_url if meeting.is_online else "",
-                ),
-                language=language,
-                ics=ics,
-                method="REQUEST",
-            )
-
-        key = f"updated:{meeting.pk}:{registration.pk}:{sequence}"
-        if send_once(key=key, meeting=meeting, email=email, kind="updated", send=send):
-            sent += 1
+        ics = ical.invitation(meeting, method="REQUEST", attendee_email=email, attendee_name=name, include_join=True)
+        sent += send_meeting_email(
+            to_email=email,
+            template_prefix="meetings/emails/updated",
+            context=_context(
+                meeting,
+                registration=registration,
+                person_name=name,
+                viewer_zone=zone,
+                join_url=meeting.online_url if meeting.is_online else "",
+            ),
+            language=language,
+            ics=ics,
+            method="REQUEST",
+            key=f"updated:{meeting.pk}:{registration.pk}:{sequence}",
+            kind="updated",
+            user=registration.user if registration.user_id else None,
+            community_id=meeting.community_id,
+            time_zone=zone,
+        )
     return sent
 
 
@@ -199,20 +196,19 @@ def send_closing_reminder(*, meeting_id: int) -> int:
         reverse("meetings:close", kwargs={"community_slug": meeting.community.slug, "meeting_pk": meeting.pk})
     )
     for organiser in meeting_organisers(meeting):
-
-        def send(organiser=organiser):
-            send_meeting_email(
-                to_email=organiser.email,
-                template_prefix="meetings/emails/closing_reminder",
-                context=_context(
-                    meeting, person_name=organiser.get_full_name(), viewer_zone=organiser.time_zone, close_url=close_url
-                ),
-                language=organiser.language,
-            )
-
-        key = f"closing-reminder:{meeting.pk}:{organiser.pk}"
-        if send_once(key=key, meeting=meeting, email=organiser.email, kind="closing_reminder", send=send):
-            sent += 1
+        sent += send_meeting_email(
+            to_email=organiser.email,
+            template_prefix="meetings/emails/closing_reminder",
+            context=_context(
+                meeting, person_name=organiser.get_full_name(), viewer_zone=organiser.time_zone, close_url=close_url
+            ),
+            language=organiser.language,
+            key=f"closing-reminder:{meeting.pk}:{organiser.pk}",
+            kind="closing_reminder",
+            user=organiser,
+            community_id=meeting.community_id,
+            time_zone=organiser.time_zone,
+        )
     Meeting.objects.filter(pk=meeting.pk, closing_reminder_sent_at__isnull=True).update(
         closing_reminder_sent_at=timezone.now()
     )

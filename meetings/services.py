@@ -26,7 +26,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from communities.models import Community, Membership
 from members.models import User
 
-from . import tasks
+from . import reminders, tasks
 from .models import (
     ActionItem,
     AgendaItem,
@@ -179,6 +179,8 @@ def meeting_update(*, meeting: Meeting, by: User | None, themes: Iterable[str] |
     if significant and meeting.status == Meeting.Status.SCHEDULED and not meeting.is_past:
         # Registered people hold an invitation in their calendars: send them the new revision.
         transaction.on_commit(partial(tasks.notify_meeting_updated.delay, meeting.pk, meeting.sequence))
+    if meeting.start != before["start"]:
+        reminders.reminders_sync_meeting(meeting=meeting)  # unsent reminders follow the new start
     if meeting.capacity != capacity_before:
         _fill_free_seats(meeting)
     return meeting
@@ -224,6 +226,7 @@ def meeting_cancel(*, meeting: Meeting, by: User | None) -> Meeting:
     meeting.cancelled_at = timezone.now()
     meeting.sequence += 1
     meeting.save(update_fields=["status", "cancelled_at", "sequence", "updated_at"])
+    reminders.reminders_sync_meeting(meeting=meeting)  # no reminder of a cancelled meeting goes out
     transaction.on_commit(partial(tasks.notify_meeting_cancelled.delay, meeting.pk))
     return meeting
 
@@ -414,6 +417,7 @@ def _set_status(registration: Registration, status: str, *, position: int | None
 
 
 def _notify(registration: Registration, event: str) -> None:
+    reminders.on_registration_changed(registration)  # a seat brings reminders; losing it cancels them
     transaction.on_commit(partial(tasks.notify_registration.delay, registration.pk, event))
 
 
@@ -532,6 +536,7 @@ def registration_cancel(*, registration: Registration, by: User | None = None) -
     held_seat = registration.status == Registration.Status.REGISTERED and not registration.walk_in
     _set_status(registration, Registration.Status.CANCELLED)
     registration.save(update_fields=["status", "position", "status_changed_at", "updated_at"])
+    reminders.on_registration_changed(registration)
     if held_seat:
         _fill_free_seats(meeting)
     return registration

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from smtplib import SMTPException
-
 from celery import shared_task
 
-RETRY = {"autoretry_for": (SMTPException, ConnectionError), "retry_backoff": True, "max_retries": 5}
+from members.notifications import MAIL_RETRY as RETRY
 
 
 @shared_task(name="meetings.notify_registration", **RETRY)
@@ -49,3 +47,19 @@ def remind_unclosed_meetings() -> int:
     for meeting_id in ids:
         send_closing_reminder.delay(meeting_id)
     return len(ids)
+
+
+@shared_task(name="meetings.dispatch_reminders")
+def dispatch_reminders() -> int:
+    """Claim the reminders due now and enqueue their sends (beat, every minute; safe to run twice at once)."""
+    from .reminders import reminders_dispatch
+
+    return reminders_dispatch()
+
+
+@shared_task(name="meetings.send_reminder", **RETRY)
+def send_reminder(reminder_id: int) -> int:
+    """Send one claimed reminder, unless the meeting, the registration or the person changed since."""
+    from .reminders import reminder_send
+
+    return reminder_send(reminder_id=reminder_id)

@@ -133,3 +133,98 @@ class User(AbstractBaseUser, PermissionsMixin):
         # Email is the login: keep one spelling so "Ann@x" and "ann@x" are one account.
         self.email = self.email.lower()
         super().save(*args, **kwargs)
+
+
+# --- Notifications: what each person wants, and what was sent to them -----------------------------
+
+DEFAULT_REMINDER_OFFSETS = [1440, 60]  # minutes before a meeting starts: a day, and an hour
+
+
+def default_reminder_offsets() -> list[int]:
+    return list(DEFAULT_REMINDER_OFFSETS)
+
+
+class NotificationPreference(models.Model):
+    """What emails one person wants; a person without a row gets the defaults.
+
+    Muted communities and groups are stored as id lists because members may not import
+    communities (the layer above); the services that read them check the ids there.
+    """
+
+    class DigestFrequency(models.TextChoices):
+        NEVER = "never", _("Never")
+        DAILY = "daily", _("Daily, in the morning")
+        WEEKLY = "weekly", _("Weekly, on Monday morning")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    reminders_enabled = models.BooleanField(_("send me reminders before meetings I registered for"), default=True)
+    reminder_offsets = models.JSONField(_("when to remind me"), default=default_reminder_offsets, blank=True)
+    digest_frequency = models.CharField(
+        _("digest"), max_length=8, choices=DigestFrequency.choices, default=DigestFrequency.WEEKLY
+    )
+    updates_enabled = models.BooleanField(
+        _("tell me about decisions, changes and replies that concern me"), default=True
+    )
+    muted_communities = models.JSONField(_("muted communities"), default=list, blank=True)
+    muted_groups = models.JSONField(_("muted groups"), default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_digest_frequency_display()}"
+
+    def active_offsets(self) -> list[int]:
+        """Return the reminder offsets in minutes, largest first; none when reminders are off."""
+        if not self.reminders_enabled:
+            return []
+        return sorted({int(value) for value in self.reminder_offsets or [] if int(value) > 0}, reverse=True)
+
+
+class EmailLedger(models.Model):
+    """One row per email the portal means to send, under a unique key; the send claims and marks it.
+
+    The key names what the email is about and for whom (reminder:<reminder>:<user>,
+    digest:<user>:<period>, <event>:<object>:<user>), so a retried or duplicated task, a
+    second worker or a second beat finds the row and sends nothing twice.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Skipped")
+
+    key = models.CharField(max_length=255, unique=True)
+    kind = models.CharField(_("kind"), max_length=40)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="email_ledger"
+    )
+    to_email = models.EmailField(_("to"))
+    # The community the email is about, for its coordinators' delivery log (a plain id: members may
+    # not import communities).
+    community_id = models.BigIntegerField(null=True, blank=True, editable=False)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("email ledger entry")
+        verbose_name_plural = _("email ledger")
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="ledger_user_recent"),
+            models.Index(fields=["community_id", "status", "-created_at"], name="ledger_community_status"),
+            models.Index(fields=["kind", "status"], name="ledger_kind_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,34 +1,86 @@
-"""Send one templated email in its recipient's language, with a plain-text and an HTML part.
+"""Every email of the portal goes out through send_templated_email, once, in its recipient's language.
 
 Any app uses it the same way:
 
     send_templated_email(
-        to_email="ann@example.org",
+        to_email=user.email,
+        user=user,
         template_prefix="communities/emails/decision_approved",
         context={"community": community},
-        language="it",
+        language=user.language,
+        time_zone=user.time_zone,
         once_key=f"membership-event:{event.pk}:{user.pk}",
+        kind="decision",
+        community_id=community.pk,
     )
 
-renders <prefix>.subject.txt, <prefix>.txt and (when it exists) <prefix>.html with the
-language (and, when given, the recipient's time zone) active, so {% translate %} and dates
-follow the recipient. The message carries a Content-Language header. once_key makes a
-retried or duplicated task send nothing twice (held in the cache for a week; the
-notifications ledger of the digests issue may replace it).
+1. The ledger row (EmailLedger) with the unique once_key is claimed: created if missing, then
+   locked (select_for_update). A row already sent, failed for good or skipped sends nothing, so a
+   retried or duplicated task, two workers or two beats send each email once.
+2. A stream the person turned off (digest, reminders, updates) marks the row skipped.
+3. <prefix>.subject.txt, <prefix>.txt and <prefix>.html are rendered with the recipient's
+   language and time zone active; an HTML fragment is wrapped in templates/emails/base.html.
+   Both parts get a footer with a link to /me/notifications/ and a one-click unsubscribe link,
+   and the message carries Content-Language and the RFC 8058 List-Unsubscribe headers.
+4. On success the row is marked sent. An SMTP error that is permanent (a 5xx answer, the
+   recipient refused) or that comes on the last attempt marks the row failed (the coordinators'
+   delivery log lists it); a transient one is recorded and raised again, so the Celery task
+   retries it with bounded exponential backoff and jitter (MAIL_RETRY).
+
+The module also holds the preference services (what each person wants) and the router that
+sends mail tasks to the dedicated mail queue.
 """
 
 from __future__ import annotations
 
+import fnmatch
+import logging
+import re
+import uuid
 import zoneinfo
+from collections.abc import Iterable
+from email.mime.base import MIMEBase
+from smtplib import SMTPException, SMTPRecipientsRefused, SMTPResponseException
+from urllib.parse import quote
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 
-ONCE_TIMEOUT = 7 * 24 * 3600
+from .models import EmailLedger, NotificationPreference, User
+from .tokens import STREAM_DIGEST, STREAM_REMINDERS, STREAM_UPDATES, make_unsubscribe_token
+
+logger = logging.getLogger(__name__)
+
+# Celery options of every task that sends email: transient SMTP and network errors are retried
+# with exponential backoff (capped at 10 minutes) and jitter, at most five times.
+MAIL_RETRY = {
+    "autoretry_for": (SMTPException, OSError),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+# One first try and the retries: after that many attempts a ledger row is failed for good.
+MAX_ATTEMPTS = 1 + MAIL_RETRY["max_retries"]
+
+# Names of the tasks that send email; the router puts them on the mail queue.
+MAIL_TASK_PATTERNS = ("*.notify_*", "*.send_*")
+
+
+def route_task(name, args, kwargs, options, task=None, **kw):
+    """Route the tasks that send email to the mail queue (settings.MAIL_QUEUE); others take the default."""
+    if any(fnmatch.fnmatchcase(name, pattern) for pattern in MAIL_TASK_PATTERNS):
+        return {"queue": getattr(settings, "MAIL_QUEUE", "mail")}
+    return None
+
+
+# --- Rendering ------------------------------------------------------------------------------------
 
 
 def _language(language: str | None) -> str:
@@ -41,6 +93,10 @@ def _zone(name: str | None):
         return zoneinfo.ZoneInfo(name) if name else None
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return None
+
+
+def absolute_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
 
 
 def render_templated_email(
@@ -61,6 +117,127 @@ def render_templated_email(
     return f"{prefix}{subject}", text, html
 
 
+_BODY_END = re.compile(r"</body\s*>", re.IGNORECASE)
+FOOTER_MARK = "<!-- portal-footer -->"
+
+
+def _finish_parts(
+    *, subject: str, text: str, html: str, language: str, footer: dict, time_zone: str | None
+) -> tuple[str, str]:
+    """Add the footer (settings and unsubscribe links) to both parts; wrap an HTML fragment in the email layout."""
+    with translation.override(language), timezone.override(_zone(time_zone)):
+        text_footer = render_to_string("emails/_footer.txt", footer)
+        html_footer = render_to_string("emails/_footer.html", footer)
+        if not html.strip():
+            html = render_to_string("emails/_text_as_html.html", {"text": text})
+        if "<html" not in html.lower():
+            html = render_to_string("emails/base.html", {"subject": subject, "wrapped_body": mark_safe(html)})  # noqa: S308 - our rendered template
+    text = text.rstrip() + "\n\n" + text_footer.strip() + "\n"
+    matches = list(_BODY_END.finditer(html))
+    if FOOTER_MARK in html:  # our layout says where the footer goes (inside its column)
+        html = html.replace(FOOTER_MARK, html_footer, 1)
+    elif matches:
+        cut = matches[-1].start()
+        html = html[:cut] + html_footer + html[cut:]
+    else:
+        html += html_footer
+    return text, html
+
+
+def unsubscribe_headers(token: str) -> dict[str, str]:
+    """Return the RFC 8058 headers: a one-click HTTPS address (POST, no login) and a mailto fallback."""
+    url = absolute_url(reverse("notifications:unsubscribe", kwargs={"token": token}))
+    mailbox = getattr(settings, "UNSUBSCRIBE_EMAIL", "") or _from_address()
+    mailto = f"mailto:{mailbox}?subject={quote('unsubscribe ' + token)}"
+    return {"List-Unsubscribe": f"<{url}>, <{mailto}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
+def _from_address() -> str:
+    from email.utils import parseaddr
+
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or "noreply@cop.localhost"
+
+
+def build_message(
+    *,
+    to_email: str,
+    template_prefix: str,
+    context: dict,
+    language: str | None,
+    time_zone: str | None = None,
+    user: User | None = None,
+    stream: str = STREAM_UPDATES,
+    headers: dict | None = None,
+    attachments: Iterable = (),
+) -> EmailMultiAlternatives:
+    """Return the finished message (both parts, footer, headers, attachments), not yet sent."""
+    language = _language(language)
+    subject, text, html = render_templated_email(
+        template_prefix=template_prefix, context=context, language=language, time_zone=time_zone
+    )
+    token = make_unsubscribe_token(stream=stream, user_id=user.pk if user else None, email=to_email)
+    footer = {
+        "has_account": user is not None,
+        "stream": stream,
+        "settings_url": absolute_url(reverse("me:notifications")),
+        "unsubscribe_url": absolute_url(reverse("notifications:unsubscribe", kwargs={"token": token})),
+    }
+    text, html = _finish_parts(
+        subject=subject, text=text, html=html, language=language, footer=footer, time_zone=time_zone
+    )
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to_email],
+        headers={
+            "Content-Language": language,
+            "Auto-Submitted": "auto-generated",
+            **unsubscribe_headers(token),
+            **(headers or {}),
+        },
+    )
+    message.attach_alternative(html, "text/html")
+    for attachment in attachments:
+        if isinstance(attachment, MIMEBase):
+            message.attach(attachment)
+        else:
+            message.attach(*attachment)
+    return message
+
+
+# --- Failures -------------------------------------------------------------------------------------
+
+
+def is_permanent(error: BaseException) -> bool:
+    """Return whether an SMTP error will not go away by retrying: a 5xx answer, or every recipient refused for good."""
+    if isinstance(error, SMTPRecipientsRefused):
+        codes = [code for code, _message in error.recipients.values()]
+        return not codes or any(code >= 500 for code in codes)
+    if isinstance(error, SMTPResponseException):
+        return 500 <= error.smtp_code < 600
+    return False
+
+
+def _last_attempt(row: EmailLedger) -> bool:
+    """Return whether this attempt is the last: the ledger's count, or the running Celery task's retries, ran out."""
+    if row.attempts >= MAX_ATTEMPTS:
+        return True
+    from celery._state import get_current_task
+
+    task = get_current_task()
+    if task is None or task.max_retries is None:
+        return False
+    return task.request.retries >= task.max_retries
+
+
+def _describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"[:2000]
+
+
+# --- The sender -----------------------------------------------------------------------------------
+
+
 def send_templated_email(
     *,
     to_email: str,
@@ -70,26 +247,168 @@ def send_templated_email(
     once_key: str | None = None,
     time_zone: str | None = None,
     headers: dict | None = None,
+    user: User | None = None,
+    kind: str = "",
+    community_id: int | None = None,
+    stream: str = STREAM_UPDATES,
+    attachments: Iterable = (),
 ) -> bool:
-    """Render and send one email; return False when once_key shows it was already sent."""
-    if once_key and not cache.add(f"email-once:{once_key}", True, ONCE_TIMEOUT):
-        return False
-    try:
-        subject, text, html = render_templated_email(
-            template_prefix=template_prefix, context=context, language=language, time_zone=time_zone
+    """Send one email through the ledger; return True when it was sent now, False when not (already, skipped, failed).
+
+    once_key is the ledger key (an email without one gets a fresh key: it is still recorded).
+    A transient SMTP error is raised again after it is recorded, for the task to retry.
+    """
+    key = (once_key or f"adhoc:{uuid.uuid4().hex}")[:255]
+    kind = (kind or template_prefix.rsplit("/", 1)[-1])[:40]
+    failure: BaseException | None = None
+    with transaction.atomic():
+        row, _created = EmailLedger.objects.get_or_create(
+            key=key,
+            defaults={"kind": kind, "user": user, "to_email": to_email, "community_id": community_id},
         )
-        message = EmailMultiAlternatives(
-            subject=subject,
-            body=text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[to_email],
-            headers={"Content-Language": _language(language), **(headers or {})},
+        row = EmailLedger.objects.select_for_update().get(pk=row.pk)
+        if row.status != EmailLedger.Status.QUEUED:
+            return False
+        if user is not None and not stream_enabled(user=user, stream=stream):
+            row.status = EmailLedger.Status.SKIPPED
+            row.last_error = f"{stream} turned off by the recipient"
+            row.save(update_fields=["status", "last_error", "updated_at"])
+            return False
+        message = build_message(
+            to_email=to_email,
+            template_prefix=template_prefix,
+            context=context,
+            language=language,
+            time_zone=time_zone,
+            user=user,
+            stream=stream,
+            headers=headers,
+            attachments=attachments,
         )
-        if html:
-            message.attach_alternative(html, "text/html")
-        message.send()
-    except Exception:
-        if once_key:
-            cache.delete(f"email-once:{once_key}")  # not sent: a retry must try again
-        raise
-    return True
+        row.subject = message.subject[:300]
+        row.to_email = to_email
+        row.attempts += 1
+        try:
+            message.send()
+        except (SMTPException, OSError) as error:
+            row.last_error = _describe(error)
+            if is_permanent(error) or _last_attempt(row):
+                row.status = EmailLedger.Status.FAILED
+                logger.warning("Email %s failed for good: %s", key, row.last_error)
+            else:
+                failure = error
+            row.save(update_fields=["subject", "to_email", "attempts", "last_error", "status", "updated_at"])
+        else:
+            row.status = EmailLedger.Status.SENT
+            row.sent_at = timezone.now()
+            row.last_error = ""
+            row.save(update_fields=["subject", "to_email", "attempts", "last_error", "status", "sent_at", "updated_at"])
+            return True
+    if failure is not None:
+        raise failure  # recorded above; the task retries with backoff
+    return False
+
+
+def ledger_skip(*, key: str, kind: str, user: User | None, to_email: str, reason: str = "") -> bool:
+    """Record that the email under key is not sent (nothing to say); return False when the row was already there."""
+    row, created = EmailLedger.objects.get_or_create(
+        key=key[:255],
+        defaults={
+            "kind": kind[:40],
+            "user": user,
+            "to_email": to_email,
+            "status": EmailLedger.Status.SKIPPED,
+            "last_error": reason,
+        },
+    )
+    return created
+
+
+# --- Preferences ----------------------------------------------------------------------------------
+
+
+def preference_for(user: User) -> NotificationPreference:
+    """Return user's preferences; the defaults (unsaved) when they never changed them."""
+    preference = NotificationPreference.objects.filter(user=user).first()
+    return preference or NotificationPreference(user=user)
+
+
+def preferences_for(user_ids: Iterable[int]) -> dict[int, NotificationPreference]:
+    """Return the preferences of many people in one query; people without a row get the defaults."""
+    user_ids = list(user_ids)
+    found = {p.user_id: p for p in NotificationPreference.objects.filter(user_id__in=user_ids)}
+    return {user_id: found.get(user_id) or NotificationPreference(user_id=user_id) for user_id in user_ids}
+
+
+def stream_enabled(*, user: User, stream: str) -> bool:
+    preference = preference_for(user)
+    if stream == STREAM_DIGEST:
+        return preference.digest_frequency != NotificationPreference.DigestFrequency.NEVER
+    if stream == STREAM_REMINDERS:
+        return bool(preference.active_offsets())
+    return preference.updates_enabled
+
+
+REMINDER_OFFSET_CHOICES = (10080, 2880, 1440, 180, 60, 15)
+MAX_REMINDER_OFFSETS = 3
+
+
+@transaction.atomic
+def notification_preferences_update(
+    *,
+    user: User,
+    reminders_enabled: bool,
+    reminder_offsets: Iterable[int],
+    digest_frequency: str,
+    updates_enabled: bool,
+    muted_communities: Iterable[int] = (),
+    muted_groups: Iterable[int] = (),
+) -> NotificationPreference:
+    """Save what user wants; the caller checked the community and group ids are theirs. Saving twice changes nothing."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext_lazy as _
+
+    offsets = sorted({int(value) for value in reminder_offsets}, reverse=True)
+    errors = {}
+    if any(value not in REMINDER_OFFSET_CHOICES for value in offsets):
+        errors["reminder_offsets"] = _("Choose when to be reminded from the list.")
+    elif len(offsets) > MAX_REMINDER_OFFSETS:
+        errors["reminder_offsets"] = _("Choose at most three reminders per meeting.")
+    elif reminders_enabled and not offsets:
+        errors["reminder_offsets"] = _("Choose when to be reminded, or turn reminders off.")
+    if digest_frequency not in NotificationPreference.DigestFrequency.values:
+        errors["digest_frequency"] = _("Choose how often to receive the digest.")
+    if errors:
+        raise ValidationError(errors)
+    preference, _created = NotificationPreference.objects.select_for_update().get_or_create(user=user)
+    preference.reminders_enabled = reminders_enabled
+    preference.reminder_offsets = offsets
+    preference.digest_frequency = digest_frequency
+    preference.updates_enabled = updates_enabled
+    preference.muted_communities = sorted({int(pk) for pk in muted_communities})
+    preference.muted_groups = sorted({int(pk) for pk in muted_groups})
+    preference.save()
+    return preference
+
+
+@transaction.atomic
+def notification_stream_off(*, user: User, stream: str) -> NotificationPreference:
+    """Turn one stream off for user (the one-click unsubscribe); turning it off twice changes nothing."""
+    preference, _created = NotificationPreference.objects.select_for_update().get_or_create(user=user)
+    if stream == STREAM_DIGEST:
+        preference.digest_frequency = NotificationPreference.DigestFrequency.NEVER
+    elif stream == STREAM_REMINDERS:
+        preference.reminders_enabled = False
+    else:
+        preference.updates_enabled = False
+    preference.save()
+    return preference
+
+
+def ledger_history(*, user: User, limit: int = 50):
+    """Return the last emails sent (or tried) to user, newest first; skipped ones are left out."""
+    return (
+        EmailLedger.objects.filter(user=user)
+        .exclude(status=EmailLedger.Status.SKIPPED)
+        .order_by("-created_at", "-pk")[:limit]
+    )

@@ -245,3 +245,8 @@ def _registration_pk(community):
 # Reports (issue 7): a community's reports open to its coordinators only; its open-data pages take no
 # parameter of their own (one fixed address per file) and answer members-only communities' outsiders 404.
 MANAGER_URL_NAMES.update({"reports:index", "reports:print", "reports:pdf"})
+
+
+# Notifications (issue 6): the coordinators' delivery log and the organisers' own reminders of a meeting
+# (meeting_pk is registered above). Only coordinators (and the meeting's organisers) open them.
+MANAGER_URL_NAMES |= {"notifications:deliveries", "notifications:meeting_reminders"}

@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "members.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "cop_portal.security.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "communities.middleware.CommunityMiddleware",
 ]
@@ -81,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cop_portal.context_processors.portal",
+                "cop_portal.navigation.navigation",
             ],
         },
     },
@@ -197,6 +199,23 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {}
 CELERY_BEAT_SCHEDULE["meetings-remind-unclosed"] = {"task": "meetings.remind_unclosed_meetings", "schedule": 3600.0}
+# Tasks that send email go to their own queue (workers consume `-Q celery,mail`), so a slow SMTP
+# server never holds up the dispatchers; the router reads MAIL_QUEUE when a task is sent.
+MAIL_QUEUE = env.str("MAIL_QUEUE", default="mail")
+CELERY_TASK_ROUTES = ("members.notifications.route_task",)
+# Reminders are database rows claimed every minute; digests are checked every 15 minutes against each
+# person's local morning. A dispatcher run that waited longer than its period is dropped (the next one
+# does the same work).
+CELERY_BEAT_SCHEDULE["meetings-dispatch-reminders"] = {
+    "task": "meetings.dispatch_reminders",
+    "schedule": 60.0,
+    "options": {"expires": 55},
+}
+CELERY_BEAT_SCHEDULE["digests-dispatch"] = {
+    "task": "cop_portal.dispatch_digests",
+    "schedule": 900.0,
+    "options": {"expires": 840},
+}
 
 # An invitation link works once and for this many days (resending renews it).
 INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=14)

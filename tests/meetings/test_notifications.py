@@ -9,8 +9,9 @@ from django.core import mail
 from django.utils import timezone
 
 from meetings import services, tasks
-from meetings.models import Meeting, MeetingNotice
+from meetings.models import Meeting
 from meetings.notifications import send_registration_notice
+from members.models import EmailLedger
 from tests.factories import UserFactory, make_member
 from tests.meetings.factories import MeetingFactory
 
@@ -132,10 +133,10 @@ def test_a_retried_notice_is_sent_once_and_a_stale_one_not_at_all(community, mem
     assert len(mail.outbox) == 1
     assert send_registration_notice(registration_id=registration.pk, event="registered") is False
     assert len(mail.outbox) == 1
-    assert MeetingNotice.objects.filter(sent_at__isnull=False).count() == 1
+    assert EmailLedger.objects.filter(status=EmailLedger.Status.SENT).count() == 1
     services.registration_cancel(registration=registration)
     # The person cancelled since: a late "registered" notice is dropped.
-    MeetingNotice.objects.all().delete()
+    EmailLedger.objects.all().delete()
     assert send_registration_notice(registration_id=registration.pk, event="registered") is False
 
 

@@ -1,0 +1,376 @@
+"""Meeting reminders: rows due at a moment in UTC, kept in step with meetings, registrations and preferences.
+
+- A registered person gets one Reminder row per offset they chose (by default a day and an
+  hour before the start); organisers may add a reminder for everyone registered.
+- The meeting and registration services call reminders_sync_* whenever the start, the status
+  or a registration changes; /me/notifications/ calls reminders_sync_user when a person changes
+  their offsets. Rows not yet sent follow the meeting; a row whose moment has already passed
+  when it is (re)computed is cancelled, because the person has just been told (confirmation or
+  change notice).
+- A beat task runs reminders_dispatch every minute: it claims the due rows in small batches
+  with SELECT ... FOR UPDATE SKIP LOCKED (two beats or two dispatchers never claim the same
+  row), marks them claimed and enqueues one send task per row on commit. Nothing waits in the
+  broker: flushing Redis loses no reminder, and claims left unsent (a lost task) are enqueued
+  again after STALE_CLAIM. The send goes through the email ledger, so a repeat sends nothing.
+- Reminders due while nothing ran (an outage) are sent late only while the meeting has not
+  started; otherwise they are marked missed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from functools import partial
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from communities.models import Membership
+from members.models import NotificationPreference, User
+from members.notifications import preferences_for, send_templated_email
+from members.tokens import STREAM_REMINDERS
+
+from .models import Meeting, Registration, Reminder
+
+BATCH_SIZE = 50
+MAX_BATCHES = 200
+# A claimed row not sent after this long (its task was lost: a flushed broker, a dead worker)
+# is enqueued again; the ledger makes the repeat harmless.
+STALE_CLAIM = timedelta(minutes=15)
+CUSTOM_OFFSET_CHOICES = (10080, 4320, 2880, 1440, 360, 180, 60, 30)
+UNSENT = (Reminder.Status.PENDING, Reminder.Status.CLAIMED)
+
+
+def due_time(meeting: Meeting, offset_minutes: int) -> datetime:
+    """Return the UTC moment offset_minutes before meeting starts (an absolute interval: DST does not shift it)."""
+    return meeting.start - timedelta(minutes=offset_minutes)
+
+
+def _wants_reminders(registration: Registration) -> bool:
+    return (
+        registration.status == Registration.Status.REGISTERED
+        and registration.user_id is not None
+        and registration.user.is_active
+    )
+
+
+def _plan(
+    *,
+    meeting: Meeting,
+    registrations: Iterable[Registration],
+    existing: Iterable[Reminder],
+    preferences: dict[int, NotificationPreference],
+    now: datetime,
+) -> tuple[list[Reminder], list[Reminder]]:
+    """Return (rows to create, rows to update) so the reminders match the meeting, registrations and offsets."""
+    by_registration: dict[int | None, dict[int, Reminder]] = defaultdict(dict)
+    for row in existing:
+        by_registration[row.registration_id][row.offset_minutes] = row
+    scheduled = meeting.status == Meeting.Status.SCHEDULED
+    create, update = [], []
+
+    def follow(row: Reminder, wanted: bool) -> None:
+        """Point an unsent row at the meeting's current start, or cancel it."""
+        if row.status not in (*UNSENT, Reminder.Status.CANCELLED):
+            return  # sent or missed: history
+        due = due_time(meeting, row.offset_minutes)
+        status = Reminder.Status.PENDING if wanted and scheduled and due > now else Reminder.Status.CANCELLED
+        if row.status == Reminder.Status.CANCELLED and status == Reminder.Status.CANCELLED:
+            return
+        if row.due_at != due or row.status != status or row.claimed_at is not None:
+            row.due_at, row.status, row.claimed_at, row.updated_at = due, status, None, now
+            update.append(row)
+
+    for registration in registrations:
+        rows = by_registration.get(registration.pk, {})
+        offsets = set()
+        if scheduled and _wants_reminders(registration):
+            offsets = set(preferences[registration.user_id].active_offsets())
+        for offset in offsets - set(rows):
+            due = due_time(meeting, offset)
+            if due > now:
+                create.append(Reminder(meeting=meeting, registration=registration, offset_minutes=offset, due_at=due))
+        for offset, row in rows.items():
+            follow(row, offset in offsets)
+    for row in by_registration.get(None, {}).values():
+        if row.status != Reminder.Status.CANCELLED:  # an organiser's cancelled reminder stays cancelled
+            follow(row, True)
+    return create, update
+
+
+def _apply(create: list[Reminder], update: list[Reminder]) -> None:
+    if create:
+        Reminder.objects.bulk_create(create)
+    if update:
+        Reminder.objects.bulk_update(update, ["due_at", "status", "claimed_at", "updated_at"])
+
+
+@transaction.atomic
+def reminders_sync_meeting(*, meeting: Meeting, now: datetime | None = None) -> None:
+    """Recompute every reminder of meeting (it moved, was cancelled, or its registrations changed)."""
+    now = now or timezone.now()
+    meeting = Meeting.objects.get(pk=meeting.pk)
+    registrations = list(
+        Registration.objects.filter(meeting=meeting)
+        .filter(Q(status=Registration.Status.REGISTERED) | Q(reminders__status__in=UNSENT))
+        .select_related("user")
+        .distinct()
+    )
+    existing = list(Reminder.objects.select_for_update().filter(meeting=meeting))
+    preferences = preferences_for({r.user_id for r in registrations if r.user_id})
+    _apply(*_plan(meeting=meeting, registrations=registrations, existing=existing, preferences=preferences, now=now))
+
+
+@transaction.atomic
+def reminders_sync_registration(*, registration: Registration, now: datetime | None = None) -> None:
+    """Make one registration's reminders match its status, its meeting's start and its person's offsets."""
+    now = now or timezone.now()
+    registration = Registration.objects.select_related("meeting", "user").get(pk=registration.pk)
+    existing = list(Reminder.objects.select_for_update().filter(registration=registration))
+    preferences = preferences_for([registration.user_id] if registration.user_id else [])
+    _apply(
+        *_plan(
+            meeting=registration.meeting,
+            registrations=[registration],
+            existing=existing,
+            preferences=preferences,
+            now=now,
+        )
+    )
+
+
+def reminders_sync_user(*, user: User, now: datetime | None = None) -> int:
+    """Recompute the future reminders of user after they changed their offsets; return how many meetings it touched."""
+    now = now or timezone.now()
+    registrations = (
+        Registration.objects.filter(user=user, meeting__start__gt=now)
+        .filter(Q(status=Registration.Status.REGISTERED) | Q(reminders__status__in=UNSENT))
+        .distinct()
+    )
+    count = 0
+    for registration in registrations:
+        reminders_sync_registration(registration=registration, now=now)
+        count += 1
+    return count
+
+
+def on_registration_changed(registration: Registration) -> None:
+    """Sync the registration's reminders; called by the registration services inside their transaction."""
+    reminders_sync_registration(registration=registration)
+
+
+# ---------------------------------------------------------------- organisers' reminders
+
+
+@transaction.atomic
+def reminder_custom_add(*, meeting: Meeting, by: User | None, offset_minutes: int, message: str = "") -> Reminder:
+    """Add a reminder for everyone registered, offset_minutes before the start; adding it twice changes nothing."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status != Meeting.Status.SCHEDULED:
+        raise ValidationError(_("This meeting is not scheduled any more."), code="not_scheduled")
+    if offset_minutes not in CUSTOM_OFFSET_CHOICES:
+        raise ValidationError({"offset_minutes": _("Choose when to send the reminder from the list.")}, code="offset")
+    due = due_time(meeting, offset_minutes)
+    if due <= timezone.now():
+        raise ValidationError(
+            {"offset_minutes": _("That moment has already passed: choose a shorter time before the meeting.")},
+            code="past",
+        )
+    message = (message or "").strip()
+    if len(message) > 2000:
+        raise ValidationError({"message": _("Keep the message under 2000 characters.")}, code="too_long")
+    reminder, created = Reminder.objects.get_or_create(
+        meeting=meeting,
+        registration=None,
+        offset_minutes=offset_minutes,
+        defaults={"due_at": due, "message": message, "created_by": by},
+    )
+    if not created and reminder.status == Reminder.Status.CANCELLED:
+        reminder.status, reminder.due_at, reminder.message, reminder.claimed_at = (
+            Reminder.Status.PENDING,
+            due,
+            message,
+            None,
+        )
+        reminder.save(update_fields=["status", "due_at", "message", "claimed_at", "updated_at"])
+    elif not created and reminder.status != Reminder.Status.PENDING:
+        raise ValidationError({"offset_minutes": _("A reminder at that time was already sent.")}, code="already_sent")
+    return reminder
+
+
+@transaction.atomic
+def reminder_custom_cancel(*, reminder: Reminder, by: User | None) -> Reminder:
+    """Cancel an organiser's reminder not sent yet; cancelling twice changes nothing."""
+    reminder = Reminder.objects.select_for_update().get(pk=reminder.pk)
+    if reminder.is_custom and reminder.status in UNSENT:
+        reminder.status = Reminder.Status.CANCELLED
+        reminder.save(update_fields=["status", "updated_at"])
+    return reminder
+
+
+# ---------------------------------------------------------------- dispatching
+
+
+def _claim_batch(*, now: datetime, batch_size: int) -> tuple[int, list[int]]:
+    """Claim up to batch_size due rows; return (rows looked at, ids to send). Sends are enqueued on commit."""
+    from . import tasks
+
+    due = Q(status=Reminder.Status.PENDING, due_at__lte=now) | Q(
+        status=Reminder.Status.CLAIMED, claimed_at__lte=now - STALE_CLAIM
+    )
+    with transaction.atomic():
+        rows = list(
+            Reminder.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(due)
+            .select_related("meeting")
+            .order_by("due_at", "pk")[:batch_size]
+        )
+        # A person's earlier reminder is superseded by a later one also due (after an outage, send one).
+        latest: dict[int, int] = {}
+        for row in rows:
+            if row.registration_id is not None:
+                smallest = latest.get(row.registration_id)
+                latest[row.registration_id] = (
+                    row.offset_minutes if smallest is None else min(smallest, row.offset_minutes)
+                )
+        to_send = []
+        for row in rows:
+            meeting = row.meeting
+            if meeting.status != Meeting.Status.SCHEDULED:
+                row.status = Reminder.Status.CANCELLED
+            elif meeting.start <= now or _superseded(row, latest):
+                row.status = Reminder.Status.MISSED
+            else:
+                row.status = Reminder.Status.CLAIMED
+                row.claimed_at = now
+                to_send.append(row.pk)
+            row.updated_at = timezone.now()
+        Reminder.objects.bulk_update(rows, ["status", "claimed_at", "updated_at"])
+        if to_send:
+            transaction.on_commit(partial(_enqueue, tasks.send_reminder, to_send))
+    return len(rows), to_send
+
+
+def _superseded(row: Reminder, latest: dict[int, int]) -> bool:
+    return row.registration_id is not None and row.offset_minutes != latest[row.registration_id]
+
+
+def _enqueue(task, ids: list[int]) -> None:
+    for pk in ids:
+        task.delay(pk)
+
+
+def reminders_dispatch(*, now: datetime | None = None, batch_size: int = BATCH_SIZE) -> int:
+    """Claim every reminder due at now (default: the clock) in batches and enqueue its send; return how many."""
+    now = now or timezone.now()
+    enqueued = 0
+    for _batch in range(MAX_BATCHES):
+        seen, ids = _claim_batch(now=now, batch_size=batch_size)
+        enqueued += len(ids)
+        if seen < batch_size:
+            break
+    return enqueued
+
+
+# ---------------------------------------------------------------- sending
+
+
+def may_receive(*, user: User, meeting: Meeting) -> bool:
+    """Return whether user may still be reminded of meeting: active, can see it, has not left its community."""
+    if user is None or not user.is_active:
+        return False
+    if not Meeting.objects.visible_to(user).filter(pk=meeting.pk).exists():
+        return False
+    left = Membership.objects.filter(
+        user=user, community_id=meeting.community_id, group__isnull=True, status=Membership.Status.LEFT
+    )
+    return not left.exists()
+
+
+def _finish(reminder: Reminder, status: str) -> None:
+    now = timezone.now()
+    Reminder.objects.filter(pk=reminder.pk, status=Reminder.Status.CLAIMED).update(
+        status=status, sent_at=now if status == Reminder.Status.SENT else None, updated_at=now
+    )
+
+
+def _send_one(reminder: Reminder, registration: Registration) -> bool:
+    from . import ical
+
+    meeting = reminder.meeting
+    user = registration.user
+    agenda = list(meeting.agenda_items.order_by("order", "pk"))
+    return send_templated_email(
+        to_email=user.email,
+        user=user,
+        template_prefix="meetings/emails/reminder",
+        context={
+            "meeting": meeting,
+            "community": meeting.community,
+            "reminder": reminder,
+            "person_name": user.get_full_name(),
+            "viewer_zone": user.time_zone,
+            "agenda": agenda,
+            "join_url": meeting.online_url if meeting.is_online else "",
+            "meeting_url": ical.absolute_url(meeting.get_absolute_url()),
+            "site_url": settings.SITE_URL.rstrip("/"),
+        },
+        language=user.language,
+        time_zone=user.time_zone,
+        once_key=f"reminder:{reminder.pk}:{user.pk}",
+        kind="reminder",
+        community_id=meeting.community_id,
+        stream=STREAM_REMINDERS,
+    )
+
+
+def reminder_send(*, reminder_id: int) -> int:
+    """Send a claimed reminder if what it announces still holds; return how many emails went out now."""
+    reminder = (
+        Reminder.objects.select_related("meeting__community", "meeting__group", "registration__user")
+        .filter(pk=reminder_id)
+        .first()
+    )
+    if reminder is None or reminder.status != Reminder.Status.CLAIMED:
+        return 0
+    meeting = reminder.meeting
+    if meeting.status != Meeting.Status.SCHEDULED:
+        _finish(reminder, Reminder.Status.CANCELLED)
+        return 0
+    if reminder.due_at != due_time(meeting, reminder.offset_minutes):
+        # The meeting moved after the claim and nothing recomputed this row: put it back in the queue.
+        Reminder.objects.filter(pk=reminder.pk, status=Reminder.Status.CLAIMED).update(
+            status=Reminder.Status.PENDING,
+            due_at=due_time(meeting, reminder.offset_minutes),
+            claimed_at=None,
+            updated_at=timezone.now(),
+        )
+        return 0
+    if meeting.start <= timezone.now():
+        _finish(reminder, Reminder.Status.MISSED)
+        return 0
+    if reminder.registration_id is not None:
+        registrations = [reminder.registration]
+    else:
+        registrations = list(
+            Registration.objects.filter(meeting=meeting, status=Registration.Status.REGISTERED, user__isnull=False)
+            .select_related("user")
+            .order_by("pk")
+        )
+    sent = 0
+    delivered_to_someone = False
+    for registration in registrations:
+        if not _wants_reminders(registration) or not may_receive(user=registration.user, meeting=meeting):
+            continue
+        delivered_to_someone = True
+        sent += _send_one(reminder, registration)
+    if reminder.registration_id is not None and not delivered_to_someone:
+        _finish(reminder, Reminder.Status.CANCELLED)
+    else:
+        _finish(reminder, Reminder.Status.SENT)
+    return sent
