@@ -36,7 +36,7 @@ from .models import (
     Partnership,
     ReportingDimension,
 )
-from .services import permissions_sync
+from .services import community_logo_variant_update, permissions_sync
 
 # --- memberships: validation, and guardian permissions kept in step -------------------------------------------
 
@@ -285,6 +285,11 @@ class CommunityAdmin(MembershipSyncMixin, GuardedModelAdmin):
                 group_count=Count("groups", distinct=True),
             )
         )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "logo" in form.changed_data:
+            community_logo_variant_update(community=obj)
 
     @admin.display(description=_("members"), ordering="member_count")
     def member_count(self, obj) -> int:

@@ -17,6 +17,7 @@ GLOBAL_PREFIXES = (
     "/me/",
     "/people/",
     "/invitations/",
+    "/accessibility/",
 )
 
 

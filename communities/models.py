@@ -44,6 +44,14 @@ class Community(models.Model):
     default_language = models.CharField(_("default language"), max_length=8, choices=settings.LANGUAGES, default="en")
     accent_color = models.CharField(_("accent colour"), max_length=7, default="#1f5f8b", validators=[hex_colour])
     logo = models.ImageField(_("logo"), upload_to="communities/logos/", blank=True)
+    # Made from logo by services.community_logo_variant_update: what pages show (a few KB, not the upload).
+    logo_small = models.ImageField(
+        _("small logo"),
+        upload_to="communities/logos/small/",
+        blank=True,
+        editable=False,
+        help_text=_("Made from the logo when it is saved: at most 128 pixels wide and high."),
+    )
     visibility = models.CharField(_("visibility"), max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC)
     join_policy = models.CharField(_("join policy"), max_length=16, choices=JoinPolicy.choices, default=JoinPolicy.OPEN)
     eligible_organization_kinds = models.JSONField(

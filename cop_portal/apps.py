@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class CopPortalConfig(AppConfig):
     name = "cop_portal"
     verbose_name = "CoP Portal"
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from communities.models import Membership
+
+        from .navigation import membership_changed
+
+        # The header's "my communities" menu is cached per person; a changed membership drops it.
+        post_save.connect(membership_changed, sender=Membership, dispatch_uid="cop_portal.nav.membership_saved")
+        post_delete.connect(membership_changed, sender=Membership, dispatch_uid="cop_portal.nav.membership_deleted")

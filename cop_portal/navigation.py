@@ -1,0 +1,150 @@
+"""What the header shows: the current community with its sections, and the signed-in person's communities.
+
+Every page renders the header, so its data must cost nothing per page: the person's active
+memberships are read once and kept in the cache (one small row per community), reloaded when
+one of their memberships is saved or deleted, and dropped after a few minutes, which also picks
+up a renamed community (or a membership change rolled back after its save). Permissions are
+never taken from here: each page still checks them; the header only chooses which links to show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+NAV_CACHE_SECONDS = 300
+MENU_LIMIT = 12  # more communities than this: the menu links the full list on /me/
+
+
+def _cache_key(user_id: int) -> str:
+    return f"portal-nav:v1:{user_id}"
+
+
+def memberships_for_nav(user_id: int) -> dict:
+    """Return {"communities": [{pk, slug, name, role}], "leads": [community pks]} for user_id, from the cache.
+
+    "leads" lists the communities where the person runs a group (a facilitator), which opens
+    the coordinator console to them.
+    """
+    key = _cache_key(user_id)
+    data = cache.get(key)
+    if data is None:
+        data = _load(user_id)
+        cache.set(key, data, NAV_CACHE_SECONDS)
+    return data
+
+
+def _load(user_id: int) -> dict:
+    from communities.models import Membership
+
+    rows = (
+        Membership.objects.active()
+        .filter(user_id=user_id)
+        .order_by("community__name", "community_id")
+        .values_list("community_id", "community__slug", "community__name", "group_id", "role")
+    )
+    communities: dict[int, dict] = {}
+    leads: set[int] = set()
+    for community_id, slug, name, group_id, role in rows:
+        if group_id is None:
+            communities[community_id] = {"pk": community_id, "slug": slug, "name": name, "role": role}
+        elif role != Membership.Role.MEMBER:
+            leads.add(community_id)
+    return {"communities": list(communities.values()), "leads": sorted(leads)}
+
+
+def refresh_memberships(user_id: int) -> None:
+    """Reload the cached header data of user_id now, if it is cached at all.
+
+    Reloading at once (rather than dropping the entry) keeps the next page at the same number
+    of queries; a person whose menu is not cached costs nothing.
+    """
+    key = _cache_key(user_id)
+    if cache.get(key) is not None:
+        cache.set(key, _load(user_id), NAV_CACHE_SECONDS)
+
+
+def membership_changed(sender, instance, **kwargs) -> None:
+    """Signal receiver (connected in CopPortalConfig.ready): a membership changed, refresh its person's menu."""
+    refresh_memberships(instance.user_id)
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    label: str
+    url: str
+    current: bool
+
+
+# Which section a page belongs to, by URL namespace (and, for the console, URL name).
+_SECTION_OF_NAMESPACE = {"people": "members", "meetings": "meetings", "knowledge": "knowledge", "reports": "reports"}
+
+
+def _current_section(request) -> str:
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return ""
+    if match.namespace == "communities":
+        if match.url_name.startswith("manage"):
+            return "console"
+        return "home" if match.url_name in {"home", "group", "join", "leave"} else ""
+    if match.namespace == "notifications" and match.url_name == "deliveries":
+        return "console"
+    if match.namespace == "notifications" and match.url_name == "meeting_reminders":
+        return "meetings"
+    return _SECTION_OF_NAMESPACE.get(match.namespace, "")
+
+
+def community_sections(*, request, community, role: str | None, leads_here: bool) -> list[Section]:
+    """Return the sections of community the visitor may open, in the order the header shows them."""
+    from communities.models import Community, Membership
+
+    user = request.user
+    superuser = user.is_authenticated and user.is_superuser
+    is_member = role is not None or superuser
+    can_see_content = community.visibility == Community.Visibility.PUBLIC or is_member
+    coordinator = role == Membership.Role.COORDINATOR or superuser
+    kwargs = {"community_slug": community.slug}
+    wanted = [("home", _("Home"), "communities:home")]
+    if is_member:
+        wanted.append(("members", _("Members"), "people:directory"))
+    if can_see_content:
+        wanted.append(("meetings", _("Meetings"), "meetings:list"))
+        wanted.append(("knowledge", _("Knowledge"), "knowledge:list"))
+    if coordinator:
+        wanted.append(("reports", _("Reports"), "reports:index"))
+    if coordinator or leads_here:
+        wanted.append(("console", _("Console"), "communities:manage"))
+    current = _current_section(request)
+    return [Section(key, label, reverse(name, kwargs=kwargs), key == current) for key, label, name in wanted]
+
+
+def navigation(request) -> dict:
+    """Context processor: the header's community sections and the person's communities."""
+    user = getattr(request, "user", None)
+    community = getattr(request, "community", None)
+    mine: list[dict] = []
+    leads: list[int] = []
+    if user is not None and user.is_authenticated:
+        data = memberships_for_nav(user.pk)
+        mine, leads = data["communities"], data["leads"]
+    if mine:
+        from communities.models import Membership
+
+        labels = dict(Membership.Role.choices)
+        mine = [{**row, "role_label": labels.get(row["role"], "")} for row in mine]
+    role = None
+    sections: list[Section] = []
+    if community is not None:
+        role = next((row["role"] for row in mine if row["pk"] == community.pk), None)
+        sections = community_sections(request=request, community=community, role=role, leads_here=community.pk in leads)
+    return {
+        "nav_my_communities": mine[:MENU_LIMIT],
+        "nav_more_communities": max(0, len(mine) - MENU_LIMIT),
+        "nav_role": role,
+        "nav_sections": sections,
+    }
