@@ -3,9 +3,8 @@
 from celery import shared_task
 from django.core.cache import cache
 
-from cop_portal.digests import build_digest_batch, dispatch_digests, send_digest  # noqa: F401 - registers the tasks
-
 from cop_portal.accessibility import accessibility_feedback_send  # noqa: F401 - registers the task in workers
+from cop_portal.digests import build_digest_batch, dispatch_digests, send_digest  # noqa: F401 - registers the tasks
 
 
 @shared_task(name="cop_portal.ping")
