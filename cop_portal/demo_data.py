@@ -15,6 +15,7 @@ COMMUNITIES = [
             "capacity building",
             "pilot projects",
             "international cooperation",
+            "peer-to-peer learning",
         ],
         "countries": ["LY", "IT", "TN"],
         "region": "",
@@ -58,7 +59,14 @@ COMMUNITIES = [
     },
     {
         "slug": "capitale-naturale",
-        "themes": ["biodiversità", "capitale naturale", "reti ecologiche", "partenariati", "apprendimenti"],
+        "themes": [
+            "biodiversità",
+            "capitale naturale",
+            "reti ecologiche",
+            "partenariati",
+            "apprendimenti",
+            "partecipazione",
+        ],
         "countries": ["IT"],
         "region": "Lombardia",
         "name": "Capitale naturale",
@@ -91,6 +99,7 @@ COMMUNITIES = [
             "adolescenza",
             "reti educative",
             "patti educativi di comunità",
+            "co-progettazione",
         ],
         "countries": ["IT"],
         "region": "",
@@ -712,3 +721,24 @@ MORE_PEOPLE = [
         [("multiply", "member", "policy-makers")],
     ),
 ]
+
+
+# People who chose to appear on the network map (issue 7): each belongs to two communities.
+PEOPLE_FLAGS = {
+    "amal.bensaid@cop.demo": {"show_in_network": True},
+    "giulia.rossi@cop.demo": {"show_in_network": True},
+}
+
+# Con i Bambini: "Ciascun gruppo ha svolto due incontri sui seguenti temi" — every group
+# works on the same two themes (the multi-regional groups had covered only the first by 2021).
+CON_I_BAMBINI_GROUP_THEMES = [
+    "le sfide educative ai tempi del COVID-19",
+    "le reti nelle prassi progettuali",
+]
+
+
+def group_themes(community_slug: str, group_slug: str) -> list[str]:
+    """Return the themes a demo group works on."""
+    if community_slug == "con-i-bambini":
+        return list(CON_I_BAMBINI_GROUP_THEMES)
+    return []

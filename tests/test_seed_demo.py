@@ -145,3 +145,24 @@ def test_refused_when_demo_data_is_not_allowed(db, settings):
     with pytest.raises(CommandError, match="DEMO_DATA_ALLOWED"):
         seed()
     assert not Community.objects.exists()
+
+
+def test_con_i_bambini_groups_carry_their_two_themes(seeded):
+    groups = Group.objects.filter(community__slug="con-i-bambini").prefetch_related("themes")
+    assert groups.count() == 16
+    for group in groups:
+        assert sorted(tag.name for tag in group.themes.all()) == [
+            "le reti nelle prassi progettuali",
+            "le sfide educative ai tempi del COVID-19",
+        ]
+
+
+def test_the_network_map_has_people_and_themes_that_connect_communities(seeded):
+    from members.models import User
+
+    shown = User.objects.filter(show_in_network=True)
+    assert {user.email for user in shown} >= {"amal.bensaid@cop.demo", "giulia.rossi@cop.demo"}
+    for user in shown:
+        assert Membership.objects.filter(user=user, group__isnull=True, status="active").count() >= 2
+    themes = {slug: set(Community.objects.get(slug=slug).themes.names()) for slug in ["rebuild", "multiply"]}
+    assert themes["rebuild"] & themes["multiply"]

@@ -126,13 +126,17 @@ class Command(BaseCommand):
                 community.save(update_fields=["countries", "updated_at"])
             if sorted(community.themes.names()) != sorted(spec["themes"]):
                 community.themes.set(spec["themes"])
-            groups = {group.slug: group for group in community.groups.all()}
+            groups = {group.slug: group for group in community.groups.prefetch_related("themes")}
             for slug, name, kind, policy, eligible in spec["groups"]:
                 fields = {"name": name, "kind": kind, "join_policy": policy, "eligible_organization_kinds": eligible}
                 if slug in groups:
-                    _update(groups[slug], fields)
+                    group = groups[slug]
+                    _update(group, fields)
                 else:
-                    Group.objects.create(community=community, slug=slug, **fields)
+                    group = Group.objects.create(community=community, slug=slug, **fields)
+                themes = demo_data.group_themes(spec["slug"], slug)
+                if sorted(tag.name for tag in group.themes.all()) != sorted(themes):
+                    group.themes.set(themes)
             result[spec["slug"]] = community
         return result
 
@@ -281,7 +285,20 @@ class Command(BaseCommand):
             if first_group:
                 self._grant(member, community, group=first_group)
         people = [
-            (email, name, org, title, country, tz, language, expertise, [], "", {}, places)
+            (
+                email,
+                name,
+                org,
+                title,
+                country,
+                tz,
+                language,
+                expertise,
+                [],
+                "",
+                demo_data.PEOPLE_FLAGS.get(email, {}),
+                places,
+            )
             for email, name, org, title, country, tz, language, expertise, places in demo_data.PEOPLE
         ] + list(demo_data.MORE_PEOPLE)
         for email, name, org, title, country, tz, language, expertise, spoken, bio, flags, places in people:
