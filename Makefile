@@ -53,11 +53,12 @@ compilemessages: install
 # Copy the front-end packages installed from npm into static/vendor (committed).
 vendor: node_modules/.installed
 	mkdir -p static/vendor/bootstrap
+	# Only the stylesheets: no page uses Bootstrap's JavaScript (menus are <details>, see static/js/portal.js).
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.rtl.min.css \
-	   node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/LICENSE static/vendor/bootstrap/
+	   node_modules/bootstrap/LICENSE static/vendor/bootstrap/
 	# The source maps stay out of the repository, so drop the comments naming them: the manifest
 	# storage of the production settings would fail collectstatic looking for the .map files.
-	sed -i '/^\/[*\/]# sourceMappingURL=/d' static/vendor/bootstrap/*.min.css static/vendor/bootstrap/*.min.js
+	sed -i '/^\/[*\/]# sourceMappingURL=/d' static/vendor/bootstrap/*.min.css
 
 check-deploy: install
 	DJANGO_SETTINGS_MODULE=cop_portal.settings.production SECRET_KEY=$$($(BIN)/python -c "import secrets; print(secrets.token_urlsafe(64))") \
