@@ -1,10 +1,13 @@
 """The shipped translation catalogues are complete, well-formed, compiled and used by the pages.
 
 The .po files are read with a small parser (no gettext binary needed), so these checks run
-everywhere. Only the check that the catalogues cover every string in the code runs gettext's
-extraction (like `make messages`): it skips where gettext is missing and fails in CI.
+everywhere. The catalogues must also cover the code, checked three ways: gettext's own extraction
+(like `make messages`; it skips where gettext is missing and fails in CI), every literal passed to a
+translation function in Python (found with `ast`, so calls hidden from xgettext show up), and every
+msgid the templates look up when they render (which differs from the extracted one in a few cases).
 """
 
+import ast
 import gettext
 import re
 import shutil
@@ -16,7 +19,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.template import Context, engines
 from django.template.loader import render_to_string
+from django.templatetags.i18n import BlockTranslateNode, TranslateNode
 from django.urls import reverse
 from django.utils import translation
 
@@ -367,6 +372,115 @@ def test_catalogue_holds_every_string_marked_in_the_code(extracted, language):
             f"{len(missing)} {domain} strings are not in the {language} catalogue; run `make messages`, "
             f"translate and `make compilemessages`. E.g.:\n" + "\n".join(repr(key[1][:70]) for key in missing[:20])
         )
+
+
+# Django's translation functions, by what their string arguments are: (context, singular, plural).
+_TRANSLATION_FUNCTIONS = {
+    "gettext": ("msgid",),
+    "gettext_lazy": ("msgid",),
+    "gettext_noop": ("msgid",),
+    "ngettext": ("msgid", "plural"),
+    "ngettext_lazy": ("msgid", "plural"),
+    "pgettext": ("context", "msgid"),
+    "pgettext_lazy": ("context", "msgid"),
+    "npgettext": ("context", "msgid", "plural"),
+    "npgettext_lazy": ("context", "msgid", "plural"),
+}
+_SOURCE_SKIP = {".git", ".venv", "node_modules", "var", "tests", "benchmarks", "migrations", "locale", "static"}
+
+
+def _python_sources():
+    for path in sorted(Path(settings.BASE_DIR).rglob("*.py")):
+        parts = path.relative_to(settings.BASE_DIR).parts
+        if not any(part in _SOURCE_SKIP or part.startswith(".") for part in parts[:-1]):
+            yield path
+
+
+def _marked_strings(path: Path):
+    """Yield (line, key) for each call of a django.utils.translation function with literal strings."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    aliases = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation":
+            for name in node.names:
+                if name.name in _TRANSLATION_FUNCTIONS:
+                    aliases[name.asname or name.name] = name.name
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Name) and func.id in aliases:
+            name = aliases[func.id]
+        elif isinstance(func, ast.Attribute) and func.attr in _TRANSLATION_FUNCTIONS:
+            if not (isinstance(func.value, ast.Name) and func.value.id == "translation"):
+                continue
+            name = func.attr
+        else:
+            continue
+        roles = _TRANSLATION_FUNCTIONS[name]
+        values = {}
+        for role, argument in zip(roles, node.args, strict=False):
+            if not (isinstance(argument, ast.Constant) and isinstance(argument.value, str)):
+                break
+            values[role] = argument.value
+        else:
+            if "msgid" in values:
+                yield node.lineno, (values.get("context"), values["msgid"], values.get("plural"))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_string_passed_to_gettext_in_python_is_in_the_catalogue(language):
+    """Catch strings the extraction cannot see, such as _("...") inside an f-string, which stay English."""
+    path = po_path(language)
+    assert path.is_file(), f"The {language} catalogue is missing: {path}"
+    shipped = {entry.key for entry in parse_po(path)[1]}
+    missing = [
+        f"{source.relative_to(settings.BASE_DIR)}:{line}: {key[1][:70]!r}"
+        for source in _python_sources()
+        for line, key in _marked_strings(source)
+        if key not in shipped
+    ]
+    assert not missing, (
+        f"{len(missing)} strings marked for translation in Python are not in the {language} catalogue. "
+        "If `make messages` does not pick them up, the call is hidden from xgettext (for example inside "
+        "an f-string): move the translated text out into a variable. E.g.:\n" + "\n".join(missing[:20])
+    )
+
+
+def _template_strings():
+    """Yield (template, key) for every translate/blocktranslate, with the msgid Django looks up when rendering."""
+    engine = engines["django"].engine
+    for folder in settings.TEMPLATES[0]["DIRS"]:
+        for path in sorted(Path(folder).rglob("*")):
+            if not path.is_file() or path.suffix not in {".html", ".txt", ".xml", ".svg"}:
+                continue
+            name = path.relative_to(folder).as_posix()
+            nodelist = engine.get_template(name).nodelist
+            for node in nodelist.get_nodes_by_type(TranslateNode):
+                literal = getattr(node.filter_expression.var, "literal", None)
+                if isinstance(literal, str):
+                    context = node.message_context.resolve(Context()) if node.message_context else None
+                    yield name, (context, str(literal), None)
+            for node in nodelist.get_nodes_by_type(BlockTranslateNode):
+                singular = node.render_token_list(node.singular)[0]
+                plural = node.render_token_list(node.plural)[0] if node.countervar else None
+                context = node.message_context.resolve(Context()) if node.message_context else None
+                yield name, (context, singular, plural)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_string_a_template_translates_is_in_the_catalogue(language):
+    """Compare with what rendering asks for, not what extraction sees (they differ for escaped quotes)."""
+    path = po_path(language)
+    assert path.is_file(), f"The {language} catalogue is missing: {path}"
+    shipped = {entry.key for entry in parse_po(path)[1]}
+    missing = sorted({f"{name}: {key[1][:70]!r}" for name, key in _template_strings() if key not in shipped})
+    assert not missing, (
+        f"{len(missing)} template strings are looked up under a msgid the {language} catalogue lacks, so they "
+        "render in English. Run `make messages`; if they still lack, the tag hides them from extraction "
+        '(for example \\" inside {% translate "..." %}: use typographic quotes or blocktranslate). E.g.:\n'
+        + "\n".join(missing[:20])
+    )
 
 
 # --- the pages and emails use them ---------------------------------------------------------------
