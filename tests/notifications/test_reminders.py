@@ -358,3 +358,26 @@ def test_walk_ins_and_people_without_an_account_get_no_reminders(community, coor
     reminders_sync_registration(registration=registration)
     assert not Reminder.objects.filter(registration=registration).exists()
     assert Membership.objects.filter(user=coordinator).exists()
+
+
+def test_compose_runs_exactly_one_beat_and_its_workers_consume_the_mail_queue():
+    from pathlib import Path
+
+    import yaml
+    from django.conf import settings
+
+    compose = yaml.safe_load((Path(settings.BASE_DIR) / "docker-compose.yml").read_text())["services"]
+    beats = [name for name, service in compose.items() if "beat" in service.get("command", [])]
+    assert beats == ["beat"] and compose["beat"]["deploy"]["replicas"] == 1
+    worker = compose["worker"]["command"]
+    assert worker[worker.index("-Q") + 1].split(",") == ["celery", settings.MAIL_QUEUE]
+
+
+def test_celery_acknowledges_late_requeues_lost_work_limits_time_and_speaks_json_only():
+    from cop_portal.celery import app
+
+    conf = app.conf
+    assert conf.task_acks_late is True and conf.task_reject_on_worker_lost is True
+    assert conf.task_time_limit and conf.task_soft_time_limit < conf.task_time_limit
+    assert conf.accept_content == ["json"] and conf.task_serializer == "json" and conf.result_serializer == "json"
+    assert conf.worker_prefetch_multiplier == 1
