@@ -191,9 +191,3 @@ class _Step:
         if exc is not None and hasattr(exc, "add_note"):
             exc.add_note(note)
         return False
-
-
-@pytest.fixture
-def steps(page, request):
-    """Steps of a journey in the test's page, screenshots named after the test."""
-    return Steps(page, request.node.name)

@@ -62,7 +62,9 @@ def test_who_knows_what_and_profile_settings(signed_in, live_server):
     page.fill("#id_spoken_languages", "Italian, Klingon")
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
-    assert page.get_by_text("Unknown language: Klingon").count() == 1
+    # Next to the field, and again in the summary of errors at the top of the form.
+    assert page.locator(".invalid-feedback", has_text="Unknown language: Klingon").count() == 1
+    assert page.locator(".form-error-summary a", has_text="Unknown language: Klingon").count() == 1
     assert_no_axe_violations(page)
 
 
