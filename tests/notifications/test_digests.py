@@ -313,3 +313,20 @@ def test_meetings_already_registered_for_are_not_offered_again(community, member
     run_on_commit(meeting_services.registration_create, meeting=taken, user=member)
     (digest,) = build_digests([member], now=monday)
     assert digest.meetings == [offered]
+
+
+def test_the_send_notifications_command_runs_both_dispatchers_once(
+    community, member, monday, django_capture_on_commit_callbacks
+):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    share(community, make_member(community), "Shared on Wednesday")
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_notifications", now=monday.isoformat(), stdout=out)
+    assert "Reminders enqueued: 0." in out.getvalue()
+    assert [m.to for m in mail.outbox if "Shared on Wednesday" in m.body] == [[member.email]]
+    with pytest.raises(CommandError):
+        call_command("send_notifications", now="next monday")
