@@ -92,7 +92,7 @@ def test_the_requester_is_told_of_an_approval(
 
     (message,) = mail.outbox
     assert message.to == [person.email]
-    assert "Welcome to Approval CoP" in message.subject
+    assert "Ti diamo il benvenuto in Approval CoP" in message.subject  # the subject is in her language
     assert "Benvenuta!" in message.body
     assert message.extra_headers["Content-Language"] == "it"
 
