@@ -1,10 +1,16 @@
 """A strict Content-Security-Policy for every page the portal renders.
 
 Everything the portal loads comes from its own origin: scripts are files under /static/ (no
-inline script, no eval), styles too, except one <style> element per page carrying the
-community accents, which is allowed by a fresh nonce (request.csp_nonce). JSON-LD blocks
+inline script, no eval), styles too, except <style> elements that carry the request's fresh
+nonce (request.csp_nonce): the community accents in base.html, and the few page-specific rules
+of the report, print and export pages. No element has a style attribute. JSON-LD blocks
 (<script type="application/ld+json">) are data that browsers never execute, so script-src does
 not apply to them. Pages that set their own policy (none do today) keep it.
+
+Settings: CONTENT_SECURITY_POLICY (default True) turns it on; CONTENT_SECURITY_POLICY_REPORT_ONLY
+sends it as Content-Security-Policy-Report-Only, to try a change on a live site first;
+CONTENT_SECURITY_POLICY_EXEMPT lists path prefixes left out (Django's admin, whose own pages
+carry inline styles and scripts).
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from django.conf import settings
 
 
 def build_policy(nonce: str) -> str:
-    """Return the policy for a page whose accent <style> element carries nonce."""
+    """Return the policy for a page whose <style> elements carry nonce."""
     directives = [
         "default-src 'self'",
         "script-src 'self'",
@@ -34,11 +40,7 @@ def build_policy(nonce: str) -> str:
 
 
 class ContentSecurityPolicyMiddleware:
-    """Give each request a nonce for its accent <style>, and send the policy with HTML answers.
-
-    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY (default False) sends it as
-    Content-Security-Policy-Report-Only, to try a change on a live site first.
-    """
+    """Give each request a nonce for its <style> elements, and send the policy with HTML answers."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -46,10 +48,14 @@ class ContentSecurityPolicyMiddleware:
     def __call__(self, request):
         request.csp_nonce = secrets.token_urlsafe(16)
         response = self.get_response(request)
-        if not getattr(settings, "CONTENT_SECURITY_POLICY", False):
+        if not getattr(settings, "CONTENT_SECURITY_POLICY", True):
             return response
         if not response.get("Content-Type", "").startswith("text/html"):
             return response
+        if request.path_info.startswith(tuple(getattr(settings, "CONTENT_SECURITY_POLICY_EXEMPT", ("/admin/",)))):
+            return response
+        if settings.DEBUG and response.status_code >= 400:
+            return response  # Django's technical error pages style themselves inline
         header = (
             "Content-Security-Policy-Report-Only"
             if getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", False)
