@@ -216,7 +216,10 @@ def _describe(table: Table, *, stacked: bool, totals: list[int]) -> str:
         intro = _("Horizontal bar chart: one bar per %(rows)s.") % {"rows": table.label_header.lower()}
     biggest = sorted(zip(totals, (row.label for row in table.rows), strict=True), key=lambda pair: -pair[0])[:3]
     leaders = "; ".join(f"{label}: {total}" for total, label in biggest if total)
-    return f"{intro} {_('Largest')}: {leaders}. {_('The table next to the chart lists every figure.')}"
+    # Whole sentences for translators, outside the f-string so xgettext finds them.
+    largest = _("Largest: %(leaders)s.") % {"leaders": leaders}
+    table_note = _("The table next to the chart lists every figure.")
+    return f"{intro} {largest} {table_note}"
 
 
 def charts_for(tables: list[Table], *, id_prefix: str = "chart") -> dict[str, Chart]:
