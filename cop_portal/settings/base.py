@@ -232,6 +232,14 @@ CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# cop_portal.security: a strict Content-Security-Policy on every page but the admin's.
+CONTENT_SECURITY_POLICY = env.bool("CONTENT_SECURITY_POLICY", default=True)
+CONTENT_SECURITY_POLICY_REPORT_ONLY = env.bool("CONTENT_SECURITY_POLICY_REPORT_ONLY", default=False)
+
+# Feedback from the accessibility statement (/accessibility/) goes to this address; when it is empty,
+# to ADMINS, and when there are none, to the active superusers.
+ACCESSIBILITY_FEEDBACK_EMAIL = env.str("ACCESSIBILITY_FEEDBACK_EMAIL", default="")
+ADMINS = [("Administrators", address) for address in env.list("ADMINS", default=[])]
 
 LOGGING = {
     "version": 1,
