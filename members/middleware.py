@@ -1,4 +1,8 @@
-"""Activate each signed-in person's language and time zone from their profile."""
+"""Activate each person's language and time zone: from their profile, else from the browser.
+
+A visitor who is not signed in gets the time zone their browser reported in the
+`cop_tz` cookie (set by static/js/portal.js); without it, times show in UTC.
+"""
 
 import zoneinfo
 
@@ -25,5 +29,20 @@ class UserPreferencesMiddleware:
             except (zoneinfo.ZoneInfoNotFoundError, ValueError):
                 timezone.deactivate()
         else:
-            timezone.deactivate()
+            browser_zone = _zone(request.COOKIES.get(TIME_ZONE_COOKIE_NAME, ""))
+            request.browser_time_zone = browser_zone
+            if browser_zone is not None:
+                timezone.activate(browser_zone)
+            else:
+                timezone.deactivate()
         return self.get_response(request)
+
+
+TIME_ZONE_COOKIE_NAME = "cop_tz"
+
+
+def _zone(name: str) -> zoneinfo.ZoneInfo | None:
+    """Return the IANA zone called name, or None for anything else (the cookie is the visitor's to forge)."""
+    if not name or len(name) > 64 or name not in zoneinfo.available_timezones():
+        return None
+    return zoneinfo.ZoneInfo(name)

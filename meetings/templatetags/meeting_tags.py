@@ -26,12 +26,13 @@ _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 def _viewer_zone(context, meeting):
-    """Return the zone to show times in: the signed-in viewer's (activated by middleware), else the meeting's."""
+    """Return the zone to show times in: the signed-in viewer's (activated by middleware), else the one
+    the visitor's browser reported, else the meeting's."""
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return timezone.get_current_timezone()
-    return meeting.time_zone
+    return getattr(request, "browser_time_zone", None) or meeting.time_zone
 
 
 @register.simple_tag(takes_context=True)

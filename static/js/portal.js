@@ -29,3 +29,18 @@
   var summary = document.querySelector(".form-error-summary");
   if (summary && !document.querySelector(".portal-messages [role=alert]")) summary.focus();
 })();
+
+/* Tell the server the browser's time zone, so visitors who are not signed in see times in
+   their own zone (signed-in people use the zone of their profile). */
+(function () {
+  "use strict";
+  try {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    /* IANA names hold only letters, digits, "/", "_", "+" and "-": safe in a cookie as they are. */
+    if (zone && /^[A-Za-z0-9_+\/-]+$/.test(zone) && document.cookie.indexOf("cop_tz=" + zone) === -1) {
+      document.cookie = "cop_tz=" + zone + "; path=/; max-age=31536000; samesite=lax";
+    }
+  } catch (error) {
+    /* Without Intl the page simply shows UTC. */
+  }
+})();
