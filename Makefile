@@ -43,7 +43,7 @@ format: install
 
 # Translators: refresh the catalogues, edit locale/*/LC_MESSAGES/*.po, then compile.
 messages: install
-	$(BIN)/python manage.py makemessages --all --no-obsolete --ignore=.venv --ignore=node_modules --ignore=var
+	$(BIN)/python manage.py makemessages --all --no-obsolete --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests --ignore=benchmarks
 	$(BIN)/python manage.py makemessages --all -d djangojs --ignore=.venv --ignore=node_modules --ignore=var --ignore=static/vendor
 
 # The compiled .mo files are committed so `make run` needs no gettext; this rebuilds them.

@@ -22,6 +22,11 @@ LOCAL_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", 
 UNKNOWN_ZONE = _("“%(value)s” is not a time zone we know. Choose one from the list, such as Europe/Rome.")
 
 
+def _country_choices() -> list[tuple[str, str]]:
+    """Return the countries named and sorted in the active language (a callable: evaluated per form)."""
+    return [("", "—"), *countries]
+
+
 class LocalDateTimeField(forms.DateTimeField):
     """A date and time typed in the meeting's own zone: parsed naive, placed in that zone by the form."""
 
@@ -80,7 +85,7 @@ class MeetingFieldsMixin(forms.Form):
     )
     venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
     city = forms.CharField(label=_("City"), max_length=120, required=False)
-    country = forms.ChoiceField(label=_("Country"), choices=[("", "—"), *countries], required=False)
+    country = forms.ChoiceField(label=_("Country"), choices=_country_choices, required=False)
     online_url = forms.URLField(
         label=_("Online link"),
         max_length=500,
@@ -340,7 +345,7 @@ class WalkInForm(forms.Form):
     )
     organization = forms.ModelChoiceField(label=_("Organisation"), queryset=Organization.objects.none(), required=False)
     organization_name = forms.CharField(label=_("Organisation (if not listed)"), max_length=200, required=False)
-    country = forms.ChoiceField(label=_("Country"), choices=[("", "—"), *countries], required=False)
+    country = forms.ChoiceField(label=_("Country"), choices=_country_choices, required=False)
 
     def __init__(self, *args, community: Community, **kwargs):
         super().__init__(*args, **kwargs)
