@@ -524,17 +524,3 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reviewer} on {self.round}"
-
-
-class SentNotice(models.Model):
-    """A notification already sent: a retried or duplicated task finds its key here and sends nothing."""
-
-    key = models.CharField(max_length=200, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("sent notice")
-        verbose_name_plural = _("sent notices")
-
-    def __str__(self) -> str:
-        return self.key

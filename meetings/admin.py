@@ -8,7 +8,6 @@ from .models import (
     AgendaItem,
     CalendarFeedToken,
     Meeting,
-    MeetingNotice,
     MeetingOutcome,
     MeetingSeries,
     Registration,
@@ -74,14 +73,6 @@ class RegistrationAdmin(admin.ModelAdmin):
 class MeetingOutcomeAdmin(admin.ModelAdmin):
     list_display = ["meeting", "updated_at"]
     raw_id_fields = ["meeting", "written_by"]
-
-
-@admin.register(MeetingNotice)
-class MeetingNoticeAdmin(admin.ModelAdmin):
-    list_display = ["key", "kind", "email", "sent_at"]
-    list_filter = ["kind"]
-    search_fields = ["key", "email"]
-    readonly_fields = ["key", "meeting", "email", "kind", "sent_at", "created_at"]
 
 
 @admin.register(CalendarFeedToken)

@@ -420,25 +420,6 @@ class ActionItem(models.Model):
         return self.owner.get_full_name() if self.owner_id else self.owner_name
 
 
-class MeetingNotice(models.Model):
-    """Ledger of the emails sent about meetings: one row per unique key, so a retried task sends nothing twice."""
-
-    key = models.CharField(max_length=200, unique=True)
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="notices")
-    email = models.EmailField()
-    kind = models.CharField(max_length=40)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("meeting notice")
-        verbose_name_plural = _("meeting notices")
-
-    def __str__(self) -> str:
-        return self.key
-
-
 def hash_feed_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
