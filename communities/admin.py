@@ -36,7 +36,12 @@ from .models import (
     Partnership,
     ReportingDimension,
 )
-from .services import community_logo_variant_update, permissions_sync
+from .services import (
+    community_logo_variant_update,
+    is_last_coordinator,
+    last_coordinator_error,
+    permissions_sync,
+)
 
 # --- memberships: validation, and guardian permissions kept in step -------------------------------------------
 
@@ -52,7 +57,19 @@ class MembershipAdminForm(forms.ModelForm):
         community_id = cleaned["community"].pk if cleaned.get("community") else self.instance.community_id
         if group is not None and community_id and group.community_id != community_id:
             raise ValidationError({"group": gettext("This group belongs to another community.")})
+        self._keep_a_coordinator(cleaned)
         return cleaned
+
+    def _keep_a_coordinator(self, cleaned) -> None:
+        """Refuse to demote or end the community's last active coordinator, as the console does."""
+        if not self.instance.pk:
+            return
+        stored = Membership.objects.filter(pk=self.instance.pk).first()
+        if stored is None or not is_last_coordinator(stored):
+            return
+        stays = cleaned.get("role") == Membership.Role.COORDINATOR and cleaned.get("status") == Membership.Status.ACTIVE
+        if not stays:
+            raise ValidationError(last_coordinator_error().messages[0])
 
 
 def _record_change(*, membership: Membership, before: tuple[str, str] | None, actor) -> None:

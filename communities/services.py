@@ -197,6 +197,11 @@ def _last_coordinator_error() -> MembershipError:
     )
 
 
+# The admin applies the same rule to its own edits.
+is_last_coordinator = _is_last_coordinator
+last_coordinator_error = _last_coordinator_error
+
+
 def _activate(membership: Membership, *, role: str, by, reason: str = "") -> None:
     membership.status = Membership.Status.ACTIVE
     membership.role = role

@@ -389,3 +389,23 @@ def test_export_neutralises_spreadsheet_formulas(client, superuser, data):
     names = {row[0]: row for row in rows[1:]}
     assert '\'=HYPERLINK("http://evil")' in names
     assert names["Municipality of Misrata"][1:3] == ["Municipality", "Libya"]
+
+
+def test_the_admin_refuses_to_demote_the_last_coordinator(client, superuser, data):
+    coordinator = make_member(data["community"], UserFactory(), role="coordinator")
+    membership = Membership.objects.get(user=coordinator, group=None)
+    client.force_login(superuser)
+    url = reverse("admin:communities_membership_change", args=[membership.pk])
+    fields = form_data(client.get(url).content.decode(), form_id="membership_form")
+    fields["role"] = ["member"]
+    response = client.post(url, fields)
+    assert response.status_code == 200
+    assert "A community needs a coordinator" in response.content.decode()
+    membership.refresh_from_db()
+    assert membership.role == "coordinator"
+
+    # With a second coordinator in place, the same edit goes through.
+    make_member(data["community"], UserFactory(), role="coordinator")
+    assert client.post(url, fields).status_code == 302
+    membership.refresh_from_db()
+    assert membership.role == "member"
