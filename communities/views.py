@@ -373,8 +373,8 @@ def _run(request, action, success: str, **kwargs) -> bool:
     return True
 
 
-@login_required
-def manage_approve(request, community_slug, membership_pk):
+def _decide(request, membership_pk, service, success: str):
+    """Approve or decline a pending request from the console, with the coordinator's optional reason."""
     membership = _managed_membership(request, membership_pk)
     if (response := _post_only(request)) is not None:
         return response
@@ -382,35 +382,19 @@ def manage_approve(request, community_slug, membership_pk):
     if not form.is_valid():
         messages.error(request, _("The reason is too long (at most 1000 characters)."))
         return _back_to_console(request, membership)
-    _run(
-        request,
-        membership_approve,
-        _("%(name)s is now a member.") % {"name": membership.user.get_full_name()},
-        membership=membership,
-        by=request.user,
-        reason=form.cleaned_data["reason"],
-    )
+    message = success % {"name": membership.user.get_full_name()}
+    _run(request, service, message, membership=membership, by=request.user, reason=form.cleaned_data["reason"])
     return _back_to_console(request, membership)
+
+
+@login_required
+def manage_approve(request, community_slug, membership_pk):
+    return _decide(request, membership_pk, membership_approve, _("%(name)s is now a member."))
 
 
 @login_required
 def manage_decline(request, community_slug, membership_pk):
-    membership = _managed_membership(request, membership_pk)
-    if (response := _post_only(request)) is not None:
-        return response
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("The reason is too long (at most 1000 characters)."))
-        return _back_to_console(request, membership)
-    _run(
-        request,
-        membership_decline,
-        _("The request of %(name)s was declined.") % {"name": membership.user.get_full_name()},
-        membership=membership,
-        by=request.user,
-        reason=form.cleaned_data["reason"],
-    )
-    return _back_to_console(request, membership)
+    return _decide(request, membership_pk, membership_decline, _("The request of %(name)s was declined."))
 
 
 @login_required
