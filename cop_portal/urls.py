@@ -2,6 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 from django.views.i18n import JavaScriptCatalog
 
 from communities import views as community_views
@@ -10,7 +11,8 @@ from . import views
 
 # The admin login goes through allauth, so its rate limits and two-factor apply there too.
 admin.site.login = secure_admin_login(admin.site.login)
-admin.site.site_header = "CoP Portal"
+admin.site.site_header = gettext_lazy("CoP Portal")
+admin.site.site_title = gettext_lazy("CoP Portal")
 
 urlpatterns = [
     path("", community_views.directory, name="directory"),

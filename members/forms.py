@@ -50,7 +50,7 @@ class SpokenLanguagesField(forms.CharField):
         lookup = _language_lookup()
         codes: list[str] = []
         unknown: list[str] = []
-        for part in (piece.strip() for piece in text.replace(";", ",").split(",")):
+        for part in (piece.strip() for piece in text.replace(";", ",").replace("؛", ",").replace("،", ",").split(",")):
             if not part:
                 continue
             code = lookup.get(part.lower())

@@ -248,3 +248,4 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+TAGGIT_TAGS_FROM_STRING = "cop_portal.tags.parse_tags"
