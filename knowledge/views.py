@@ -59,6 +59,7 @@ from .models import (
     ReviewRound,
     Revision,
 )
+from .pdf import pdf_font
 from .selectors import (
     can_accept_answer,
     can_curate,
@@ -745,15 +746,7 @@ def collection_export_html(request, community, collection_pk):
     return _private_headers(response)
 
 
-PDF_FONTS = ["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans.ttf"]
-
-
-def _pdf_font() -> str | None:
-    """Return a TrueType font with Latin and Arabic glyphs for PDFs (KNOWLEDGE_PDF_FONT, else DejaVu Sans)."""
-    from django.conf import settings
-
-    candidates = [getattr(settings, "KNOWLEDGE_PDF_FONT", None), *PDF_FONTS]
-    return next((path for path in candidates if path and os.path.isfile(path)), None)
+_pdf_font = pdf_font  # the name the views and tests have used
 
 
 @community_content

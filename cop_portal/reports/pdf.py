@@ -8,23 +8,16 @@ from __future__ import annotations
 
 import base64
 import io
-import os
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 
-PDF_FONTS = ["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans.ttf"]
+from knowledge.pdf import pdf_font
 
 
 class PdfError(Exception):
     """xhtml2pdf could not lay the report out."""
-
-
-def pdf_font() -> str | None:
-    """Return a TrueType font with Latin and Arabic glyphs (REPORTS_PDF_FONT, else DejaVu Sans), if installed."""
-    candidates = [getattr(settings, "REPORTS_PDF_FONT", None), *PDF_FONTS]
-    return next((path for path in candidates if path and os.path.isfile(path)), None)
 
 
 def link_callback(uri: str, rel: str | None = None) -> str:
