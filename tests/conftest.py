@@ -19,6 +19,15 @@ def require_service(available: bool, what: str) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    # A request in Arabic or Italian leaves that language active in the thread: start each test in English.
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     # Rate limits live in the cache: every test starts with none used.
     cache.clear()
