@@ -40,6 +40,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from members import outbox
+
 from .models import Community, Group, Invitation, JoinPolicy, Membership, MembershipEvent
 from .selectors import GROUP_ROLES, ROLE_RANK, eligibility_error
 
@@ -166,14 +168,6 @@ def _check_eligible(*, user, place: Community | Group) -> None:
     reason = eligibility_error(user=user, place=place)
     if reason:
         raise MembershipError(reason, code="not_eligible")
-
-
-def _on_commit(task_name: str, *args) -> None:
-    """Enqueue tasks.<task_name>(*args) once the transaction commits (never inside it)."""
-    from . import tasks
-
-    task = getattr(tasks, task_name)
-    transaction.on_commit(lambda: task.delay(*args))
 
 
 def _is_last_coordinator(membership: Membership) -> bool:
@@ -326,7 +320,7 @@ def membership_request(*, user, community: Community, group: Group | None = None
     membership.decision_reason = ""
     membership.save()
     event = _record(membership, MembershipEvent.Action.REQUESTED, user, reason=membership.message)
-    _on_commit("notify_request_received", membership.pk, event.pk)
+    outbox.enqueue("communities.notify_request_received", membership.pk, event.pk, key=f"membership-event:{event.pk}")
     return membership
 
 
@@ -352,7 +346,7 @@ def membership_approve(*, membership: Membership, by, reason: str = "") -> Membe
     _activate(membership, role=membership.role, by=by, reason=reason)
     event = _record(membership, MembershipEvent.Action.APPROVED, by, to_role=membership.role, reason=reason)
     permissions_sync(user=membership.user, community=membership.community)
-    _on_commit("notify_decision", membership.pk, event.pk)
+    outbox.enqueue("communities.notify_decision", membership.pk, event.pk, key=f"membership-event:{event.pk}")
     return membership
 
 
@@ -373,7 +367,7 @@ def membership_decline(*, membership: Membership, by, reason: str = "") -> Membe
     membership.save()
     event = _record(membership, MembershipEvent.Action.DECLINED, by, reason=reason)
     permissions_sync(user=membership.user, community=membership.community)
-    _on_commit("notify_decision", membership.pk, event.pk)
+    outbox.enqueue("communities.notify_decision", membership.pk, event.pk, key=f"membership-event:{event.pk}")
     return membership
 
 
@@ -462,7 +456,7 @@ def membership_change_role(*, membership: Membership, role: str, by) -> Membersh
     membership.save()
     event = _record(membership, MembershipEvent.Action.ROLE_CHANGED, by, from_role=from_role, to_role=role)
     permissions_sync(user=membership.user, community=membership.community)
-    _on_commit("notify_role_changed", membership.pk, event.pk)
+    outbox.enqueue("communities.notify_role_changed", membership.pk, event.pk, key=f"membership-event:{event.pk}")
     return membership
 
 
@@ -571,7 +565,12 @@ def _queue_invitation_email(invitation: Invitation, *, now) -> None:
     invitation.sent_count += 1
     invitation.last_sent_at = now
     invitation.save(update_fields=["expires_at", "sent_count", "last_sent_at"])
-    _on_commit("send_invitation", invitation.pk, invitation.sent_count)
+    outbox.enqueue(
+        "communities.send_invitation",
+        invitation.pk,
+        invitation.sent_count,
+        key=f"invitation:{invitation.pk}:{invitation.sent_count}",
+    )
 
 
 @transaction.atomic

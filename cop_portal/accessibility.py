@@ -17,7 +17,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import path
@@ -25,6 +24,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
+
+from members import outbox
 
 # The date the statement was last reviewed against the portal; change it with the statement.
 STATEMENT_REVIEWED = date(2026, 11, 25)
@@ -137,7 +138,7 @@ def statement(request):
                     "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300],
                 }
                 key = uuid.uuid4().hex
-                transaction.on_commit(lambda: accessibility_feedback_send.delay(feedback, key))
+                outbox.enqueue(accessibility_feedback_send, feedback, key, key=f"accessibility-feedback:{key}")
                 messages.success(request, gettext("Thank you. Your message has reached the portal's administrators."))
                 return redirect("accessibility:statement")
             form.add_error(

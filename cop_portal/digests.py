@@ -32,11 +32,9 @@ import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
-from functools import partial
 
 from celery import shared_task
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -47,6 +45,7 @@ from taggit.models import TaggedItem
 from communities.models import Community, Membership, MembershipEvent
 from knowledge.models import Answer, Follow, KnowledgeItem
 from meetings.models import Meeting, Registration
+from members import outbox
 from members.models import EmailLedger, NotificationPreference, User
 from members.notifications import MAIL_RETRY, absolute_url, ledger_skip, preferences_for, send_templated_email
 from members.tokens import STREAM_DIGEST
@@ -148,7 +147,7 @@ def dispatch(*, now: datetime | None = None, batch_size: int = BATCH_SIZE) -> in
     for ids in digests_due(now=now).values():
         for index in range(0, len(ids), batch_size):
             batch = ids[index : index + batch_size]
-            transaction.on_commit(partial(build_digest_batch.delay, batch, now.isoformat()))
+            outbox.enqueue(build_digest_batch, batch, now.isoformat())
             count += len(batch)
     return count
 
@@ -553,7 +552,7 @@ def build_batch(*, user_ids: list[int], now: datetime) -> int:
             continue
         period = digest.period
         args = (digest.user.pk, period.frequency, period.key, period.start.isoformat(), period.end.isoformat())
-        transaction.on_commit(partial(send_digest.delay, *args, digest.payload()))
+        outbox.enqueue(send_digest, *args, digest.payload())
         queued += 1
     return queued
 

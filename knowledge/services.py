@@ -28,6 +28,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from taggit.models import Tag
 
 from communities.models import Community, Group, Membership
+from members import outbox
 from members.models import Organization, User
 
 from . import tasks
@@ -91,10 +92,11 @@ def notifications_muted():
         _muted.reset(token)
 
 
-def _on_commit(task, *args) -> None:
+def _enqueue(task, *args) -> None:
+    """Write the task's outbox row in this transaction (members.outbox), unless notifications are muted."""
     if _muted.get():
         return
-    transaction.on_commit(lambda: task.delay(*args))
+    outbox.enqueue(task, *args)
 
 
 def _clean_text(value: str | None, *, limit: int | None = None) -> str:
@@ -554,7 +556,7 @@ def comment_create(*, by: User, body: str, item: KnowledgeItem | None = None, me
         return recent
     comment = Comment.objects.create(community=community, author=by, body=body, **target)
     if item is not None:
-        _on_commit(tasks.notify_comment_created, comment.pk)
+        _enqueue(tasks.notify_comment_created, comment.pk)
     return comment
 
 
@@ -577,7 +579,7 @@ def answer_create(*, item: KnowledgeItem, by: User, body: str) -> Answer:
     if recent is not None:
         return recent
     answer = Answer.objects.create(item=item, author=by, body=body, body_html=render_markdown(body))
-    _on_commit(tasks.notify_answer_created, answer.pk)
+    _enqueue(tasks.notify_answer_created, answer.pk)
     return answer
 
 
@@ -595,7 +597,7 @@ def answer_accept(*, answer: Answer, by: User) -> Answer:
     answer.accepted_by = by
     answer.accepted_at = timezone.now()
     answer.save(update_fields=["is_accepted", "accepted_by", "accepted_at"])
-    _on_commit(tasks.notify_answer_accepted, answer.pk)
+    _enqueue(tasks.notify_answer_accepted, answer.pk)
     return answer
 
 
@@ -829,7 +831,7 @@ def review_round_request(
     )
     review_round.reviewers.set(User.objects.filter(pk__in=reviewer_ids, is_active=True))
     review_round.organizations.set(organizations)
-    _on_commit(tasks.notify_review_requested, review_round.pk)
+    _enqueue(tasks.notify_review_requested, review_round.pk)
     return review_round
 
 
@@ -837,7 +839,7 @@ def _complete(review_round: ReviewRound) -> None:
     review_round.state = ReviewRound.State.COMPLETED
     review_round.completed_at = timezone.now()
     review_round.save(update_fields=["state", "completed_at", "updated_at"])
-    _on_commit(tasks.notify_review_completed, review_round.pk)
+    _enqueue(tasks.notify_review_completed, review_round.pk)
 
 
 @transaction.atomic

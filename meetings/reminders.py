@@ -21,7 +21,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -31,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Membership
+from members import outbox
 from members.models import NotificationPreference, User
 from members.notifications import preferences_for, send_templated_email
 from members.tokens import STREAM_REMINDERS
@@ -252,17 +252,13 @@ def _claim_batch(*, now: datetime, batch_size: int) -> tuple[int, list[int]]:
             row.updated_at = timezone.now()
         Reminder.objects.bulk_update(rows, ["status", "claimed_at", "updated_at"])
         if to_send:
-            transaction.on_commit(partial(_enqueue, tasks.send_reminder, to_send))
+            for pk in to_send:
+                outbox.enqueue(tasks.send_reminder, pk)
     return len(rows), to_send
 
 
 def _superseded(row: Reminder, latest: dict[int, int]) -> bool:
     return row.registration_id is not None and row.offset_minutes != latest[row.registration_id]
-
-
-def _enqueue(task, ids: list[int]) -> None:
-    for pk in ids:
-        task.delay(pk)
 
 
 def reminders_dispatch(*, now: datetime | None = None, batch_size: int = BATCH_SIZE) -> int:

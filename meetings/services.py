@@ -12,7 +12,6 @@ import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -24,6 +23,7 @@ from django.utils.translation import ngettext
 from guardian.shortcuts import assign_perm, remove_perm
 
 from communities.models import Community, Membership
+from members import outbox
 from members.models import User
 
 from . import reminders, tasks
@@ -178,7 +178,12 @@ def meeting_update(*, meeting: Meeting, by: User | None, themes: Iterable[str] |
     _set_themes(meeting, themes)
     if significant and meeting.status == Meeting.Status.SCHEDULED and not meeting.is_past:
         # Registered people hold an invitation in their calendars: send them the new revision.
-        transaction.on_commit(partial(tasks.notify_meeting_updated.delay, meeting.pk, meeting.sequence))
+        outbox.enqueue(
+            tasks.notify_meeting_updated,
+            meeting.pk,
+            meeting.sequence,
+            key=f"meeting-updated:{meeting.pk}:{meeting.sequence}",
+        )
     if meeting.start != before["start"]:
         reminders.reminders_sync_meeting(meeting=meeting)  # unsent reminders follow the new start
     if meeting.capacity != capacity_before:
@@ -227,7 +232,7 @@ def meeting_cancel(*, meeting: Meeting, by: User | None) -> Meeting:
     meeting.sequence += 1
     meeting.save(update_fields=["status", "cancelled_at", "sequence", "updated_at"])
     reminders.reminders_sync_meeting(meeting=meeting)  # no reminder of a cancelled meeting goes out
-    transaction.on_commit(partial(tasks.notify_meeting_cancelled.delay, meeting.pk))
+    outbox.enqueue(tasks.notify_meeting_cancelled, meeting.pk, key=f"meeting-cancelled:{meeting.pk}")
     return meeting
 
 
@@ -418,7 +423,7 @@ def _set_status(registration: Registration, status: str, *, position: int | None
 
 def _notify(registration: Registration, event: str) -> None:
     reminders.on_registration_changed(registration)  # a seat brings reminders; losing it cancels them
-    transaction.on_commit(partial(tasks.notify_registration.delay, registration.pk, event))
+    outbox.enqueue(tasks.notify_registration, registration.pk, event)
 
 
 def _check_open_for_registration(meeting: Meeting) -> None:

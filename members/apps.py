@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class MembersConfig(AppConfig):
     name = "members"
     verbose_name = _("People and organisations")
+
+    def ready(self):
+        # Connects the task_postrun handler that marks outbox rows done, in web and worker processes.
+        from . import outbox  # noqa: F401

@@ -228,3 +228,38 @@ class EmailLedger(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class OutboxMessage(models.Model):
+    """The intent to run a task, written in the same transaction as the change that causes it.
+
+    members.outbox writes it (enqueue), hands it to the broker once the transaction commits,
+    and the beat-driven dispatcher publishes whatever is still pending (a dead broker, a crashed
+    web process) or was published long ago without finishing. The task marks its row done.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent to the broker")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    key = models.CharField(max_length=255, unique=True)
+    task_name = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list, blank=True)
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    published_at = models.DateTimeField(_("sent to the broker"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox")
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="outbox_state_due")]
+
+    def __str__(self) -> str:
+        return f"{self.task_name} {self.key}"

@@ -201,6 +201,22 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Nothing in a web request may hang on a dead broker: tasks are published from the outbox
+# (members/outbox.py) without retries and with short timeouts; the outbox dispatcher is the retry.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("REDIS_SOCKET_CONNECT_TIMEOUT", default=0.3)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": env.float("REDIS_SOCKET_CONNECT_TIMEOUT", default=0.3),
+    "socket_timeout": env.float("REDIS_SOCKET_TIMEOUT", default=5.0),
+    # Opening a channel tries twice (a pooled connection may be stale after a Redis restart), not
+    # forever: kombu's default would hold a request for seconds on a dead broker.
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = env.float("REDIS_SOCKET_CONNECT_TIMEOUT", default=0.3)
+CELERY_REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=5.0)
+# Tasks published from the outbox ignore their results (nothing waits for them).
 CELERY_BEAT_SCHEDULE: dict = {}
 CELERY_BEAT_SCHEDULE["meetings-remind-unclosed"] = {"task": "meetings.remind_unclosed_meetings", "schedule": 3600.0}
 # Tasks that send email go to their own queue (workers consume `-Q celery,mail`), so a slow SMTP
@@ -215,6 +231,15 @@ CELERY_BEAT_SCHEDULE["meetings-dispatch-reminders"] = {
     "schedule": 60.0,
     "options": {"expires": 55},
 }
+# The outbox dispatcher publishes what a dead broker or a crashed web process left pending.
+CELERY_BEAT_SCHEDULE["outbox-dispatch"] = {
+    "task": "members.dispatch_outbox",
+    "schedule": 30.0,
+    "options": {"expires": 25},
+}
+# A row handed to the broker but not done after this many seconds is published again (the ledger
+# makes a second run safe).
+OUTBOX_REDELIVER_AFTER = env.int("OUTBOX_REDELIVER_AFTER", default=3600)
 CELERY_BEAT_SCHEDULE["digests-dispatch"] = {
     "task": "cop_portal.dispatch_digests",
     "schedule": 900.0,

@@ -10,6 +10,7 @@ from django.db import connection, connections
 from communities.models import Membership
 from meetings import services
 from meetings.models import Registration
+from members.models import OutboxMessage
 from tests.conftest import require_service
 from tests.factories import CommunityFactory, UserFactory
 from tests.meetings.factories import MeetingFactory
@@ -61,17 +62,17 @@ def slow_seat_count():
         yield
 
 
+class _Notices:
+    """The registration notices the services wrote to the outbox, read when iterated."""
+
+    def __iter__(self):
+        rows = OutboxMessage.objects.filter(task_name="meetings.notify_registration").order_by("pk")
+        return iter([tuple(row.args) for row in rows])
+
+
 @pytest.fixture
 def promotions():
-    calls = []
-    lock = threading.Lock()
-
-    def record(registration_id, event):
-        with lock:
-            calls.append((registration_id, event))
-
-    with mock.patch("meetings.tasks.notify_registration.delay", side_effect=record):
-        yield calls
+    return _Notices()
 
 
 def test_two_simultaneous_cancellations_promote_two_different_people(slow_seat_count, promotions):

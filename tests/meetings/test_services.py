@@ -1,7 +1,6 @@
 """Scheduling, series, agendas, registrations with waitlists, attendance and closing: the services."""
 
 from datetime import UTC, date, datetime, time, timedelta
-from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -10,6 +9,7 @@ from django.utils import timezone
 from meetings import services
 from meetings.models import ActionItem, AgendaItem, Meeting, MeetingOutcome, Registration
 from meetings.recurrence import Frequency, SeriesRule
+from members.models import OutboxMessage
 from tests.factories import CommunityFactory, GroupFactory, OrganizationFactory, UserFactory, make_member
 from tests.meetings.factories import MeetingFactory, RegistrationFactory
 
@@ -38,17 +38,32 @@ def _fields(**overrides):
     return fields
 
 
+class _Notified:
+    """The notification tasks the services wrote to the outbox (members.outbox) since the last clear()."""
+
+    names = {"meetings.notify_registration": "reg", "meetings.notify_meeting_cancelled": "cancel"}
+
+    def __init__(self):
+        self.after = 0
+
+    def _calls(self) -> list[tuple]:
+        rows = OutboxMessage.objects.filter(task_name__in=self.names, pk__gt=self.after).order_by("pk")
+        return [(self.names[row.task_name], *row.args) for row in rows]
+
+    def clear(self) -> None:
+        self.after = OutboxMessage.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+    def __eq__(self, other):
+        return self._calls() == other
+
+    def __repr__(self):
+        return repr(self._calls())
+
+
 @pytest.fixture
 def notified():
-    """Record the notification tasks enqueued (on commit) instead of sending them."""
-    calls = []
-    with (
-        mock.patch("meetings.tasks.notify_registration.delay", side_effect=lambda *a: calls.append(("reg", *a))),
-        mock.patch(
-            "meetings.tasks.notify_meeting_cancelled.delay", side_effect=lambda *a: calls.append(("cancel", *a))
-        ),
-    ):
-        yield calls
+    """Read the notification tasks enqueued in the outbox (they run on commit, eagerly, in tests)."""
+    return _Notified()
 
 
 # ---------------------------------------------------------------- scheduling and bad input
