@@ -26,13 +26,34 @@ def _check_broker() -> bool:
         return False
 
 
+def _cache_url() -> str:
+    """Return the Redis address of the default cache, or "" when the cache is not on Redis."""
+    config = settings.CACHES.get("default", {})
+    backend = config.get("BACKEND", "")
+    location = config.get("LOCATION", "")
+    return location if "redis" in backend.lower() and isinstance(location, str) else ""
+
+
+def _check_cache(url: str) -> bool:
+    # Asked directly: the fail-safe cache backend would answer from memory with Redis down.
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+        return bool(client.ping())
+    except Exception:  # noqa: BLE001
+        return False
+
+
 @never_cache
 @require_GET
 def healthz(request):
-    """Report whether the database and, when configured, the broker answer."""
+    """Report whether the database and, when configured, the broker and the cache answer (503 naming what failed)."""
     checks = {"database": "ok" if _check_database() else "down"}
     if settings.REDIS_URL:
         checks["broker"] = "ok" if _check_broker() else "down"
+    if cache_url := _cache_url():
+        checks["cache"] = "ok" if _check_cache(cache_url) else "down"
     healthy = all(value == "ok" for value in checks.values())
     return JsonResponse({"status": "ok" if healthy else "down", "checks": checks}, status=200 if healthy else 503)
 

@@ -1,4 +1,4 @@
-"""GET /healthz: 200 when the database and (when configured) the broker answer, 503 when one is down."""
+"""GET /healthz: 200 when the database and (when configured) the broker and cache answer, 503 naming what is down."""
 
 import os
 import socket
@@ -44,6 +44,20 @@ def database_unreachable(port: int, tmp_path):
         connections[DEFAULT_DB_ALIAS] = original
 
 
+LOCAL_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "healthz"}}
+
+
+def redis_cache_at(url: str) -> dict:
+    options = {"socket_connect_timeout": 0.3, "socket_timeout": 0.5}
+    return {"default": {"BACKEND": "cop_portal.cache.FailSafeRedisCache", "LOCATION": url, "OPTIONS": options}}
+
+
+@pytest.fixture(autouse=True)
+def _cache_in_memory(settings):
+    # The cache is checked only when it lives on Redis; the tests below that need it say so.
+    settings.CACHES = LOCAL_CACHE
+
+
 def test_healthz_answers_200_with_the_database_when_no_broker_is_configured(client, db, settings):
     settings.REDIS_URL = ""
     response = client.get("/healthz")
@@ -65,6 +79,32 @@ def test_healthz_answers_503_when_the_broker_is_down(client, db, settings, close
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json() == {"status": "down", "checks": {"database": "ok", "broker": "down"}}
+
+
+def test_healthz_answers_200_when_the_cache_on_redis_answers(client, db, settings):
+    cache_url = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", "")
+    require_service(bool(cache_url), "Redis (CACHE_URL)")
+    settings.REDIS_URL = ""
+    settings.CACHES = redis_cache_at(cache_url)
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "cache": "ok"}}
+
+
+def test_healthz_answers_503_naming_the_cache_when_the_cache_is_down(client, db, settings, closed_port):
+    settings.REDIS_URL = ""
+    settings.CACHES = redis_cache_at(f"redis://127.0.0.1:{closed_port}/0")
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "down", "checks": {"database": "ok", "cache": "down"}}
+
+
+def test_healthz_answers_503_naming_both_when_the_broker_and_the_cache_are_down(client, db, settings, closed_port):
+    settings.REDIS_URL = f"redis://127.0.0.1:{closed_port}/0"
+    settings.CACHES = redis_cache_at(f"redis://127.0.0.1:{closed_port}/1")
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "down", "checks": {"database": "ok", "broker": "down", "cache": "down"}}
 
 
 def test_healthz_answers_503_when_the_database_is_down(client, db, settings, closed_port, tmp_path):

@@ -107,9 +107,14 @@ CACHE_URL = env.str("CACHE_URL", default=REDIS_URL)
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Fails safe: with Redis down it answers from a per-process memory cache, logged.
+            "BACKEND": "cop_portal.cache.FailSafeRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="cop"),
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("REDIS_SOCKET_CONNECT_TIMEOUT", default=0.3),
+                "socket_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=1.0),
+            },
         }
     }
 else:
