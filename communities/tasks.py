@@ -1,4 +1,4 @@
-"""Thin tasks: ids in, state re-checked, then the email of communities.emails; safe to run twice.
+"""Thin tasks: ids in, state re-checked, then the email of communities.notifications; safe to run twice.
 
 A task sends nothing when what it announces is no longer true (the request was withdrawn,
 the decision reversed, the role changed again, the invitation used or revoked), and each
@@ -25,20 +25,20 @@ def _membership_and_event(membership_id: int, event_id: int, action: str, status
 @shared_task(name="communities.notify_request_received", **RETRY)
 def notify_request_received(membership_id: int, event_id: int) -> int:
     """Tell the deciders about a request that is still pending."""
-    from . import emails
+    from . import notifications
 
     membership, event = _membership_and_event(
         membership_id, event_id, MembershipEvent.Action.REQUESTED, Membership.Status.PENDING
     )
     if membership is None:
         return 0
-    return emails.send_request_received(membership=membership, event=event)
+    return notifications.send_request_received(membership=membership, event=event)
 
 
 @shared_task(name="communities.notify_decision", **RETRY)
 def notify_decision(membership_id: int, event_id: int) -> bool:
     """Tell the requester about a decision that still stands."""
-    from . import emails
+    from . import notifications
 
     event = MembershipEvent.objects.filter(pk=event_id, membership_id=membership_id).first()
     if event is None:
@@ -52,20 +52,20 @@ def notify_decision(membership_id: int, event_id: int) -> bool:
     membership, event = _membership_and_event(membership_id, event_id, event.action, status)
     if membership is None:
         return False
-    return emails.send_decision(membership=membership, event=event)
+    return notifications.send_decision(membership=membership, event=event)
 
 
 @shared_task(name="communities.notify_role_changed", **RETRY)
 def notify_role_changed(membership_id: int, event_id: int) -> bool:
     """Tell a member about a role change, unless their role has changed again since."""
-    from . import emails
+    from . import notifications
 
     membership, event = _membership_and_event(
         membership_id, event_id, MembershipEvent.Action.ROLE_CHANGED, Membership.Status.ACTIVE
     )
     if membership is None or membership.role != event.to_role:
         return False
-    return emails.send_role_changed(membership=membership, event=event)
+    return notifications.send_role_changed(membership=membership, event=event)
 
 
 @shared_task(name="communities.send_invitation", **RETRY)
@@ -73,7 +73,7 @@ def send_invitation(invitation_id: int, sent_count: int) -> bool:
     """Send an invitation that is still open, unexpired, and not sent again since (sent_count)."""
     from django.utils import timezone
 
-    from . import emails
+    from . import notifications
 
     invitation = (
         Invitation.objects.open()
@@ -83,4 +83,4 @@ def send_invitation(invitation_id: int, sent_count: int) -> bool:
     )
     if invitation is None:
         return False
-    return emails.send_invitation(invitation=invitation)
+    return notifications.send_invitation(invitation=invitation)

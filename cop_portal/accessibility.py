@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from members import outbox
+from members.notifications import absolute_url
 
 # The date the statement was last reviewed against the portal; change it with the statement.
 STATEMENT_REVIEWED = date(2026, 11, 25)
@@ -106,7 +107,7 @@ def accessibility_feedback_send(feedback: dict, key: str) -> bool:
     if not recipients:
         return False
     with translation.override(settings.LANGUAGE_CODE):
-        context = {**feedback, "site_url": settings.SITE_URL}
+        context = {**feedback, "site_url": absolute_url("")}
         subject = render_to_string("accessibility/emails/feedback.subject.txt", context).strip()
         body = render_to_string("accessibility/emails/feedback.txt", context)
     email = EmailMessage(

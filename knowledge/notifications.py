@@ -12,10 +12,6 @@ from django.conf import settings
 from members.notifications import send_templated_email
 
 
-def absolute_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
 def send_once(*, key: str, user, template_prefix: str, context: dict) -> bool:
     """Send one email to user unless the ledger shows key was already sent; return whether it was sent now."""
     if not user.email or not user.is_active:
@@ -25,7 +21,7 @@ def send_once(*, key: str, user, template_prefix: str, context: dict) -> bool:
         to_email=user.email,
         user=user,
         template_prefix=template_prefix,
-        context={"recipient": user, "site_url": settings.SITE_URL, **context},
+        context={"recipient": user, **context},
         language=user.language or settings.LANGUAGE_CODE,
         time_zone=user.time_zone,
         once_key=key,

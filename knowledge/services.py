@@ -30,6 +30,7 @@ from taggit.models import Tag
 from communities.models import Community, Group, Membership
 from members import outbox
 from members.models import Organization, User
+from members.notifications import absolute_url
 
 from . import tasks
 from .files import check_upload, make_thumbnail
@@ -48,7 +49,7 @@ from .models import (
     ReviewRound,
     Revision,
 )
-from .notifications import absolute_url, send_once
+from .notifications import send_once
 from .selectors import (
     can_accept_answer,
     can_curate,

@@ -22,14 +22,11 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from members.notifications import absolute_url
+
 from .models import Meeting
 
 PRODID = "-//CoP Portal//Meetings//EN"
-
-
-def absolute_url(path: str, base_url: str | None = None) -> str:
-    base = (base_url or settings.SITE_URL).rstrip("/")
-    return f"{base}{path}"
 
 
 def _noreply_address() -> str:

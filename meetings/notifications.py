@@ -1,5 +1,8 @@
 """The emails about meetings: what each says, to whom, with which calendar attachment.
 
+Transport and ledger live in members.notifications (send_templated_email); this module adds the
+text/calendar part (send_meeting_email) and decides content and recipients.
+
 Each function re-reads the state it reports (a task may run late or twice) and sends
 through the portal's email ledger (members.notifications) under a key per event and
 person, so nothing is sent twice.
@@ -7,16 +10,56 @@ person, so nothing is sent twice.
 
 from __future__ import annotations
 
-from django.conf import settings
+from email.mime.text import MIMEText
+
 from django.urls import reverse
 from django.utils import timezone
 
 from communities.models import Membership
 from members.models import User
+from members.notifications import absolute_url, send_templated_email
 
 from . import ical
-from .emails import send_meeting_email
 from .models import Meeting, Registration
+
+
+def calendar_part(ics: bytes, method: str) -> MIMEText:
+    """Return a text/calendar MIME part with its METHOD, as calendar clients expect for invitations."""
+    part = MIMEText(ics.decode("utf-8"), "calendar", "utf-8")
+    part.set_param("method", method)
+    part.add_header("Content-Disposition", "attachment", filename="invite.ics" if method == "REQUEST" else "cancel.ics")
+    return part
+
+
+def send_meeting_email(
+    *,
+    to_email: str,
+    template_prefix: str,
+    context: dict,
+    language: str | None,
+    ics: bytes | None = None,
+    method: str | None = None,
+    key: str | None = None,
+    kind: str = "",
+    user=None,
+    community_id: int | None = None,
+    time_zone: str | None = None,
+) -> bool:
+    """Send a meetings email through the portal's ledger (once per key), with its calendar file attached."""
+    attachments = [calendar_part(ics, method or "PUBLISH")] if ics is not None else []
+    return send_templated_email(
+        to_email=to_email,
+        template_prefix=template_prefix,
+        context=context,
+        language=language,
+        time_zone=time_zone,
+        once_key=key,
+        user=user,
+        kind=kind,
+        community_id=community_id,
+        attachments=attachments,
+    )
+
 
 # Which status a registration notice reports; a notice whose status has changed since is dropped.
 EVENT_STATUS = {
@@ -42,8 +85,7 @@ def _context(meeting: Meeting, **extra) -> dict:
     return {
         "meeting": meeting,
         "community": meeting.community,
-        "meeting_url": ical.absolute_url(meeting.get_absolute_url()),
-        "site_url": settings.SITE_URL.rstrip("/"),
+        "meeting_url": absolute_url(meeting.get_absolute_url()),
         **extra,
     }
 
@@ -192,7 +234,7 @@ def send_closing_reminder(*, meeting_id: int) -> int:
     if meeting is None or meeting.status != Meeting.Status.SCHEDULED or meeting.closing_reminder_sent_at:
         return 0
     sent = 0
-    close_url = ical.absolute_url(
+    close_url = absolute_url(
         reverse("meetings:close", kwargs={"community_slug": meeting.community.slug, "meeting_pk": meeting.pk})
     )
     for organiser in meeting_organisers(meeting):

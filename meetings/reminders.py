@@ -22,7 +22,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -32,7 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from communities.models import Membership
 from members import outbox
 from members.models import NotificationPreference, User
-from members.notifications import preferences_for, send_templated_email
+from members.notifications import absolute_url, preferences_for, send_templated_email
 from members.tokens import STREAM_REMINDERS
 
 from .models import Meeting, Registration, Reminder
@@ -296,7 +295,6 @@ def _finish(reminder: Reminder, status: str) -> None:
 
 
 def _send_one(reminder: Reminder, registration: Registration) -> bool:
-    from . import ical
 
     meeting = reminder.meeting
     user = registration.user
@@ -313,8 +311,7 @@ def _send_one(reminder: Reminder, registration: Registration) -> bool:
             "viewer_zone": user.time_zone,
             "agenda": agenda,
             "join_url": meeting.online_url if meeting.is_online else "",
-            "meeting_url": ical.absolute_url(meeting.get_absolute_url()),
-            "site_url": settings.SITE_URL.rstrip("/"),
+            "meeting_url": absolute_url(meeting.get_absolute_url()),
         },
         language=user.language,
         time_zone=user.time_zone,

@@ -95,8 +95,9 @@ def _zone(name: str | None):
         return None
 
 
-def absolute_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+def absolute_url(path: str, base_url: str | None = None) -> str:
+    """Return path as an absolute address on the portal (SITE_URL), or on base_url when given; every app uses this."""
+    return (base_url or settings.SITE_URL).rstrip("/") + path
 
 
 def render_templated_email(

@@ -213,10 +213,10 @@ def test_the_compose_topology_serves_runs_tasks_and_schedules(
     assert wait_for(lambda: answers(port) or not web.alive, timeout=60), web.describe()
     assert web.alive, web.describe()
 
-    # /healthz: both backing services answer.
+    # /healthz: the three backing services answer.
     status, headers, body = http_get(port, "/healthz", {"Host": "cop.example.org"})
     assert status == 200, body
-    assert json.loads(body) == {"status": "ok", "checks": {"database": "ok", "broker": "ok"}}
+    assert json.loads(body) == {"status": "ok", "checks": {"database": "ok", "broker": "ok", "cache": "ok"}}
     assert "no-cache" in headers.get("cache-control", "") or "max-age=0" in headers.get("cache-control", "")
 
     # The compose health check itself passes against this gunicorn.

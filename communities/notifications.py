@@ -11,15 +11,9 @@ from django.db.models import Q
 from django.urls import reverse
 
 from members.models import User
-from members.notifications import send_templated_email
+from members.notifications import absolute_url, send_templated_email
 
 from .models import Invitation, Membership, MembershipEvent
-
-
-def _absolute(path: str) -> str:
-    from django.conf import settings
-
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def request_recipients(*, membership: Membership) -> list[User]:
@@ -46,7 +40,7 @@ def send_request_received(*, membership: Membership, event: MembershipEvent) -> 
                 "requester": membership.user,
                 "community": membership.community,
                 "group": membership.group,
-                "console_url": _absolute(console),
+                "console_url": absolute_url(console),
             },
             language=recipient.language,
             time_zone=recipient.time_zone,
@@ -71,7 +65,7 @@ def send_decision(*, membership: Membership, event: MembershipEvent) -> bool:
             "community": membership.community,
             "group": membership.group,
             "reason": event.reason,
-            "place_url": _absolute(place.get_absolute_url()),
+            "place_url": absolute_url(place.get_absolute_url()),
         },
         language=membership.user.language,
         time_zone=membership.user.time_zone,
@@ -96,7 +90,7 @@ def send_role_changed(*, membership: Membership, event: MembershipEvent) -> bool
             "actor": event.actor,
             "from_role": Membership.Role(event.from_role).label if event.from_role else "",
             "to_role": Membership.Role(event.to_role).label if event.to_role else "",
-            "place_url": _absolute(place.get_absolute_url()),
+            "place_url": absolute_url(place.get_absolute_url()),
         },
         language=membership.user.language,
         time_zone=membership.user.time_zone,
@@ -122,7 +116,7 @@ def send_invitation(*, invitation: Invitation) -> bool:
             "group": invitation.group,
             "inviter": invitation.invited_by,
             "role": Membership.Role(invitation.role).label,
-            "accept_url": _absolute(invitation_url(invitation)),
+            "accept_url": absolute_url(invitation_url(invitation)),
             "has_account": account is not None,
         },
         language=language,
