@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from members.admin import ServiceErrorsAsFormErrors
+from members.admin import ReadOnlyAdminMixin, ServiceErrorsAsFormErrors
 
 from . import services
 from .models import (
@@ -31,16 +31,6 @@ def _load_saved(obj, saved) -> None:
     obj.pk = saved.pk
     obj._state.adding = False
     obj.refresh_from_db()
-
-
-class ReadOnlyAdminMixin:
-    """Rows written only by services elsewhere (minutes, series): read here, never added or changed."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class AgendaItemInline(admin.TabularInline):

@@ -68,6 +68,16 @@ def export_as_csv(modeladmin, request, queryset):
 admin.site.add_action(export_as_csv, "export_as_csv")
 
 
+class ReadOnlyAdminMixin:
+    """For rows that only services write (minutes, revisions, series): read here, never added or changed."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 class ServiceErrorsAsFormErrors:
     """Show a service's refusal (a ValidationError raised while saving) as an error of the change form.
 
