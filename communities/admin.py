@@ -1,7 +1,9 @@
 """Admin for communities, their groups, members, invitations, partners and reporting labels.
 
-Saving or deleting a membership here keeps the person's guardian permissions in step
-(communities.services.permissions_sync) and records what changed as a MembershipEvent.
+The admin writes through the same services as the console: saving a membership (on its own
+page or in an inline) calls communities.services.membership_update, so the events, emails and
+guardian permissions are the console's; invitations are revoked and sent again through their
+services. Fields no service writes are read-only here.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdmin
 
 from members.admin import OrganizationAdmin as BaseOrganizationAdmin
+from members.admin import ServiceErrorsAsFormErrors
 from members.admin import UserAdmin as BaseUserAdmin
 from members.models import Organization, User
 
@@ -40,10 +42,9 @@ from .services import (
     community_logo_variant_update,
     is_last_coordinator,
     last_coordinator_error,
-    permissions_sync,
 )
 
-# --- memberships: validation, and guardian permissions kept in step -------------------------------------------
+# --- memberships: every save goes through communities.services.membership_update -----------------------------
 
 
 class MembershipAdminForm(forms.ModelForm):
@@ -57,8 +58,20 @@ class MembershipAdminForm(forms.ModelForm):
         community_id = cleaned["community"].pk if cleaned.get("community") else self.instance.community_id
         if group is not None and community_id and group.community_id != community_id:
             raise ValidationError({"group": gettext("This group belongs to another community.")})
+        if self.instance.pk and {"user", "community", "group"} & set(self.changed_data):
+            raise ValidationError(gettext("A membership stays with its person and place: add a new one instead."))
+        if self.instance.pk and "decision_reason" in self.changed_data and "status" not in self.changed_data:
+            raise ValidationError({"decision_reason": gettext("Give a reason together with a change of status.")})
         self._keep_a_coordinator(cleaned)
         return cleaned
+
+    def _get_validation_exclusions(self):
+        exclude = super()._get_validation_exclusions()
+        if not self.instance.pk:
+            # A person who once left or was declined has a row already: membership_update takes it up
+            # again (as the console's membership_grant does) instead of refusing a duplicate.
+            exclude.add("user")
+        return exclude
 
     def _keep_a_coordinator(self, cleaned) -> None:
         """Refuse to demote or end the community's last active coordinator, as the console does."""
@@ -72,94 +85,50 @@ class MembershipAdminForm(forms.ModelForm):
             raise ValidationError(last_coordinator_error().messages[0])
 
 
-def _record_change(*, membership: Membership, before: tuple[str, str] | None, actor) -> None:
-    """Record what an admin edit changed in membership (created, role or status) as an event."""
-    reason = gettext("Changed in the admin.")
-    if before is None:
-        action = {
-            Membership.Status.ACTIVE: MembershipEvent.Action.JOINED,
-            Membership.Status.PENDING: MembershipEvent.Action.REQUESTED,
-            Membership.Status.DECLINED: MembershipEvent.Action.DECLINED,
-            Membership.Status.LEFT: MembershipEvent.Action.LEFT,
-        }[membership.status]
-        MembershipEvent.objects.create(
-            membership=membership, action=action, actor=actor, to_role=membership.role, reason=reason
-        )
-        return
-    role, status = before
-    if status != membership.status:
-        action = {
-            Membership.Status.ACTIVE: MembershipEvent.Action.APPROVED,
-            Membership.Status.PENDING: MembershipEvent.Action.REQUESTED,
-            Membership.Status.DECLINED: MembershipEvent.Action.DECLINED,
-            Membership.Status.LEFT: MembershipEvent.Action.REMOVED,
-        }[membership.status]
-        MembershipEvent.objects.create(
-            membership=membership, action=action, actor=actor, from_role=role, to_role=membership.role, reason=reason
-        )
-    elif role != membership.role:
-        MembershipEvent.objects.create(
-            membership=membership,
-            action=MembershipEvent.Action.ROLE_CHANGED,
-            actor=actor,
-            from_role=role,
-            to_role=membership.role,
-            reason=reason,
-        )
+def _save_through_service(membership: Membership, *, by, reason: str = "") -> None:
+    """Apply the role and status an admin form set on membership with membership_update, then show its result.
 
-
-def _after_membership_saved(membership: Membership, *, before, actor) -> None:
-    if membership.group_id and membership.status == Membership.Status.ACTIVE:
-        # Belonging to a group implies belonging to its community (as membership_grant does).
-        Membership.objects.get_or_create(
-            user_id=membership.user_id,
-            community_id=membership.community_id,
-            group=None,
-            defaults={"status": Membership.Status.ACTIVE},
-        )
-    _record_change(membership=membership, before=before, actor=actor)
-    permissions_sync(user=membership.user, community=membership.community)
-
-
-def _sync_all(pairs) -> None:
-    """Bring the guardian permissions of each (user id, community id) pair in step with the memberships."""
-    pairs = set(pairs)
-    users = User.objects.in_bulk({user_id for user_id, _c in pairs})
-    communities = Community.objects.in_bulk({community_id for _u, community_id in pairs})
-    for user_id, community_id in pairs:
-        if user_id in users and community_id in communities:
-            permissions_sync(user=users[user_id], community=communities[community_id])
+    The row the service kept (a new one, or the person's earlier one taken up again) is
+    loaded into membership, so the admin logs and redirects to it.
+    """
+    saved = services.membership_update(
+        user=membership.user,
+        community=membership.community,
+        group=membership.group,
+        role=membership.role,
+        status=membership.status,
+        by=by,
+        reason=reason,
+    )
+    membership.pk = saved.pk
+    membership._state.adding = False
+    membership.refresh_from_db()
 
 
 class HistoryGoesWithItsMembershipMixin:
-    """Let a deletion take the membership events with it.
+    """Let a deletion take the memberships and their events with it.
 
-    Events are read-only in the admin, which would otherwise forbid deleting anything
-    that has a history (a membership, a person, a community). Prefer setting a
-    membership's status to "left": that keeps the history.
+    Memberships and events cannot be deleted one by one in the admin (a membership ends
+    with the status "left", which keeps its history); deleting a person, a community or
+    a group still takes theirs with it.
     """
 
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        perms_needed = set(perms_needed) - {str(MembershipEvent._meta.verbose_name)}
+        kept_apart = {str(MembershipEvent._meta.verbose_name), str(Membership._meta.verbose_name)}
+        perms_needed = set(perms_needed) - kept_apart
         return deleted, counts, perms_needed, protected
 
 
-class MembershipSyncMixin(HistoryGoesWithItsMembershipMixin):
-    """Keep guardian permissions in step when membership inlines are saved."""
+class MembershipSyncMixin(ServiceErrorsAsFormErrors, HistoryGoesWithItsMembershipMixin):
+    """Save the membership inlines through the same service as the membership admin."""
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Membership:
             return super().save_formset(request, form, formset, change)
-        before = {
-            obj.pk: (obj.role, obj.status)
-            for obj in Membership.objects.filter(pk__in=[f.instance.pk for f in formset.forms if f.instance.pk])
-        }
-        with transaction.atomic():
-            saved = formset.save()
-            for membership in saved:
-                _after_membership_saved(membership, before=before.get(membership.pk), actor=request.user)
-            _sync_all((obj.user_id, obj.community_id) for obj in formset.deleted_objects)
+        saved = formset.save(commit=False)
+        for membership in saved:
+            _save_through_service(membership, by=request.user)
         return saved
 
 
@@ -167,6 +136,7 @@ class MembershipInline(admin.TabularInline):
     model = Membership
     form = MembershipAdminForm
     extra = 0
+    can_delete = False
     autocomplete_fields = ["user", "group"]
     fields = ["user", "group", "role", "status", "created_at"]
     readonly_fields = ["created_at"]
@@ -378,7 +348,7 @@ class GroupAdmin(MembershipSyncMixin, GuardedModelAdmin):
 
 
 def _decide(decision, memberships, *, by, reason: str = "") -> tuple[int, list[str]]:
-    """Apply a decision service to each pending membership; return how many changed and why others did not.
+    """Apply a decision service to each membership; return how many changed and why others did not.
 
     The services (communities.services.membership_approve / membership_decline) record the
     decision, keep permissions in step and tell the person by email, as on the console.
@@ -401,7 +371,7 @@ class DeclineForm(forms.Form):
 
 
 @admin.register(Membership)
-class MembershipAdmin(HistoryGoesWithItsMembershipMixin, admin.ModelAdmin):
+class MembershipAdmin(ServiceErrorsAsFormErrors, HistoryGoesWithItsMembershipMixin, admin.ModelAdmin):
     form = MembershipAdminForm
     list_display = ["user", "community", "group", "role", "status", "created_at", "decided_at", "decided_by"]
     list_filter = [
@@ -429,36 +399,31 @@ class MembershipAdmin(HistoryGoesWithItsMembershipMixin, admin.ModelAdmin):
         "updated_at",
     ]
     inlines = [MembershipEventInline]
-    actions = ["approve_selected", "decline_selected"]
+    actions = ["approve_selected", "decline_selected", "remove_selected"]
     date_hierarchy = "created_at"
 
+    def get_readonly_fields(self, request, obj=None):
+        # The requester writes the message; a membership stays with its person and place.
+        fixed = ["message", "user", "community", "group"] if obj is not None else ["message"]
+        return [*self.readonly_fields, *fixed]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # end a membership with the status "left" (or the remove action): its history stays
+
     def save_model(self, request, obj, form, change):
-        before = None
-        if change:
-            before = Membership.objects.filter(pk=obj.pk).values_list("role", "status").first()
-        with transaction.atomic():
-            if change and before and before[1] != obj.status:
-                obj.decided_by = request.user
-                obj.decided_at = timezone.now()
-            super().save_model(request, obj, form, change)
-            _after_membership_saved(obj, before=before, actor=request.user)
-            if change:
-                # Moved to another community: the former one loses what the membership gave.
-                previous = form.initial.get("community")
-                if previous and previous != obj.community_id:
-                    _sync_all([(obj.user_id, previous)])
+        reason = form.cleaned_data.get("decision_reason", "") if "decision_reason" in form.changed_data else ""
+        _save_through_service(obj, by=request.user, reason=reason)
 
-    def delete_model(self, request, obj):
-        pair = (obj.user_id, obj.community_id)
-        with transaction.atomic():
-            super().delete_model(request, obj)
-            _sync_all([pair])
-
-    def delete_queryset(self, request, queryset):
-        pairs = list(queryset.values_list("user_id", "community_id"))
-        with transaction.atomic():
-            super().delete_queryset(request, queryset)
-            _sync_all(pairs)
+    @admin.action(description=_("Remove selected members"), permissions=["change"])
+    def remove_selected(self, request, queryset):
+        active = list(queryset.active().select_related("user", "community", "group"))
+        removed, refused = _decide(services.membership_remove, active, by=request.user)
+        self._report_refused(request, refused)
+        self.message_user(
+            request,
+            ngettext("Removed %(count)d member.", "Removed %(count)d members.", removed) % {"count": removed},
+            messages.SUCCESS,
+        )
 
     def _report_refused(self, request, refused: list[str]) -> None:
         for line in refused:
@@ -683,9 +648,10 @@ class InvitationAdmin(admin.ModelAdmin):
         "accepted_by",
         "revoked_at",
         "created_at",
+        "expires_at",  # renewed by sending the invitation again (invitation_resend)
     ]
-    fields = [*readonly_fields[:6], "expires_at", *readonly_fields[6:]]
-    actions = ["revoke_selected"]
+    fields = [*readonly_fields[:6], "expires_at", *readonly_fields[6:-1]]
+    actions = ["revoke_selected", "resend_selected"]
     date_hierarchy = "created_at"
 
     def has_add_permission(self, request):
@@ -716,6 +682,24 @@ class InvitationAdmin(admin.ModelAdmin):
         self.message_user(
             request,
             ngettext("Revoked %(count)d invitation.", "Revoked %(count)d invitations.", count) % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Send selected open invitations again"), permissions=["change"])
+    def resend_selected(self, request, queryset):
+        count = 0
+        for invitation in queryset.filter(accepted_at__isnull=True, revoked_at__isnull=True).select_related(
+            "community", "group"
+        ):
+            try:
+                services.invitation_resend(invitation=invitation, by=request.user)
+            except services.MembershipError as error:
+                self.message_user(request, f"{invitation.email}: {error.text}", messages.ERROR)
+            else:
+                count += 1
+        self.message_user(
+            request,
+            ngettext("Sent %(count)d invitation again.", "Sent %(count)d invitations again.", count) % {"count": count},
             messages.SUCCESS,
         )
 

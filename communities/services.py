@@ -492,6 +492,42 @@ def membership_grant(
     return membership
 
 
+@transaction.atomic
+def membership_update(
+    *, user, community: Community, group: Group | None = None, role: str, status: str, by, reason: str = ""
+) -> Membership:
+    """Bring user's membership of community (or group) to role and status through the service for each step.
+
+    The admin's one door for a membership: active grants (or approves a pending
+    request), left removes, declined declines, and a role change of an active member
+    goes through membership_change_role, so the events, emails, group endings and
+    permissions are those of the console. A step no service makes (back to pending,
+    declining an active member) raises MembershipError; the whole change is then undone.
+    Setting what is already there changes nothing.
+    """
+    _check_group(community, group)
+    community = _lock_community(community)
+    membership = _locked_membership(user=user, community=community, group=group)
+    current = membership.status if membership is not None else None
+    if status == Membership.Status.ACTIVE:
+        if current == Membership.Status.PENDING:
+            membership = membership_approve(membership=membership, by=by, reason=reason)
+        elif current != Membership.Status.ACTIVE:
+            return membership_grant(user=user, community=community, group=group, role=role, by=by)
+    elif status == Membership.Status.LEFT and current is not None and current != Membership.Status.LEFT:
+        return membership_remove(membership=membership, by=by, reason=reason)
+    elif status == Membership.Status.DECLINED and current is not None and current != Membership.Status.DECLINED:
+        return membership_decline(membership=membership, by=by, reason=reason)
+    elif status != current:
+        raise MembershipError(
+            _("Only the person can ask to join, and only a request can be declined: choose another status."),
+            code="state",
+        )
+    if membership.role != role:
+        membership = membership_change_role(membership=membership, role=role, by=by)
+    return membership
+
+
 # --- Invitations ------------------------------------------------------------------------------------
 
 

@@ -237,6 +237,38 @@ def meeting_cancel(*, meeting: Meeting, by: User | None) -> Meeting:
 
 
 @transaction.atomic
+def meeting_mark_held(*, meeting: Meeting, by: User | None) -> Meeting:
+    """Mark a meeting that has started as held; marking it twice changes nothing."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _require_started(meeting)
+    if meeting.status != Meeting.Status.HELD:
+        # Held is still CONFIRMED for calendars, so SEQUENCE does not move.
+        meeting.status = Meeting.Status.HELD
+        meeting.closed_at = timezone.now()
+        meeting.save(update_fields=["status", "closed_at", "updated_at"])
+    return meeting
+
+
+def meeting_change_status(*, meeting: Meeting, status: str, by: User | None) -> Meeting:
+    """Bring meeting to status through its service: cancelled is meeting_cancel, held is meeting_mark_held.
+
+    A cancelled or held meeting is not scheduled again (duplicate it instead); asking for
+    the status it already has changes nothing.
+    """
+    if status == Meeting.Status.CANCELLED:
+        return meeting_cancel(meeting=meeting, by=by)
+    if status == Meeting.Status.HELD:
+        return meeting_mark_held(meeting=meeting, by=by)
+    meeting = Meeting.objects.get(pk=meeting.pk)
+    if meeting.status != status:
+        raise ValidationError(
+            {"status": _("A cancelled or held meeting cannot be scheduled again: duplicate it instead.")},
+            code="not_reopenable",
+        )
+    return meeting
+
+
+@transaction.atomic
 def meeting_add_coorganiser(*, meeting: Meeting, user: User, by: User | None) -> None:
     """Let one active member of the community organise this one meeting (a single guardian grant)."""
     if not Membership.objects.active().community_level().filter(user=user, community=meeting.community).exists():
@@ -580,6 +612,33 @@ def registration_decline(*, registration: Registration, by: User | None) -> Regi
     return registration
 
 
+def registration_change_status(*, registration: Registration, status: str, by: User | None) -> Registration:
+    """Bring registration to status as an organiser would, through the service for that step.
+
+    Cancelled is registration_cancel and declined registration_decline (a freed seat goes to
+    the first person waiting); a pending request is decided with registration_approve (a
+    seat, or the waitlist when the meeting is full); a cancelled or declined person is
+    registered again with registration_invite. Seats are never handed out past the
+    capacity, so other steps (waitlisted to registered, registered to waitlisted) are refused.
+    """
+    current = Registration.objects.get(pk=registration.pk)
+    if status == current.status:
+        return current
+    if status == Registration.Status.CANCELLED:
+        return registration_cancel(registration=current, by=by)
+    if status == Registration.Status.DECLINED:
+        return registration_decline(registration=current, by=by)
+    if status in (Registration.Status.REGISTERED, Registration.Status.WAITLISTED):
+        if current.status == Registration.Status.PENDING:
+            return registration_approve(registration=current, by=by)
+        if current.status in (Registration.Status.CANCELLED, Registration.Status.DECLINED) and current.user_id:
+            return registration_invite(meeting=current.meeting, user=current.user, by=by)
+    raise ValidationError(
+        {"status": _("Seats follow the capacity and the waitlist: cancel, decline or approve instead.")},
+        code="not_a_step",
+    )
+
+
 # ---------------------------------------------------------------- attendance and outcomes
 
 
@@ -599,6 +658,22 @@ def attendance_mark(*, meeting: Meeting, by: User | None, attended_ids: Iterable
     registered.filter(pk__in=attended_ids).update(attended=True, updated_at=timezone.now())
     registered.exclude(pk__in=attended_ids).update(attended=False, updated_at=timezone.now())
     return registered.filter(attended=True).count()
+
+
+@transaction.atomic
+def registration_attendance_set(*, registration: Registration, attended: bool, by: User | None) -> Registration:
+    """Record whether one registered person came (a row of the attendance list); setting it twice changes nothing."""
+    meeting = Meeting.objects.select_for_update().get(pk=registration.meeting_id)
+    _require_started(meeting)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status != Registration.Status.REGISTERED:
+        raise ValidationError(
+            {"attended": _("Only registered people can be marked as present.")}, code="not_registered"
+        )
+    if registration.attended != attended:
+        registration.attended = attended
+        registration.save(update_fields=["attended", "updated_at"])
+    return registration
 
 
 @transaction.atomic
@@ -685,12 +760,7 @@ def meeting_close(
         for index, item in enumerate(action_items, start=1)
         if item.description.strip()
     )
-    if meeting.status != Meeting.Status.HELD:
-        # Held is still CONFIRMED for calendars, so SEQUENCE does not move.
-        meeting.status = Meeting.Status.HELD
-        meeting.closed_at = timezone.now()
-        meeting.save(update_fields=["status", "closed_at", "updated_at"])
-    return meeting
+    return meeting_mark_held(meeting=meeting, by=by)
 
 
 def meetings_needing_closing_reminder(*, now: datetime | None = None):

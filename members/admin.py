@@ -6,7 +6,7 @@ import datetime
 from django.contrib import admin
 from django.contrib.admin.utils import label_for_field, lookup_field
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Count
 from django.http import HttpResponse
@@ -66,6 +66,52 @@ def export_as_csv(modeladmin, request, queryset):
 
 # Every admin list offers the export, like Django's own "delete selected".
 admin.site.add_action(export_as_csv, "export_as_csv")
+
+
+class ReadOnlyAdminMixin:
+    """For rows that only services write (minutes, revisions, series): read here, never added or changed."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ServiceErrorsAsFormErrors:
+    """Show a service's refusal (a ValidationError raised while saving) as an error of the change form.
+
+    Admins that write through services call them in save_model and save_formset, after
+    the form was found valid. When a service refuses, the change view's transaction is
+    rolled back (nothing changes) and the view runs once more with the refusal added to
+    the form, so the page shows it next to what was typed.
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as refusal:
+            if request.method != "POST" or hasattr(request, "_service_refusal"):
+                raise
+            request._service_refusal = refusal
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        refusal = getattr(request, "_service_refusal", None)
+        if refusal is None:
+            return form_class
+
+        class Refused(form_class):
+            def clean(self):
+                cleaned = super().clean()
+                if hasattr(refusal, "error_dict") and set(refusal.error_dict) <= set(self.fields):
+                    self.add_error(None, refusal)
+                else:
+                    self.add_error(None, refusal.messages)
+                return cleaned
+
+        return Refused
 
 
 @admin.register(User)

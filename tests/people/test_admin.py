@@ -225,26 +225,28 @@ def test_making_someone_coordinator_in_the_admin_grants_the_permission(client, s
     )
 
 
-def test_deleting_a_coordinator_membership_removes_the_permission(client, superuser, data):
+def test_removing_a_coordinator_in_the_admin_removes_the_permission_and_keeps_the_history(client, superuser, data):
     coordinator = make_member(data["community"], UserFactory(), role="coordinator")
+    make_member(data["community"], UserFactory(), role="coordinator")  # the community keeps one
     assert coordinator.has_perm(MANAGE, data["community"])
     membership = Membership.objects.get(user=coordinator, group=None)
     client.force_login(superuser)
-    response = client.post(reverse("admin:communities_membership_delete", args=[membership.pk]), {"post": "yes"})
-    assert response.status_code == 302
-    assert not type(coordinator).objects.get(pk=coordinator.pk).has_perm(MANAGE, data["community"])
-
-
-def test_bulk_delete_removes_permissions(client, superuser, data):
-    coordinator = make_member(data["community"], UserFactory(), role="coordinator")
-    membership = Membership.objects.get(user=coordinator, group=None)
-    client.force_login(superuser)
-    client.post(
+    response = client.post(
         reverse("admin:communities_membership_changelist"),
-        {"action": "delete_selected", ACTION_CHECKBOX_NAME: [membership.pk], "post": "yes"},
+        {"action": "remove_selected", ACTION_CHECKBOX_NAME: [membership.pk], "index": 0},
     )
-    assert not Membership.objects.filter(pk=membership.pk).exists()
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert membership.status == "left"
+    assert membership.events.first().action == "removed"
     assert not type(coordinator).objects.get(pk=coordinator.pk).has_perm(MANAGE, data["community"])
+
+
+def test_memberships_cannot_be_deleted_one_by_one(client, superuser, data):
+    client.force_login(superuser)
+    url = reverse("admin:communities_membership_delete", args=[data["membership"].pk])
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert Membership.objects.filter(pk=data["membership"].pk).exists()
 
 
 def test_coordinator_added_on_the_community_inline_gets_the_permission(client, superuser, data):
@@ -265,14 +267,34 @@ def test_coordinator_added_on_the_community_inline_gets_the_permission(client, s
 
 def test_a_group_of_another_community_is_refused(client, superuser, data):
     foreign_group = GroupFactory(community=CommunityFactory())
+    newcomer = UserFactory()
     client.force_login(superuser)
-    url = reverse("admin:communities_membership_change", args=[data["membership"].pk])
+    url = reverse("admin:communities_membership_add")
     fields = form_data(client.get(url).content.decode(), form_id="membership_form")
-    fields["group"] = [str(foreign_group.pk)]
+    fields.update(
+        user=[str(newcomer.pk)],
+        community=[str(data["community"].pk)],
+        group=[str(foreign_group.pk)],
+        role=["member"],
+        status=["active"],
+    )
     response = client.post(url, fields)
     assert response.status_code == 200
     assert "This group belongs to another community." in response.content.decode()
-    assert Membership.objects.get(pk=data["membership"].pk).group is None
+    assert not Membership.objects.filter(user=newcomer).exists()
+
+
+def test_a_membership_cannot_be_moved_to_another_group(client, superuser, data):
+    other_group = GroupFactory(community=data["community"])
+    client.force_login(superuser)
+    url = reverse("admin:communities_community_change", args=[data["community"].pk])
+    fields = form_data(client.get(url).content.decode(), form_id="community_form")
+    row = next(key for key, value in fields.items() if key.endswith("-group") and value == [str(data["group"].pk)])
+    fields[row] = [str(other_group.pk)]
+    response = client.post(url, fields)
+    assert response.status_code == 200
+    assert "A membership stays with its person and place" in response.content.decode()
+    assert Membership.objects.filter(user=data["person"], group=data["group"], status="active").exists()
 
 
 def test_a_partner_role_of_another_community_is_refused(client, superuser, data):
@@ -409,3 +431,138 @@ def test_the_admin_refuses_to_demote_the_last_coordinator(client, superuser, dat
     assert client.post(url, fields).status_code == 302
     membership.refresh_from_db()
     assert membership.role == "member"
+
+
+# --- the admin writes memberships through the console's services ---------------------------------------------
+
+
+def _history(user, community):
+    """Return the membership events of user in community, oldest first, as (place, action, from, to, actor)."""
+    events = MembershipEvent.objects.filter(membership__user=user, membership__community=community).order_by("pk")
+    return [
+        ("group" if e.membership.group_id else "community", e.action, e.from_role, e.to_role, e.actor_id)
+        for e in events
+    ]
+
+
+def _twin(data):
+    """Return a second person in the same place as data's person: member of the community and its group."""
+    return make_member(data["community"], UserFactory(), group=data["group"])
+
+
+def _post_membership(client, membership, **changes):
+    url = reverse("admin:communities_membership_change", args=[membership.pk])
+    fields = form_data(client.get(url).content.decode(), form_id="membership_form")
+    fields.update({name: [value] for name, value in changes.items()})
+    return client.post(url, fields)
+
+
+def test_granting_in_the_admin_takes_up_a_left_membership_as_the_console_does(client, superuser, data):
+    from communities import services
+
+    person, twin, community, group = data["person"], _twin(data), data["community"], data["group"]
+    for user in (person, twin):
+        services.membership_leave(user=user, community=community)
+    MembershipEvent.objects.all().delete()
+    client.force_login(superuser)
+
+    group_membership = Membership.objects.get(user=person, group=group)
+    assert _post_membership(client, group_membership, status="active").status_code == 302
+    services.membership_grant(user=twin, community=community, group=group, by=superuser)
+
+    # The community membership the person had left is active again, as membership_grant makes it.
+    assert Membership.objects.get(user=person, community=community, group=None).status == "active"
+    assert group_membership.__class__.objects.get(pk=group_membership.pk).status == "active"
+    assert (
+        _history(person, community)
+        == _history(twin, community)
+        == [
+            ("community", "joined", "", "member", superuser.pk),
+            ("group", "joined", "", "member", superuser.pk),
+        ]
+    )
+
+
+def test_adding_a_membership_for_someone_who_left_reuses_their_row(client, superuser, data):
+    from communities import services
+
+    person, community = data["person"], data["community"]
+    services.membership_leave(user=person, community=community)
+    client.force_login(superuser)
+    url = reverse("admin:communities_membership_add")
+    fields = form_data(client.get(url).content.decode(), form_id="membership_form")
+    fields.update(user=[str(person.pk)], community=[str(community.pk)], role=["facilitator"], status=["active"])
+    response = client.post(url, fields)
+    assert response.status_code == 302, _errors(response)
+    (membership,) = Membership.objects.filter(user=person, community=community, group=None)
+    assert (membership.status, membership.role) == ("active", "facilitator")
+    assert membership.events.first().action == "joined"
+
+
+def test_a_role_change_in_the_admin_sends_the_consoles_notice_and_event(
+    client, superuser, data, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from communities import services
+
+    person, twin, community = data["person"], _twin(data), data["community"]
+    MembershipEvent.objects.all().delete()
+    client.force_login(superuser)
+    membership = Membership.objects.get(user=person, group=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _post_membership(client, membership, role="facilitator").status_code == 302
+    admin_mail = [(m.to, m.subject) for m in mail.outbox]
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.membership_change_role(
+            membership=Membership.objects.get(user=twin, group=None), role="facilitator", by=superuser
+        )
+    console_mail = [(m.to, m.subject) for m in mail.outbox]
+
+    assert (
+        _history(person, community)
+        == _history(twin, community)
+        == [("community", "role_changed", "member", "facilitator", superuser.pk)]
+    )
+    assert len(admin_mail) == len(console_mail) == 1
+    assert admin_mail[0][0] == [person.email] and admin_mail[0][1] == console_mail[0][1]
+
+
+def test_ending_a_membership_in_the_admin_removes_the_person_as_the_console_does(client, superuser, data):
+    from communities import services
+
+    person, twin, community = data["person"], _twin(data), data["community"]
+    make_member(community, UserFactory(), role="coordinator")  # the community keeps a coordinator
+    for user in (person, twin):
+        Membership.objects.filter(user=user, group=None).update(role="coordinator")
+        services.permissions_sync(user=user, community=community)
+    MembershipEvent.objects.all().delete()
+    client.force_login(superuser)
+
+    membership = Membership.objects.get(user=person, group=None)
+    response = _post_membership(client, membership, status="left", decision_reason="Moved to another job")
+    assert response.status_code == 302
+    services.membership_remove(
+        membership=Membership.objects.get(user=twin, group=None), by=superuser, reason="Moved to another job"
+    )
+
+    expected = [
+        ("community", "removed", "coordinator", "", superuser.pk),
+        ("group", "removed", "member", "", superuser.pk),
+    ]
+    assert _history(person, community) == _history(twin, community) == expected
+    assert not Membership.objects.filter(user=person, status="active").exists()
+    assert not type(person).objects.get(pk=person.pk).has_perm(MANAGE, community)
+
+
+def test_a_step_no_service_makes_is_refused_and_changes_nothing(client, superuser, data):
+    client.force_login(superuser)
+    membership = data["membership"]
+    events = membership.events.count()
+    response = _post_membership(client, membership, status="pending")
+    assert response.status_code == 200
+    assert "Only the person can ask to join" in response.content.decode()
+    membership.refresh_from_db()
+    assert membership.status == "active"
+    assert membership.events.count() == events
