@@ -79,15 +79,19 @@ def demo_files(tmp_path_factory):
     return {"KNOWLEDGE_FILES_ROOT": root / "private", "MEDIA_ROOT": root / "media"}
 
 
-@pytest.fixture
-def _demo_committed(django_db_setup, django_db_blocker, demo_files):
-    # Before the test's transaction opens (this fixture comes first in demo_data's arguments), so the
-    # seed is committed and outlives the test.
+def _seed_demo_committed(django_db_blocker, demo_files) -> None:
     from communities.models import Community
 
     with django_db_blocker.unblock(), override_settings(**demo_files):
         if not Community.objects.filter(slug="multiply").exists():
             call_command("seed_demo", stdout=io.StringIO())
+
+
+@pytest.fixture(scope="session")
+def _demo_committed(django_db_setup, django_db_blocker, demo_files):
+    # Session-scoped, so it runs before any test's transaction opens (even under a module's
+    # django_db mark): the seed is committed and outlives the tests.
+    _seed_demo_committed(django_db_blocker, demo_files)
 
 
 @pytest.fixture
@@ -98,8 +102,9 @@ def demo_data(_demo_committed, db, settings, demo_files):
 
 
 @pytest.fixture
-def demo_data_live(_demo_committed, transactional_db, settings, demo_files):
+def demo_data_live(_demo_committed, transactional_db, settings, demo_files, django_db_blocker):
     """Give a live-server (browser) test the seeded demo data; the database is emptied after it."""
+    _seed_demo_committed(django_db_blocker, demo_files)  # again when the previous live test emptied it
     for name, path in demo_files.items():
         setattr(settings, name, path)
 
