@@ -37,6 +37,8 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint templates --lint
+	$(BIN)/lint-imports
+	$(BIN)/python -m cop_portal.lint_templates
 
 format: install
 	$(BIN)/ruff format .

@@ -22,6 +22,9 @@ AppConfig.ready(), and communities calls it without knowing who answered:
   an empty state unless the context has `home_meetings_template` (resp.
   `home_knowledge_template`), a template the provider names and fills, e.g.
   {"home_meetings_template": "meetings/partials/_home_upcoming.html", "upcoming_meetings": [...]}.
+- A page section provider adds a rendered section to a named page of a lower app, e.g.
+  knowledge adds a meeting's materials and comments to "meetings:meeting_detail": it receives
+  the page's keyword arguments (request, meeting) and returns HTML (a SafeString) or "".
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ HomeContextProvider = Callable[..., dict]
 
 _directory_annotators: list[DirectoryAnnotator] = []
 _home_context_providers: list[HomeContextProvider] = []
+_page_sections: dict[str, list[Callable[..., str]]] = {}
 
 
 def register_directory_annotator(func: DirectoryAnnotator) -> DirectoryAnnotator:
@@ -59,3 +63,16 @@ def home_context(*, request, community) -> dict:
     for provide in _home_context_providers:
         context.update(provide(request=request, community=community) or {})
     return context
+
+
+def register_page_section(page: str, func: Callable[..., str]) -> Callable[..., str]:
+    """Register func(**page_kwargs) -> HTML to render on page (e.g. "meetings:meeting_detail")."""
+    providers = _page_sections.setdefault(page, [])
+    if func not in providers:
+        providers.append(func)
+    return func
+
+
+def page_sections(page: str, **kwargs) -> list[str]:
+    """Return the sections higher apps render on page, in the order they registered."""
+    return [html for provide in _page_sections.get(page, []) if (html := provide(**kwargs))]

@@ -94,6 +94,8 @@ def directory(request):
     context = {
         "form": form,
         "communities": cards,
+        # base.html gives the cards their accents (the design tags are cop_portal's, a layer above).
+        "accent_communities": cards,
         "page_obj": page,
         "filtered": any(filters.values()),
         "my_community_ids": my_ids,

@@ -46,4 +46,4 @@ def people_search(request):
         "popular": shown_expertise(people, limit=30),
         "query_string": query.urlencode(),
     }
-    return render(request, "members/people_search.html", context)
+    return render(request, "search/people_search.html", context)

@@ -25,6 +25,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from communities.selectors import user_can_see_content
+from members.csvsafe import csv_safe
 from members.models import User
 
 from . import ical, selectors, services
@@ -631,8 +632,7 @@ def registrations(request, community_slug, meeting_pk):
 
 def _csv_cell(value) -> str:
     """Neutralise spreadsheet formulas in exported cells (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return csv_safe("" if value is None else str(value))
 
 
 def registrations_csv(request, community_slug, meeting_pk):

@@ -16,10 +16,8 @@ from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .csvsafe import csv_safe
 from .models import Organization, User
-
-# Cells starting with these are formulas to a spreadsheet; a leading quote keeps them text.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_cell(value) -> str:
@@ -30,10 +28,7 @@ def csv_cell(value) -> str:
         return gettext("yes") if value else gettext("no")
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(value) else value
-    text = strip_tags(str(value))
-    if text.startswith(_FORMULA_STARTS):
-        text = "'" + text
-    return text
+    return csv_safe(strip_tags(str(value)))
 
 
 def _column_value(name, obj, modeladmin) -> str:

@@ -1,8 +1,11 @@
+import io
 import os
 import shutil
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
+from django.test import override_settings
 
 from tests.factories import CommunityFactory, make_member
 
@@ -50,6 +53,60 @@ def community(db):
 @pytest.fixture
 def member(community):
     return make_member(community)
+
+
+# --- the demo data, seeded once ---------------------------------------------------------------------------
+# seed_demo takes several seconds; tests that read it share one committed copy instead of seeding their
+# own. Each test still runs in its own transaction (rolled back), so a test changing demo rows leaves
+# them as they were. The committed copy would show in every other test, so the tests using it run last
+# (pytest_collection_modifyitems), the ones with a live server (transactional_db, which empties the
+# database after each test) after the others; a test finding the copy gone seeds it again.
+DEMO_FIXTURES = ("demo_data", "demo_data_live")
+
+
+def pytest_collection_modifyitems(items):
+    def order(item) -> int:
+        names = item.fixturenames
+        return 2 if "demo_data_live" in names else 1 if "demo_data" in names else 0
+
+    items.sort(key=order)  # stable: the order within each group stays the collection order
+
+
+@pytest.fixture(scope="session")
+def demo_files(tmp_path_factory):
+    """Return the directories the demo's knowledge files and media are written to, for the session."""
+    root = tmp_path_factory.mktemp("demo")
+    return {"KNOWLEDGE_FILES_ROOT": root / "private", "MEDIA_ROOT": root / "media"}
+
+
+def _seed_demo_committed(django_db_blocker, demo_files) -> None:
+    from communities.models import Community
+
+    with django_db_blocker.unblock(), override_settings(**demo_files):
+        if not Community.objects.filter(slug="multiply").exists():
+            call_command("seed_demo", stdout=io.StringIO())
+
+
+@pytest.fixture(scope="session")
+def _demo_committed(django_db_setup, django_db_blocker, demo_files):
+    # Session-scoped, so it runs before any test's transaction opens (even under a module's
+    # django_db mark): the seed is committed and outlives the tests.
+    _seed_demo_committed(django_db_blocker, demo_files)
+
+
+@pytest.fixture
+def demo_data(_demo_committed, db, settings, demo_files):
+    """Give the test the seeded demo data (seed_demo's five communities, meetings and knowledge)."""
+    for name, path in demo_files.items():
+        setattr(settings, name, path)
+
+
+@pytest.fixture
+def demo_data_live(_demo_committed, transactional_db, settings, demo_files, django_db_blocker):
+    """Give a live-server (browser) test the seeded demo data; the database is emptied after it."""
+    _seed_demo_committed(django_db_blocker, demo_files)  # again when the previous live test emptied it
+    for name, path in demo_files.items():
+        setattr(settings, name, path)
 
 
 # Shared fixtures: browser, browser_context and page for Playwright tests; services for tests

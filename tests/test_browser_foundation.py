@@ -1,11 +1,9 @@
 """The foundation in a real Chromium: directory, language switcher, right-to-left Arabic, axe-core, phones."""
 
-import io
 import os
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from communities.models import Group
 from cop_portal import demo_data
@@ -21,9 +19,8 @@ MEMBER_EMAIL = f"member.{COMMUNITY}@cop.demo"
 
 
 @pytest.fixture
-def seeded(transactional_db):
+def seeded(demo_data_live):
     """Seed the five demo communities into the database the live server reads."""
-    call_command("seed_demo", stdout=io.StringIO())
 
 
 def switch_language(page, code: str) -> None:

@@ -29,8 +29,8 @@ def row_counts() -> dict[str, int]:
 
 
 @pytest.fixture
-def seeded(db):
-    seed()
+def seeded(demo_data):
+    """The demo data of the session (tests/conftest.py), seeded once by the command tested here."""
 
 
 def test_five_communities_with_their_places_and_themes(seeded):

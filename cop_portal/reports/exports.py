@@ -7,7 +7,6 @@ written as plain text (a leading apostrophe in CSV, a text cell in Excel).
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 
@@ -16,25 +15,20 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from members.csvsafe import SafeWriter
+
 from .tables import Table
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_cell(value):
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def table_csv(table: Table) -> str:
     """Return table as CSV text: the header, then every row, then the total row."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = SafeWriter(out, lineterminator="\r\n")
     for line in table.as_lists():
-        writer.writerow([_csv_cell(value) for value in line])
+        writer.writerow(line)
     return out.getvalue()
 
 

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from communities.models import Community, DimensionValue, Membership, Partnership
 from knowledge.models import KnowledgeItem, Licence
 from meetings.models import Meeting
+from members.csvsafe import csv_safe
 
 FORMATS = ("csv", "json")
 
@@ -268,15 +269,8 @@ def _csv_text(dataset: Dataset, records: list[dict]) -> str:
     writer = csv.DictWriter(out, fieldnames=[field.name for field in dataset.fields], lineterminator="\r\n")
     writer.writeheader()
     for record in records:
-        writer.writerow({name: _csv_safe(value) for name, value in record.items()})
+        writer.writerow({name: csv_safe(value) for name, value in record.items()})
     return out.getvalue()
-
-
-def _csv_safe(value):
-    # A text cell starting like a formula is written as text, as in the report exports.
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
-        return "'" + value
-    return value
 
 
 def _json_text(request, community: Community, dataset: Dataset, records: list[dict]) -> str:

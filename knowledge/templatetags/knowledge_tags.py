@@ -1,6 +1,8 @@
 """What knowledge adds to pages of lower apps (a meeting page shows its comments and its knowledge).
 
-On the meeting page:
+The meeting page does not load this library (meetings is a layer below): knowledge registers
+meeting_page_section with communities' hooks (see apps.py), and the page's {% meeting_sections %}
+renders it. Pages of cop_portal may still load it:
 
     {% load knowledge_tags %}
     {% meeting_comments meeting %}
@@ -10,6 +12,8 @@ On the meeting page:
 from __future__ import annotations
 
 from django import template
+from django.template.context_processors import csrf
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from ..forms import CommentForm
@@ -56,3 +60,11 @@ def meeting_knowledge(context, meeting):
         .order_by("-published_at", "-pk")
     )
     return {"request": request, "user": request.user, "items": list(items), "community": meeting.community}
+
+
+def meeting_page_section(*, request, meeting) -> str:
+    """Render the meeting's knowledge, then its comments, for the meeting page (through communities' hooks)."""
+    context = {"request": request, **csrf(request)}
+    return render_to_string(
+        "knowledge/partials/_meeting_knowledge.html", meeting_knowledge(context, meeting), request=request
+    ) + render_to_string("knowledge/partials/_comments.html", meeting_comments(context, meeting), request=request)

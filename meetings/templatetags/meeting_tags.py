@@ -5,6 +5,7 @@
 {% meeting_when meeting zone=user_zone text=True %}   the same as plain text (emails)
 {% agenda_time item meeting %}             the time of an agenda item, same rule
 {{ data|jsonld }}                          <script type="application/ld+json"> safely escaped
+{% meeting_sections meeting %}             what higher apps add to the meeting page (communities/hooks.py)
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ import json
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from communities import hooks
 from meetings import timefmt
 
 register = template.Library()
@@ -79,3 +81,13 @@ def query_with(context, **changes):
             params[key] = value
     encoded = params.urlencode() if hasattr(params, "urlencode") else ""
     return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag(takes_context=True)
+def meeting_sections(context, meeting):
+    """Render the sections higher apps add to the meeting page (knowledge: its materials and comments).
+
+    meetings never loads their tag libraries (the layers of DESIGN.md); they register through the hook.
+    """
+    sections = hooks.page_sections("meetings:meeting_detail", request=context["request"], meeting=meeting)
+    return format_html_join("", "{}", ((section,) for section in sections))

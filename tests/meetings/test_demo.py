@@ -1,10 +1,8 @@
 """The demo meetings: real examples from the source texts, created once however often the seed runs."""
 
-import io
 from datetime import date
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from meetings.demo import CON_I_BAMBINI_PATTI, CON_I_BAMBINI_THEME_1, CON_I_BAMBINI_THEME_2, seed_meetings
@@ -12,9 +10,8 @@ from meetings.models import Meeting, MeetingSeries, Registration
 
 
 @pytest.fixture
-def demo(db):
+def demo(demo_data):
     # seed_demo seeds the meetings too; the count of meetings it made stands in for seed_meetings()'s report.
-    call_command("seed_demo", stdout=io.StringIO())
     return {"meetings": Meeting.objects.count()}
 
 

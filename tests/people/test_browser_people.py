@@ -1,9 +1,6 @@
 """People pages in a real Chromium, without JavaScript tricks: search forms submit, pages pass axe-core."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from members.models import User
 from tests.browser import assert_no_axe_violations, force_login_cookie, html_attributes
@@ -12,8 +9,8 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def seeded(transactional_db):
-    call_command("seed_demo", stdout=io.StringIO())
+def seeded(demo_data_live):
+    """Seed the demo communities into the database the live server reads (once, see tests/conftest.py)."""
 
 
 @pytest.fixture

@@ -1,30 +1,14 @@
 """Fixtures of the reports tests: the seeded demo data and small communities built with factories."""
 
 import pytest
-from django.core.management import call_command
 
 from communities.models import Community, Membership
 from tests.factories import CommunityFactory, UserFactory, make_member
 
 
-def seed_everything() -> None:
-    """Seed the demo data as `make run` will: communities and people, then meetings, then knowledge.
-
-    seed_demo does not (yet) call the meetings and knowledge seeders, so the tests call
-    their public functions themselves.
-    """
-    call_command("seed_demo", verbosity=0)
-    from meetings.demo import seed_meetings
-
-    seed_meetings()
-    from knowledge.demo import seed_knowledge
-
-    seed_knowledge()
-
-
 @pytest.fixture
-def seeded(db):
-    seed_everything()
+def seeded(demo_data):
+    """The demo data (seed_demo seeds meetings and knowledge too), seeded once for the session."""
 
 
 @pytest.fixture(autouse=True)

@@ -8,8 +8,6 @@ import pytest
 from members.models import User
 from tests.browser import assert_no_axe_violations, force_login_cookie, login
 
-from .conftest import seed_everything
-
 pytestmark = pytest.mark.browser
 
 COORDINATOR = "coordinator.con-i-bambini@cop.demo"
@@ -17,9 +15,8 @@ REPORT = "/c/con-i-bambini/reports/"
 
 
 @pytest.fixture
-def seeded(transactional_db):
-    """Seed communities, meetings and knowledge into the database the live server reads."""
-    seed_everything()
+def seeded(demo_data_live):
+    """Seed communities, meetings and knowledge into the database the live server reads (once: tests/conftest.py)."""
 
 
 def cells(page, table_id: str) -> list[list[str]]:
