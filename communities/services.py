@@ -38,8 +38,8 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm, remove_perm
 
+from . import permissions
 from .models import Community, Group, Invitation, JoinPolicy, Membership, MembershipEvent
 from .selectors import GROUP_ROLES, ROLE_RANK, eligibility_error
 
@@ -84,23 +84,19 @@ def permissions_sync(*, user, community: Community) -> None:
     is_coordinator = any(m.group_id is None and m.role == Membership.Role.COORDINATOR for m in memberships)
     facilitated = {m.group_id for m in memberships if m.group_id and m.role != Membership.Role.MEMBER}
     if is_coordinator:
-        assign_perm(COMMUNITY_PERM, user, community)
+        permissions.grant(COMMUNITY_PERM, user, community)
     else:
-        remove_perm(COMMUNITY_PERM, user, community)
+        permissions.revoke(COMMUNITY_PERM, user, community)
     for group in Group.objects.filter(community=community):
         if is_coordinator or group.pk in facilitated:
-            assign_perm(GROUP_PERM, user, group)
+            permissions.grant(GROUP_PERM, user, group)
         else:
-            remove_perm(GROUP_PERM, user, group)
+            permissions.revoke(GROUP_PERM, user, group)
 
 
 def _can_manage(by, community: Community, group: Group | None = None) -> bool:
     """Return whether by may decide about community (a coordinator) or about group (also its facilitator)."""
-    if by is None or not by.is_authenticated:
-        return False
-    if by.has_perm(COMMUNITY_PERM, community):
-        return True
-    return group is not None and by.has_perm(GROUP_PERM, group)
+    return permissions.can_manage(by, community) or (group is not None and permissions.can_manage(by, group))
 
 
 def _require_manager(by, community: Community, group: Group | None = None) -> None:

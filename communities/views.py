@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from . import hooks
+from . import hooks, permissions
 from .forms import DecisionForm, DirectoryFilterForm, InvitationForm, JoinRequestForm, RoleForm
 from .models import Community, Group, Invitation, JoinPolicy, Membership
 from .selectors import (
@@ -167,11 +167,7 @@ def group_detail(request, community_slug, group_slug):
         "group": group,
         "state": state,
         "members": group_members(group=group),
-        "can_manage_group": request.user.is_authenticated
-        and (
-            user_can_manage(user=request.user, community=community)
-            or request.user.has_perm("communities.manage_group", group)
-        ),
+        "can_manage_group": permissions.can_manage(request.user, group),
     }
     return render(request, "communities/group_detail.html", context)
 

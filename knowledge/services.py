@@ -24,9 +24,9 @@ from django.db.models import Max, TextField, Value
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm, remove_perm
 from taggit.models import Tag
 
+from communities import permissions
 from communities.models import Community, Group, Membership
 from members.models import Organization, User
 
@@ -103,7 +103,7 @@ def _clean_text(value: str | None, *, limit: int | None = None) -> str:
 
 
 def _require_member(*, user, community: Community, message: str | None = None) -> None:
-    if user.is_authenticated and (is_active_member(user=user, community=community) or user.is_superuser):
+    if permissions.is_active_member(user, community):
         return
     raise PermissionDenied(message or _("Only members of the community can do this."))
 
@@ -220,9 +220,9 @@ def _set_authors(*, item: KnowledgeItem, authors: Sequence[AuthorSpec]) -> None:
     after = {a.user.pk: a.user for a in authors if a.user is not None}
     # One grant per co-author on this one item: never in bulk, never on other items.
     for user in after.values():
-        assign_perm(CHANGE_PERM, user, item)
+        permissions.grant(CHANGE_PERM, user, item)
     for user in User.objects.filter(pk__in=before - set(after)):
-        remove_perm(CHANGE_PERM, user, item)
+        permissions.revoke(CHANGE_PERM, user, item)
 
 
 def _snapshot(item: KnowledgeItem) -> dict:

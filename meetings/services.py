@@ -21,8 +21,8 @@ from django.db.models import Max
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from guardian.shortcuts import assign_perm, remove_perm
 
+from communities import permissions
 from communities.models import Community, Membership
 from members.models import User
 
@@ -238,11 +238,11 @@ def meeting_add_coorganiser(*, meeting: Meeting, user: User, by: User | None) ->
         raise ValidationError(
             {"email": _("Only active members of the community can co-organise its meetings.")}, code="not_member"
         )
-    assign_perm(CO_ORGANISER_PERM, user, meeting)
+    permissions.grant(CO_ORGANISER_PERM, user, meeting)
 
 
 def meeting_remove_coorganiser(*, meeting: Meeting, user: User, by: User | None) -> None:
-    remove_perm(CO_ORGANISER_PERM, user, meeting)
+    permissions.revoke(CO_ORGANISER_PERM, user, meeting)
 
 
 # ---------------------------------------------------------------- series
