@@ -39,7 +39,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import permissions
+from . import hooks, permissions
 from .models import Community, Group, Invitation, JoinPolicy, Membership, MembershipEvent
 from .selectors import GROUP_ROLES, ROLE_RANK, eligibility_error
 
@@ -230,6 +230,19 @@ def _end_group_memberships(*, user, community: Community, action: str, actor, re
         _record(membership, action, actor, from_role=from_role, reason=reason)
 
 
+def _end_rights(membership: Membership, *, actor) -> None:
+    """End what an ended community membership gave its person in higher apps, and record it.
+
+    Access already stops with the membership (communities.permissions counts a grant only
+    for active members); this also takes the person off open review rounds and revokes their
+    co-author, editor and co-organiser grants, so a later return does not bring them back.
+    Authorship credit on published items stays.
+    """
+    ended = hooks.membership_ended(user=membership.user, community=membership.community, actor=actor)
+    if ended:
+        _record(membership, MembershipEvent.Action.ROLES_ENDED, actor, reason="\n".join(str(line) for line in ended))
+
+
 # --- Joining, requesting, deciding ------------------------------------------------------------------
 
 
@@ -387,6 +400,7 @@ def membership_leave(*, user, community: Community, group: Group | None = None) 
     if _is_last_coordinator(membership):
         raise _last_coordinator_error()
     from_role = membership.role
+    was_active = membership.status == Membership.Status.ACTIVE
     membership.status = Membership.Status.LEFT
     membership.decided_by = user
     membership.decided_at = timezone.now()
@@ -395,6 +409,8 @@ def membership_leave(*, user, community: Community, group: Group | None = None) 
     _record(membership, MembershipEvent.Action.LEFT, user, from_role=from_role)
     if group is None:
         _end_group_memberships(user=user, community=community, action=MembershipEvent.Action.LEFT, actor=user)
+        if was_active:
+            _end_rights(membership, actor=user)
     permissions_sync(user=user, community=community)
     return membership
 
@@ -428,6 +444,7 @@ def membership_remove(*, membership: Membership, by, reason: str = "") -> Member
             actor=by,
             reason=reason,
         )
+        _end_rights(membership, actor=by)
     permissions_sync(user=membership.user, community=membership.community)
     return membership
 

@@ -14,3 +14,7 @@ class KnowledgeConfig(AppConfig):
         from . import selectors
 
         hooks.register_home_context(selectors.community_home_knowledge)
+
+        from . import services
+
+        hooks.register_membership_ended(services.knowledge_membership_ended)

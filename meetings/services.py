@@ -740,3 +740,21 @@ def registration_closed_reason(*, meeting: Meeting) -> str | None:
     except RegistrationError as error:
         return error.messages[0]
     return None
+
+
+# ---------------------------------------------------------------- when a membership ends
+
+
+def meetings_membership_ended(*, user: User, community: Community, actor: User | None = None) -> list[str]:
+    """Revoke user's co-organiser grants on community's meetings (a communities membership_ended hook)."""
+    grants = permissions.revoke_all_in(user=user, perm=CO_ORGANISER_PERM, model=Meeting, community=community)
+    if not grants:
+        return []
+    return [
+        ngettext(
+            "Co-organiser rights on %(count)d meeting revoked.",
+            "Co-organiser rights on %(count)d meetings revoked.",
+            grants,
+        )
+        % {"count": grants}
+    ]
