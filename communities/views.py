@@ -20,6 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from . import hooks, permissions
+from .access import deny
 from .forms import DecisionForm, DirectoryFilterForm, InvitationForm, JoinRequestForm, RoleForm
 from .models import Community, Group, Invitation, JoinPolicy, Membership
 from .selectors import (
@@ -150,9 +151,7 @@ def _content_or_login(request):
     """Return a redirect to sign in for an anonymous visitor of a members-only community; 404 for others."""
     if user_can_see_content(user=request.user, community=request.community):
         return None
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    raise Http404
+    return deny(request)
 
 
 def group_detail(request, community_slug, group_slug):
