@@ -136,7 +136,10 @@ def follows_of(*, user):
 
 
 def open_rounds_for_reviewer(*, user):
-    return ReviewRound.objects.filter(state=ReviewRound.State.OPEN, reviewers=user).exclude(Q(reviews__reviewer=user))
+    """Return the open rounds user reviews and has not answered yet, in the communities they are still in."""
+    return ReviewRound.objects.filter(
+        state=ReviewRound.State.OPEN, reviewers=user, item__community__in=permissions.active_community_ids(user)
+    ).exclude(Q(reviews__reviewer=user))
 
 
 HOME_ITEMS = 5

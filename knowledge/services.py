@@ -855,7 +855,9 @@ def review_submit(
     When every reviewer has answered, the round completes and the authors are told.
     """
     review_round = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
-    if not review_round.reviewers.filter(pk=by.pk).exists():
+    if not review_round.reviewers.filter(pk=by.pk).exists() or not permissions.is_active_member(
+        by, review_round.item.community
+    ):
         raise PermissionDenied(_("You are not a reviewer in this round."))
     if not review_round.is_open:
         raise ValidationError(_("This review round is closed."))
