@@ -26,7 +26,7 @@ from members.admin import ServiceErrorsAsFormErrors
 from members.admin import UserAdmin as BaseUserAdmin
 from members.models import Organization, User
 
-from . import importing, services
+from . import importing, permissions, services
 from .models import (
     Community,
     DimensionValue,
@@ -496,8 +496,7 @@ class MembershipAdmin(ServiceErrorsAsFormErrors, HistoryGoesWithItsMembershipMix
 
     def import_view(self, request):
         """Check a CSV file of organisations and people (dry run), then import it all or nothing."""
-        needed = ["communities.add_membership", "members.add_organization", "members.add_user"]
-        if not request.user.has_perms(needed):
+        if not permissions.may_import(request.user):
             raise PermissionDenied
         form = ImportForm(request.POST or None, request.FILES or None)
         report = None

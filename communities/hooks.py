@@ -16,6 +16,10 @@ AppConfig.ready(), and communities calls it without knowing who answered:
   and the viewer, and sets attributes on them, e.g. `community.next_meeting` (a meeting or
   None), which the card template shows when present. It must use a fixed number of
   queries for the whole list, never one per card.
+- A membership-ended handler receives (user, community, actor) when user stops being an active
+  member of community (they left or were removed). It ends what the membership gave them in its
+  app (open review assignments, co-author, editor and co-organiser grants) and returns a list of
+  short translated sentences saying what it ended, recorded as one MembershipEvent.
 - A home context provider receives (request, community) and returns a dict merged into
   the context of the community home. The home renders
   templates/communities/partials/_home_meetings.html and _home_knowledge.html; each shows
@@ -33,10 +37,12 @@ from collections.abc import Callable
 
 DirectoryAnnotator = Callable[..., None]
 HomeContextProvider = Callable[..., dict]
+MembershipEndedHandler = Callable[..., list]
 
 _directory_annotators: list[DirectoryAnnotator] = []
 _home_context_providers: list[HomeContextProvider] = []
 _page_sections: dict[str, list[Callable[..., str]]] = {}
+_membership_ended_handlers: list[MembershipEndedHandler] = []
 
 
 def register_directory_annotator(func: DirectoryAnnotator) -> DirectoryAnnotator:
@@ -51,6 +57,21 @@ def register_home_context(func: HomeContextProvider) -> HomeContextProvider:
     if func not in _home_context_providers:
         _home_context_providers.append(func)
     return func
+
+
+def register_membership_ended(func: MembershipEndedHandler) -> MembershipEndedHandler:
+    """Register func(user=user, community=community, actor=actor) -> list[str], called when a membership ends."""
+    if func not in _membership_ended_handlers:
+        _membership_ended_handlers.append(func)
+    return func
+
+
+def membership_ended(*, user, community, actor) -> list:
+    """Let higher apps end what user's membership of community gave them; return what they ended."""
+    ended: list = []
+    for handle in _membership_ended_handlers:
+        ended.extend(handle(user=user, community=community, actor=actor) or [])
+    return ended
 
 
 def annotate_directory(*, communities: list, user) -> None:

@@ -195,6 +195,7 @@ class MembershipEvent(models.Model):
         LEFT = "left", _("Left")
         REMOVED = "removed", _("Removed")
         ROLE_CHANGED = "role_changed", _("Role changed")
+        ROLES_ENDED = "roles_ended", _("Rights ended on leaving")
 
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=32, choices=Action.choices)

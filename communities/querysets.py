@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from . import permissions
+
 
 class CommunityQuerySet(models.QuerySet):
     def listed_for(self, user) -> CommunityQuerySet:
@@ -14,11 +16,11 @@ class CommunityQuerySet(models.QuerySet):
         community shows its card so people can ask to join); a hidden one only to its members.
         """
         listed = Q(visibility__in=[self.model.Visibility.PUBLIC, self.model.Visibility.MEMBERS])
-        if user.is_authenticated and user.is_superuser:
+        if permissions.is_portal_admin(user):
             return self.all()
         if not user.is_authenticated:
             return self.filter(listed)
-        return self.filter(listed | Q(pk__in=_active_community_ids(user)))
+        return self.filter(listed | Q(pk__in=permissions.active_community_ids(user)))
 
     def visible_to(self, user) -> CommunityQuerySet:
         """Return the communities whose landing page user may open; the rest answer 404."""
@@ -27,16 +29,20 @@ class CommunityQuerySet(models.QuerySet):
     def content_visible_to(self, user) -> CommunityQuerySet:
         """Return the communities whose content (groups, people, meetings) user may see."""
         public = Q(visibility=self.model.Visibility.PUBLIC)
-        if user.is_authenticated and user.is_superuser:
+        if permissions.is_portal_admin(user):
             return self.all()
         if not user.is_authenticated:
             return self.filter(public)
-        return self.filter(public | Q(pk__in=_active_community_ids(user)))
+        return self.filter(public | Q(pk__in=permissions.active_community_ids(user)))
 
     def member_of(self, user) -> CommunityQuerySet:
         if not user.is_authenticated:
             return self.none()
-        return self.filter(pk__in=_active_community_ids(user))
+        return self.filter(pk__in=permissions.active_community_ids(user))
+
+    def managed_by(self, user) -> CommunityQuerySet:
+        """Return the communities user coordinates (every one for a portal administrator)."""
+        return self.filter(pk__in=permissions.managed_community_ids(user))
 
 
 class GroupQuerySet(models.QuerySet):
@@ -45,6 +51,10 @@ class GroupQuerySet(models.QuerySet):
         from .models import Community
 
         return self.filter(community__in=Community.objects.content_visible_to(user))
+
+    def managed_by(self, user) -> GroupQuerySet:
+        """Return the groups user manages: all of their communities' as coordinator, their own as facilitator."""
+        return self.filter(pk__in=permissions.managed_group_ids(user))
 
 
 class MembershipQuerySet(models.QuerySet):
@@ -66,7 +76,7 @@ class MembershipQuerySet(models.QuerySet):
         A coordinator (guardian's manage_community) manages every membership of the
         community; a facilitator (manage_group) only those of the groups they run.
         """
-        return self.filter(community=community, **_managed_filter(user, community))
+        return self.filter(permissions.managed_membership_filter(user, community), community=community)
 
 
 class InvitationQuerySet(models.QuerySet):
@@ -91,26 +101,4 @@ class InvitationQuerySet(models.QuerySet):
 
     def manageable_by(self, user, community) -> InvitationQuerySet:
         """Return the invitations of community that user may resend or revoke (as for memberships)."""
-        return self.filter(community=community, **_managed_filter(user, community))
-
-
-def _managed_filter(user, community) -> dict:
-    """Return filter arguments limiting a community's rows to those user manages (nothing for others)."""
-    from guardian.shortcuts import get_objects_for_user
-
-    from .models import Group
-
-    if not user.is_authenticated:
-        return {"pk__in": []}
-    if user.has_perm("communities.manage_community", community):
-        return {}
-    groups = get_objects_for_user(
-        user, "communities.manage_group", klass=Group.objects.filter(community=community), accept_global_perms=False
-    )
-    return {"group__in": groups.values("pk")}
-
-
-def _active_community_ids(user):
-    from .models import Membership
-
-    return Membership.objects.active().community_level().filter(user=user).values("community_id")
+        return self.filter(permissions.managed_membership_filter(user, community), community=community)

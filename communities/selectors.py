@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from members.models import Organization
 
-from . import hooks
+from . import hooks, permissions
 from .models import Community, Group, Invitation, JoinPolicy, Membership, Partnership
 
 ROLE_RANK = {Membership.Role.MEMBER: 0, Membership.Role.FACILITATOR: 1, Membership.Role.COORDINATOR: 2}
@@ -42,20 +42,13 @@ def user_can_see_content(*, user, community: Community) -> bool:
 
 
 def user_can_manage(*, user, community: Community) -> bool:
-    """Return whether user manages community, as recorded by its guardian object permission."""
-    return user.is_authenticated and user.has_perm("communities.manage_community", community)
+    """Return whether user manages community (see communities.permissions)."""
+    return permissions.can_manage(user, community)
 
 
 def managed_groups(*, user, community: Community) -> QuerySet[Group]:
     """Return the groups of community that user manages: all of them for a coordinator, theirs for a facilitator."""
-    from guardian.shortcuts import get_objects_for_user
-
-    groups = Group.objects.filter(community=community).order_by("name")
-    if not user.is_authenticated:
-        return groups.none()
-    if user_can_manage(user=user, community=community):
-        return groups
-    return get_objects_for_user(user, "communities.manage_group", klass=groups, accept_global_perms=False)
+    return Group.objects.managed_by(user).filter(community=community).order_by("name")
 
 
 # --- Eligibility and the visitor's own state ------------------------------------------------------

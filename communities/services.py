@@ -38,10 +38,10 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm, remove_perm
 
 from members import outbox
 
+from . import hooks, permissions
 from .models import Community, Group, Invitation, JoinPolicy, Membership, MembershipEvent
 from .selectors import GROUP_ROLES, ROLE_RANK, eligibility_error
 
@@ -86,23 +86,19 @@ def permissions_sync(*, user, community: Community) -> None:
     is_coordinator = any(m.group_id is None and m.role == Membership.Role.COORDINATOR for m in memberships)
     facilitated = {m.group_id for m in memberships if m.group_id and m.role != Membership.Role.MEMBER}
     if is_coordinator:
-        assign_perm(COMMUNITY_PERM, user, community)
+        permissions.grant(COMMUNITY_PERM, user, community)
     else:
-        remove_perm(COMMUNITY_PERM, user, community)
+        permissions.revoke(COMMUNITY_PERM, user, community)
     for group in Group.objects.filter(community=community):
         if is_coordinator or group.pk in facilitated:
-            assign_perm(GROUP_PERM, user, group)
+            permissions.grant(GROUP_PERM, user, group)
         else:
-            remove_perm(GROUP_PERM, user, group)
+            permissions.revoke(GROUP_PERM, user, group)
 
 
 def _can_manage(by, community: Community, group: Group | None = None) -> bool:
     """Return whether by may decide about community (a coordinator) or about group (also its facilitator)."""
-    if by is None or not by.is_authenticated:
-        return False
-    if by.has_perm(COMMUNITY_PERM, community):
-        return True
-    return group is not None and by.has_perm(GROUP_PERM, group)
+    return permissions.can_manage(by, community) or (group is not None and permissions.can_manage(by, group))
 
 
 def _require_manager(by, community: Community, group: Group | None = None) -> None:
@@ -226,6 +222,19 @@ def _end_group_memberships(*, user, community: Community, action: str, actor, re
         membership.decision_reason = reason
         membership.save()
         _record(membership, action, actor, from_role=from_role, reason=reason)
+
+
+def _end_rights(membership: Membership, *, actor) -> None:
+    """End what an ended community membership gave its person in higher apps, and record it.
+
+    Access already stops with the membership (communities.permissions counts a grant only
+    for active members); this also takes the person off open review rounds and revokes their
+    co-author, editor and co-organiser grants, so a later return does not bring them back.
+    Authorship credit on published items stays.
+    """
+    ended = hooks.membership_ended(user=membership.user, community=membership.community, actor=actor)
+    if ended:
+        _record(membership, MembershipEvent.Action.ROLES_ENDED, actor, reason="\n".join(str(line) for line in ended))
 
 
 # --- Joining, requesting, deciding ------------------------------------------------------------------
@@ -385,6 +394,7 @@ def membership_leave(*, user, community: Community, group: Group | None = None) 
     if _is_last_coordinator(membership):
         raise _last_coordinator_error()
     from_role = membership.role
+    was_active = membership.status == Membership.Status.ACTIVE
     membership.status = Membership.Status.LEFT
     membership.decided_by = user
     membership.decided_at = timezone.now()
@@ -393,6 +403,8 @@ def membership_leave(*, user, community: Community, group: Group | None = None) 
     _record(membership, MembershipEvent.Action.LEFT, user, from_role=from_role)
     if group is None:
         _end_group_memberships(user=user, community=community, action=MembershipEvent.Action.LEFT, actor=user)
+        if was_active:
+            _end_rights(membership, actor=user)
     permissions_sync(user=user, community=community)
     return membership
 
@@ -426,6 +438,7 @@ def membership_remove(*, membership: Membership, by, reason: str = "") -> Member
             actor=by,
             reason=reason,
         )
+        _end_rights(membership, actor=by)
     permissions_sync(user=membership.user, community=membership.community)
     return membership
 

@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from . import hooks
+from . import hooks, permissions
+from .access import deny
 from .forms import DecisionForm, DirectoryFilterForm, InvitationForm, JoinRequestForm, RoleForm
 from .models import Community, Group, Invitation, JoinPolicy, Membership
 from .selectors import (
@@ -152,9 +153,7 @@ def _content_or_login(request):
     """Return a redirect to sign in for an anonymous visitor of a members-only community; 404 for others."""
     if user_can_see_content(user=request.user, community=request.community):
         return None
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    raise Http404
+    return deny(request)
 
 
 def group_detail(request, community_slug, group_slug):
@@ -169,11 +168,7 @@ def group_detail(request, community_slug, group_slug):
         "group": group,
         "state": state,
         "members": group_members(group=group),
-        "can_manage_group": request.user.is_authenticated
-        and (
-            user_can_manage(user=request.user, community=community)
-            or request.user.has_perm("communities.manage_group", group)
-        ),
+        "can_manage_group": permissions.can_manage(request.user, group),
     }
     return render(request, "communities/group_detail.html", context)
 

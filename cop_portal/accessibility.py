@@ -91,9 +91,9 @@ def feedback_recipients() -> list[str]:
     admins = [email for _name, email in getattr(settings, "ADMINS", [])]
     if admins:
         return admins
-    from members.models import User
+    from communities import permissions
 
-    superusers = User.objects.filter(is_superuser=True, is_active=True).exclude(email="").order_by("pk")
+    superusers = permissions.portal_admins().exclude(email="").order_by("pk")
     return list(superusers.values_list("email", flat=True))
 
 

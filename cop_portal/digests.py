@@ -39,9 +39,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from guardian.models import UserObjectPermission
 from taggit.models import TaggedItem
 
+from communities import permissions
 from communities.models import Community, Membership, MembershipEvent
 from knowledge.models import Answer, Follow, KnowledgeItem
 from meetings.models import Meeting, Registration
@@ -228,14 +228,10 @@ def _people(users: list[User], preferences: dict[int, NotificationPreference]) -
             (person.groups.add(group_id) if group_id else person.communities.add(community_id))
         elif status == Membership.Status.LEFT and group_id is None:
             person.left.add(community_id)
-    rights = UserObjectPermission.objects.filter(
-        user_id__in=ids,
-        permission__content_type__app_label="communities",
-        permission__codename__in=["manage_community", "manage_group"],
-    ).values_list("user_id", "permission__codename", "object_pk")
-    for user_id, codename, object_pk in rights:
+    rights = permissions.grants_of(ids, [permissions.COMMUNITY_PERM, permissions.GROUP_PERM])
+    for user_id, codename, object_id in rights:
         person = people[user_id]
-        (person.managed_communities if codename == "manage_community" else person.managed_groups).add(int(object_pk))
+        (person.managed_communities if codename == "manage_community" else person.managed_groups).add(object_id)
     for user_id, item_id, group_id, theme_id in Follow.objects.filter(user_id__in=ids).values_list(
         "user_id", "item_id", "group_id", "theme_id"
     ):
@@ -248,6 +244,9 @@ def _people(users: list[User], preferences: dict[int, NotificationPreference]) -
             person.followed_themes.add(theme_id)
     for person in people.values():
         person.left -= person.communities  # rejoined since
+        # A right counts only while the person is an active member (see communities.permissions).
+        person.managed_communities &= person.communities
+        person.managed_groups &= person.groups
     return people
 
 

@@ -53,7 +53,8 @@ def _load(user_id: int) -> dict:
             communities[community_id] = {"pk": community_id, "slug": slug, "name": name, "role": role}
         elif role != Membership.Role.MEMBER:
             leads.add(community_id)
-    return {"communities": list(communities.values()), "leads": sorted(leads)}
+    # A facilitator's console opens only while they are an active member of the community.
+    return {"communities": list(communities.values()), "leads": sorted(leads & set(communities))}
 
 
 def refresh_memberships(user_id: int) -> None:
@@ -101,10 +102,11 @@ def _current_section(request) -> str:
 
 def community_sections(*, request, community, role: str | None, leads_here: bool) -> list[Section]:
     """Return the sections of community the visitor may open, in the order the header shows them."""
+    from communities import permissions
     from communities.models import Community, Membership
 
     user = request.user
-    superuser = user.is_authenticated and user.is_superuser
+    superuser = permissions.is_portal_admin(user)
     is_member = role is not None or superuser
     can_see_content = community.visibility == Community.Visibility.PUBLIC or is_member
     coordinator = role == Membership.Role.COORDINATOR or superuser

@@ -18,3 +18,7 @@ class KnowledgeConfig(AppConfig):
         from .templatetags.knowledge_tags import meeting_page_section
 
         hooks.register_page_section("meetings:meeting_detail", meeting_page_section)
+
+        from . import services
+
+        hooks.register_membership_ended(services.knowledge_membership_ended)

@@ -6,7 +6,8 @@ Rules of visibility (a hidden item and a missing one look the same: 404):
 - published group items to active members of that group, and to the community's coordinators;
 - drafts only to their authors and coordinators (and to the reviewers of a review round on them);
 - authors always see their own items; staff superusers see everything.
-Coordinators are the holders of the guardian object permission communities.manage_community.
+Coordinators, active membership and per-object grants are decided by communities.permissions:
+an author, co-author or reviewer who leaves the community loses what the role gave at once.
 """
 
 from __future__ import annotations
@@ -14,53 +15,9 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from communities import permissions
 
-def managed_community_ids(user):
-    """Return a subquery of the communities user manages, by their guardian object permission."""
-    from guardian.shortcuts import get_objects_for_user
-
-    from communities.models import Community
-
-    if not user.is_authenticated:
-        return Community.objects.none().values("pk")
-    return get_objects_for_user(
-        user,
-        "communities.manage_community",
-        klass=Community,
-        use_groups=False,
-        with_superuser=False,
-        accept_global_perms=False,
-    ).values("pk")
-
-
-def granted_item_ids(user):
-    """Return a subquery of the items user was granted edit rights on, one grant per item (co-authors)."""
-    from guardian.shortcuts import get_objects_for_user
-
-    from .models import KnowledgeItem
-
-    if not user.is_authenticated:
-        return KnowledgeItem.objects.none().values("pk")
-    return get_objects_for_user(
-        user,
-        "knowledge.change_knowledgeitem",
-        klass=KnowledgeItem,
-        use_groups=False,
-        with_superuser=False,
-        accept_global_perms=False,
-    ).values("pk")
-
-
-def _active_community_ids(user):
-    from communities.models import Membership
-
-    return Membership.objects.active().community_level().filter(user=user).values("community_id")
-
-
-def _active_group_ids(user):
-    from communities.models import Membership
-
-    return Membership.objects.active().group_level().filter(user=user).values("group_id")
+CHANGE_PERM = "knowledge.change_knowledgeitem"
 
 
 def _authored_item_ids(user):
@@ -70,9 +27,14 @@ def _authored_item_ids(user):
 
 
 def _reviewed_item_ids(user):
+    """Return a subquery of the items user reviews in a round not cancelled, while a member of their community."""
     from .models import ReviewRound
 
-    return ReviewRound.objects.filter(reviewers=user).exclude(state=ReviewRound.State.CANCELLED).values("item_id")
+    return (
+        ReviewRound.objects.filter(reviewers=user, item__community__in=permissions.active_community_ids(user))
+        .exclude(state=ReviewRound.State.CANCELLED)
+        .values("item_id")
+    )
 
 
 class KnowledgeItemQuerySet(models.QuerySet):
@@ -88,33 +50,33 @@ class KnowledgeItemQuerySet(models.QuerySet):
         public = published & Q(
             visibility=Visibility.PUBLIC, community__in=Community.objects.content_visible_to(user).values("pk")
         )
+        if permissions.is_portal_admin(user):
+            return self.all()
         if not user.is_authenticated:
             return self.filter(public)
-        if user.is_superuser:
-            return self.all()
-        managed = managed_community_ids(user)
-        community = published & Q(visibility=Visibility.COMMUNITY, community__in=_active_community_ids(user))
+        managed = permissions.managed_community_ids(user)
+        active = permissions.active_community_ids(user)
+        community = published & Q(visibility=Visibility.COMMUNITY, community__in=active)
         group = (
             published
             & Q(visibility=Visibility.GROUP)
-            & (
-                Q(group__in=_active_group_ids(user), community__in=_active_community_ids(user))
-                | Q(community__in=managed)
-            )
+            & (Q(group__in=permissions.active_group_ids(user), community__in=active) | Q(community__in=managed))
         )
-        own = Q(created_by=user) | Q(pk__in=_authored_item_ids(user))
+        own = (Q(created_by=user) | Q(pk__in=_authored_item_ids(user))) & Q(community__in=active)
         drafts_for_coordinators = Q(community__in=managed)
         reviewing = Q(pk__in=_reviewed_item_ids(user))
         return self.filter(public | community | group | own | drafts_for_coordinators | reviewing)
 
     def editable_by(self, user) -> KnowledgeItemQuerySet:
-        """Return the items user may edit: their own, those they were granted as co-author, and coordinators'."""
+        """Return the items user may edit: own or co-authored (while a member), and coordinators'."""
+        if permissions.is_portal_admin(user):
+            return self.all()
         if not user.is_authenticated:
             return self.none()
-        if user.is_superuser:
-            return self.all()
         return self.filter(
-            Q(created_by=user) | Q(pk__in=granted_item_ids(user)) | Q(community__in=managed_community_ids(user))
+            Q(created_by=user, community__in=permissions.active_community_ids(user))
+            | Q(pk__in=permissions.granted_ids(user, CHANGE_PERM, self.model))
+            | Q(community__in=permissions.managed_community_ids(user))
         )
 
     def for_list(self) -> KnowledgeItemQuerySet:
@@ -170,20 +132,26 @@ class CollectionQuerySet(models.QuerySet):
             visibility=self.model.Visibility.PUBLIC,
             community__in=Community.objects.content_visible_to(user).values("pk"),
         )
+        if permissions.is_portal_admin(user):
+            return self.all()
         if not user.is_authenticated:
             return self.filter(public)
-        if user.is_superuser:
-            return self.all()
         return self.filter(
-            public | Q(community__in=_active_community_ids(user)) | Q(community__in=managed_community_ids(user))
+            public
+            | Q(community__in=permissions.active_community_ids(user))
+            | Q(community__in=permissions.managed_community_ids(user))
         )
 
     def editable_by(self, user) -> CollectionQuerySet:
+        """Return the collections user may edit: theirs as editor while a member, and coordinators'."""
+        if permissions.is_portal_admin(user):
+            return self.all()
         if not user.is_authenticated:
             return self.none()
-        if user.is_superuser:
-            return self.all()
-        return self.filter(Q(editor=user) | Q(community__in=managed_community_ids(user)))
+        return self.filter(
+            Q(editor=user, community__in=permissions.active_community_ids(user))
+            | Q(community__in=permissions.managed_community_ids(user))
+        )
 
 
 class ReviewRoundQuerySet(models.QuerySet):
@@ -195,15 +163,19 @@ class ReviewRoundQuerySet(models.QuerySet):
 
     def with_reviews_visible_to(self, user) -> ReviewRoundQuerySet:
         """Return rounds whose reviews user may read: the item's authors, the round's reviewers, coordinators."""
+        if permissions.is_portal_admin(user):
+            return self.all()
         if not user.is_authenticated:
             return self.none()
-        if user.is_superuser:
-            return self.all()
+        active = permissions.active_community_ids(user)
         return self.visible_to(user).filter(
-            Q(item__created_by=user)
-            | Q(item__in=_authored_item_ids(user))
-            | Q(pk__in=self.model.reviewers.through.objects.filter(user=user).values("reviewround_id"))
-            | Q(item__community__in=managed_community_ids(user))
+            (
+                Q(item__created_by=user)
+                | Q(item__in=_authored_item_ids(user))
+                | Q(pk__in=self.model.reviewers.through.objects.filter(user=user).values("reviewround_id"))
+            )
+            & Q(item__community__in=active)
+            | Q(item__community__in=permissions.managed_community_ids(user))
         )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q
 
+from communities import permissions
 from communities.models import Community, Membership
 
 from .models import (
@@ -18,10 +19,10 @@ from .models import (
     Review,
     ReviewRound,
 )
-from .querysets import managed_community_ids
 
 
 def is_active_member(*, user, community: Community) -> bool:
+    """Return whether user is an active member of community (not counting portal administrators)."""
     if not user.is_authenticated:
         return False
     return Membership.objects.active().community_level().filter(user=user, community=community).exists()
@@ -41,11 +42,7 @@ def community_role(*, user, community: Community) -> str | None:
 
 def is_coordinator(*, user, community: Community) -> bool:
     """Return whether user manages community (guardian object permission, kept in sync with roles)."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    return Community.objects.filter(pk=community.pk, pk__in=managed_community_ids(user)).exists()
+    return permissions.can_manage(user, community)
 
 
 def can_curate(*, user, community: Community) -> bool:
@@ -79,7 +76,7 @@ def can_accept_answer(*, user, item: KnowledgeItem) -> bool:
     role = community_role(user=user, community=item.community)
     if role in {Membership.Role.COORDINATOR, Membership.Role.FACILITATOR}:
         return True
-    if item.group_id and user.has_perm("communities.manage_group", item.group):
+    if item.group_id and permissions.can_manage(user, item.group):
         return True
     return is_coordinator(user=user, community=item.community)
 
@@ -139,7 +136,10 @@ def follows_of(*, user):
 
 
 def open_rounds_for_reviewer(*, user):
-    return ReviewRound.objects.filter(state=ReviewRound.State.OPEN, reviewers=user).exclude(Q(reviews__reviewer=user))
+    """Return the open rounds user reviews and has not answered yet, in the communities they are still in."""
+    return ReviewRound.objects.filter(
+        state=ReviewRound.State.OPEN, reviewers=user, item__community__in=permissions.active_community_ids(user)
+    ).exclude(Q(reviews__reviewer=user))
 
 
 HOME_ITEMS = 5

@@ -24,9 +24,9 @@ from django.db.models import Max, TextField, Value
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm, remove_perm
 from taggit.models import Tag
 
+from communities import permissions
 from communities.models import Community, Group, Membership
 from members import outbox
 from members.models import Organization, User
@@ -106,7 +106,7 @@ def _clean_text(value: str | None, *, limit: int | None = None) -> str:
 
 
 def _require_member(*, user, community: Community, message: str | None = None) -> None:
-    if user.is_authenticated and (is_active_member(user=user, community=community) or user.is_superuser):
+    if permissions.is_active_member(user, community):
         return
     raise PermissionDenied(message or _("Only members of the community can do this."))
 
@@ -223,9 +223,9 @@ def _set_authors(*, item: KnowledgeItem, authors: Sequence[AuthorSpec]) -> None:
     after = {a.user.pk: a.user for a in authors if a.user is not None}
     # One grant per co-author on this one item: never in bulk, never on other items.
     for user in after.values():
-        assign_perm(CHANGE_PERM, user, item)
+        permissions.grant(CHANGE_PERM, user, item)
     for user in User.objects.filter(pk__in=before - set(after)):
-        remove_perm(CHANGE_PERM, user, item)
+        permissions.revoke(CHANGE_PERM, user, item)
 
 
 def _snapshot(item: KnowledgeItem) -> dict:
@@ -858,7 +858,9 @@ def review_submit(
     When every reviewer has answered, the round completes and the authors are told.
     """
     review_round = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
-    if not review_round.reviewers.filter(pk=by.pk).exists():
+    if not review_round.reviewers.filter(pk=by.pk).exists() or not permissions.is_active_member(
+        by, review_round.item.community
+    ):
         raise PermissionDenied(_("You are not a reviewer in this round."))
     if not review_round.is_open:
         raise ValidationError(_("This review round is closed."))
@@ -1040,3 +1042,46 @@ def notice_review_completed(*, round_id: int) -> int:
             },
         )
     return sent
+
+
+# --- When a membership ends ---------------------------------------------------------------------
+
+
+def knowledge_membership_ended(*, user, community: Community, actor=None) -> list[str]:
+    """End what user's membership of community gave them in knowledge; return what was ended.
+
+    Registered as a communities hook (membership_ended). The person leaves the open review
+    rounds on the community's items (completed rounds and submitted reviews stay as the
+    record), loses their co-author edit grants (their authorship credit stays) and stops
+    editing the community's collections.
+    """
+    from django.utils.translation import ngettext
+
+    ended: list[str] = []
+    rounds = list(ReviewRound.objects.filter(item__community=community, reviewers=user, state=ReviewRound.State.OPEN))
+    for review_round in rounds:
+        review_round.reviewers.remove(user)
+    if rounds:
+        ended.append(
+            ngettext("Taken off %(count)d open review round.", "Taken off %(count)d open review rounds.", len(rounds))
+            % {"count": len(rounds)}
+        )
+    grants = permissions.revoke_all_in(user=user, perm=CHANGE_PERM, model=KnowledgeItem, community=community)
+    if grants:
+        ended.append(
+            ngettext(
+                "Co-author edit rights on %(count)d item revoked.",
+                "Co-author edit rights on %(count)d items revoked.",
+                grants,
+            )
+            % {"count": grants}
+        )
+    collections = Collection.objects.filter(community=community, editor=user).update(editor=None)
+    if collections:
+        ended.append(
+            ngettext(
+                "No longer editor of %(count)d collection.", "No longer editor of %(count)d collections.", collections
+            )
+            % {"count": collections}
+        )
+    return ended

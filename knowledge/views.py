@@ -7,12 +7,10 @@ services; POST-only actions answer a GET, after the same lookups, with a redirec
 
 from __future__ import annotations
 
-import functools
 import os
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -27,8 +25,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from taggit.models import Tag
 
+from communities.access import NotVisible, door, resolve
 from communities.models import Group
-from communities.selectors import user_can_see_content
 from members.models import Organization, User
 
 from . import services
@@ -77,39 +75,8 @@ from .selectors import (
 PAGE_SIZE = 20
 
 
-class _SignInFirst(Exception):
-    """Raised for an anonymous visitor where a signed-in member might see something."""
-
-
-def community_content(view):
-    """Open view only to people who may see the community's content; hidden things are 404 for others."""
-
-    @functools.wraps(view)
-    def wrapper(request, community_slug, **kwargs):
-        if not user_can_see_content(user=request.user, community=request.community):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            raise Http404
-        try:
-            return view(request, request.community, **kwargs)
-        except _SignInFirst:
-            return redirect_to_login(request.get_full_path())
-
-    return wrapper
-
-
-def _found(request, queryset, **lookup):
-    """Return the object or answer 404 (or ask an anonymous visitor to sign in)."""
-    obj = queryset.filter(**lookup).first()
-    if obj is None:
-        if not request.user.is_authenticated:
-            raise _SignInFirst
-        raise Http404
-    return obj
-
-
 def _visible_item(request, community, knowledge_pk):
-    return _found(
+    return resolve(
         request,
         KnowledgeItem.objects.visible_to(request.user).filter(community=community).select_related("community"),
         pk=knowledge_pk,
@@ -128,7 +95,7 @@ def _refuse(request, error: PermissionDenied | ValidationError, target):
 # ----------------------------------------------------------------------------- list and item
 
 
-@community_content
+@door("content")
 def item_list(request, community):
     """List the items the viewer may see, filtered by kind, theme, group, language, author, organisation, date."""
     visible = KnowledgeItem.objects.visible_to(request.user).filter(community=community)
@@ -170,13 +137,11 @@ def item_list(request, community):
     return render(request, "knowledge/item_list.html", context)
 
 
-@community_content
+@door("content")
 def item_detail(request, community, knowledge_pk):
     item = item_for_page(user=request.user, community=community, knowledge_pk=knowledge_pk)
     if item is None:
-        if not request.user.is_authenticated:
-            raise _SignInFirst
-        raise Http404
+        raise NotVisible
     user = request.user
     member = is_active_member(user=user, community=community)
     can_edit = can_edit_item(user=user, item=item)
@@ -257,7 +222,7 @@ def _save_item(request, community, form, formset, item=None):
 
 
 @login_required
-@community_content
+@door("content")
 def item_create(request, community):
     if not is_active_member(user=request.user, community=community):
         messages.error(request, _("Join the community to share knowledge."))
@@ -280,7 +245,7 @@ def item_create(request, community):
 
 
 @login_required
-@community_content
+@door("content")
 def item_edit(request, community, knowledge_pk):
     item = _visible_item(request, community, knowledge_pk)
     if not can_edit_item(user=request.user, item=item):
@@ -311,7 +276,7 @@ def item_edit(request, community, knowledge_pk):
 
 
 @login_required
-@community_content
+@door("content")
 def item_publish(request, community, knowledge_pk):
     item = _visible_item(request, community, knowledge_pk)
     if request.method != "POST":
@@ -333,7 +298,7 @@ def item_publish(request, community, knowledge_pk):
 
 
 @login_required
-@community_content
+@door("content")
 def file_upload(request, community, knowledge_pk):
     item = _visible_item(request, community, knowledge_pk)
     if request.method != "POST":
@@ -353,7 +318,7 @@ def file_upload(request, community, knowledge_pk):
 
 
 def _visible_file(request, community, file_uuid):
-    return _found(
+    return resolve(
         request,
         ItemFile.objects.visible_to(request.user).filter(item__community=community).select_related("item"),
         uuid=file_uuid,
@@ -369,7 +334,7 @@ def _private_headers(response):
 
 
 @never_cache
-@community_content
+@door("content")
 def file_download(request, community, file_uuid):
     """Send a file, after the permission check, as an attachment that browsers must not sniff."""
     attached = _visible_file(request, community, file_uuid)
@@ -384,7 +349,7 @@ def file_download(request, community, file_uuid):
 
 
 @never_cache
-@community_content
+@door("content")
 def file_thumbnail(request, community, file_uuid):
     """Send the PNG thumbnail we made of an image (re-encoded by us, so safe to show inline)."""
     attached = _visible_file(request, community, file_uuid)
@@ -399,7 +364,7 @@ def file_thumbnail(request, community, file_uuid):
 
 
 @login_required
-@community_content
+@door("content")
 def file_delete(request, community, file_uuid):
     attached = _visible_file(request, community, file_uuid)
     if request.method != "POST":
@@ -415,7 +380,7 @@ def file_delete(request, community, file_uuid):
 # ----------------------------------------------------------------------------- history
 
 
-@community_content
+@door("content")
 def revision_list(request, community, knowledge_pk):
     item = _visible_item(request, community, knowledge_pk)
     revisions = Revision.objects.filter(item=item).select_related("author").order_by("-number")
@@ -429,7 +394,7 @@ def revision_list(request, community, knowledge_pk):
 
 
 def _visible_revision(request, community, revision_pk):
-    return _found(
+    return resolve(
         request,
         Revision.objects.visible_to(request.user)
         .filter(item__community=community)
@@ -438,7 +403,7 @@ def _visible_revision(request, community, revision_pk):
     )
 
 
-@community_content
+@door("content")
 def revision_detail(request, community, revision_pk):
     revision = _visible_revision(request, community, revision_pk)
     from .markup import render_markdown
@@ -456,7 +421,7 @@ def revision_detail(request, community, revision_pk):
 
 
 @login_required
-@community_content
+@door("content")
 def revision_restore(request, community, revision_pk):
     revision = _visible_revision(request, community, revision_pk)
     if request.method != "POST":
@@ -473,7 +438,7 @@ def revision_restore(request, community, revision_pk):
 
 
 @login_required
-@community_content
+@door("content")
 def comment_create(request, community, knowledge_pk):
     item = _visible_item(request, community, knowledge_pk)
     if request.method != "POST":
@@ -491,7 +456,7 @@ def comment_create(request, community, knowledge_pk):
 
 
 @login_required
-@community_content
+@door("content")
 def answer_create(request, community, knowledge_pk):
     item = _visible_item(request, community, knowledge_pk)
     if request.method != "POST":
@@ -509,9 +474,9 @@ def answer_create(request, community, knowledge_pk):
 
 
 @login_required
-@community_content
+@door("content")
 def answer_accept(request, community, answer_pk):
-    answer = _found(
+    answer = resolve(
         request,
         Answer.objects.visible_to(request.user).filter(item__community=community).select_related("item__community"),
         pk=answer_pk,
@@ -527,7 +492,7 @@ def answer_accept(request, community, answer_pk):
 
 
 @login_required
-@community_content
+@door("content")
 def item_follow(request, community, knowledge_pk):
     item = _visible_item(request, community, knowledge_pk)
     if request.method != "POST":
@@ -542,9 +507,9 @@ def item_follow(request, community, knowledge_pk):
 
 
 @login_required
-@community_content
+@door("content")
 def group_follow(request, community, group_slug):
-    group = _found(request, Group.objects.visible_to(request.user).filter(community=community), slug=group_slug)
+    group = resolve(request, Group.objects.visible_to(request.user).filter(community=community), slug=group_slug)
     if request.method != "POST":
         return redirect(group)
     if request.POST.get("action") == "unfollow":
@@ -579,7 +544,7 @@ def _collection_entries(collection, user):
     )
 
 
-@community_content
+@door("content")
 def collection_list(request, community):
     collections = (
         Collection.objects.visible_to(request.user)
@@ -597,14 +562,14 @@ def collection_list(request, community):
 
 
 def _visible_collection(request, community, collection_pk):
-    return _found(
+    return resolve(
         request,
         Collection.objects.visible_to(request.user).filter(community=community).select_related("editor", "community"),
         pk=collection_pk,
     )
 
 
-@community_content
+@door("content")
 def collection_detail(request, community, collection_pk):
     collection = _visible_collection(request, community, collection_pk)
     can_edit = Collection.objects.editable_by(request.user).filter(pk=collection.pk).exists()
@@ -624,7 +589,7 @@ def collection_detail(request, community, collection_pk):
 
 
 @login_required
-@community_content
+@door("content")
 def collection_create(request, community):
     if not can_curate(user=request.user, community=community):
         messages.error(request, _("Only coordinators and facilitators can start a collection."))
@@ -642,7 +607,7 @@ def collection_create(request, community):
 
 
 @login_required
-@community_content
+@door("content")
 def collection_edit(request, community, collection_pk):
     collection = _visible_collection(request, community, collection_pk)
     if not Collection.objects.editable_by(request.user).filter(pk=collection.pk).exists():
@@ -668,7 +633,7 @@ def collection_edit(request, community, collection_pk):
 
 
 @login_required
-@community_content
+@door("content")
 def collection_delete(request, community, collection_pk):
     collection = _visible_collection(request, community, collection_pk)
     if request.method != "POST":
@@ -682,13 +647,13 @@ def collection_delete(request, community, collection_pk):
 
 
 @login_required
-@community_content
+@door("content")
 def collection_entries(request, community, collection_pk):
     """Add, remove or move an item of a collection (POST forms, one action each)."""
     collection = _visible_collection(request, community, collection_pk)
     if request.method != "POST":
         return redirect(collection)
-    item = _found(
+    item = resolve(
         request,
         KnowledgeItem.objects.visible_to(request.user).filter(community=community),
         pk=request.POST.get("item") if str(request.POST.get("item", "")).isdigit() else 0,
@@ -726,14 +691,14 @@ def _export_context(request, community, collection, *, for_pdf=False):
     }
 
 
-@community_content
+@door("content")
 def collection_print(request, community, collection_pk):
     collection = _visible_collection(request, community, collection_pk)
     context = _export_context(request, community, collection)
     return render(request, "knowledge/collection_print.html", context)
 
 
-@community_content
+@door("content")
 def collection_export_html(request, community, collection_pk):
     """Download the collection as one self-contained HTML file with its table of contents and authors."""
     collection = _visible_collection(request, community, collection_pk)
@@ -749,7 +714,7 @@ def collection_export_html(request, community, collection_pk):
 _pdf_font = pdf_font  # the name the views and tests have used
 
 
-@community_content
+@door("content")
 def collection_export_pdf(request, community, collection_pk):
     """Download the collection as one PDF (xhtml2pdf) with its table of contents and authors."""
     import io
@@ -779,7 +744,7 @@ def collection_export_pdf(request, community, collection_pk):
 
 
 @login_required
-@community_content
+@door("content")
 def review_request(request, community, knowledge_pk):
     item = _visible_item(request, community, knowledge_pk)
     if not (is_item_author(user=request.user, item=item) or is_coordinator(user=request.user, community=community)):
@@ -806,7 +771,7 @@ def review_request(request, community, knowledge_pk):
 
 
 def _visible_round(request, community, round_pk):
-    return _found(
+    return resolve(
         request,
         ReviewRound.objects.visible_to(request.user)
         .filter(item__community=community)
@@ -816,7 +781,7 @@ def _visible_round(request, community, round_pk):
     )
 
 
-@community_content
+@door("content")
 def review_round_detail(request, community, round_pk):
     """Show a round's state and due date to whoever sees the item; reviews only to authors, reviewers, coordinators."""
     review_round = _visible_round(request, community, round_pk)
@@ -861,7 +826,7 @@ def review_round_detail(request, community, round_pk):
 
 
 @login_required
-@community_content
+@door("content")
 def review_submit(request, community, round_pk):
     review_round = _visible_round(request, community, round_pk)
     if request.method != "POST":
@@ -879,7 +844,7 @@ def review_submit(request, community, round_pk):
 
 
 @login_required
-@community_content
+@door("content")
 def review_respond(request, community, round_pk):
     review_round = _visible_round(request, community, round_pk)
     if request.method != "POST":
@@ -897,7 +862,7 @@ def review_respond(request, community, round_pk):
 
 
 @login_required
-@community_content
+@door("content")
 def review_round_close(request, community, round_pk):
     review_round = _visible_round(request, community, round_pk)
     if request.method != "POST":
@@ -918,12 +883,12 @@ def review_round_close(request, community, round_pk):
 
 
 @login_required
-@community_content
+@door("content")
 def meeting_comment_create(request, community, meeting_pk):
     """Post a comment on a meeting (the form is the partial the meeting page includes)."""
     from meetings.models import Meeting
 
-    meeting = _found(request, Meeting.objects.visible_to(request.user).filter(community=community), pk=meeting_pk)
+    meeting = resolve(request, Meeting.objects.visible_to(request.user).filter(community=community), pk=meeting_pk)
     if request.method != "POST":
         return redirect(meeting)
     form = CommentForm(request.POST)

@@ -15,3 +15,7 @@ class MeetingsConfig(AppConfig):
 
         hooks.register_directory_annotator(selectors.annotate_next_meeting)
         hooks.register_home_context(selectors.community_home_meetings)
+
+        from . import services
+
+        hooks.register_membership_ended(services.meetings_membership_ended)

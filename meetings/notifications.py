@@ -15,6 +15,7 @@ from email.mime.text import MIMEText
 from django.urls import reverse
 from django.utils import timezone
 
+from communities import permissions
 from communities.models import Membership
 from members.models import User
 from members.notifications import absolute_url, send_templated_email
@@ -209,12 +210,10 @@ def send_update_notices(*, meeting_id: int, sequence: int) -> int:
 
 def meeting_organisers(meeting: Meeting) -> list[User]:
     """Return who organises meeting: its creator and co-organisers, else the coordinators (and group facilitators)."""
-    from guardian.shortcuts import get_users_with_perms
-
     people = {}
     if meeting.created_by_id and meeting.created_by.is_active:
         people[meeting.created_by_id] = meeting.created_by
-    co_organisers = get_users_with_perms(meeting, only_with_perms_in=["organise_meeting"], with_group_users=False)
+    co_organisers = permissions.users_granted("meetings.organise_meeting", meeting)
     for user in co_organisers:
         if user.is_active:
             people[user.pk] = user

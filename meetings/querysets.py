@@ -2,33 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import BigIntegerField, Q
-from django.db.models.functions import Cast
+from django.db.models import Q
 from django.utils import timezone
 
+from communities import permissions
 
-def perm_q(user, codename: str, model, field: str) -> Q:
-    """Return a Q matching rows whose `field` is an object of model on which user holds guardian permission codename.
-
-    Guardian stores object keys as text; the cast lets the database compare them with
-    integer keys inside the same query. Global permissions are deliberately ignored.
-    """
-    from guardian.models import GroupObjectPermission, UserObjectPermission
-
-    content_type = ContentType.objects.get_for_model(model)
-    direct = (
-        UserObjectPermission.objects.filter(user=user, permission__codename=codename, content_type=content_type)
-        .annotate(object_id=Cast("object_pk", BigIntegerField()))
-        .values("object_id")
-    )
-    via_groups = (
-        GroupObjectPermission.objects.filter(group__user=user, permission__codename=codename, content_type=content_type)
-        .annotate(object_id=Cast("object_pk", BigIntegerField()))
-        .values("object_id")
-    )
-    return Q(**{f"{field}__in": direct}) | Q(**{f"{field}__in": via_groups})
+CO_ORGANISER_PERM = "meetings.organise_meeting"
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -41,7 +21,7 @@ class MeetingQuerySet(models.QuerySet):
         """
         from communities.models import Community
 
-        if user.is_authenticated and user.is_superuser:
+        if permissions.is_portal_admin(user):
             return self.all()
         public = Q(
             visibility=self.model.Visibility.PUBLIC,
@@ -59,16 +39,14 @@ class MeetingQuerySet(models.QuerySet):
         their community, facilitators (communities.manage_group) those of their groups,
         and a co-organiser (meetings.organise_meeting) the single meeting granted.
         """
-        from communities.models import Community, Group
-
+        if permissions.is_portal_admin(user):
+            return self.all()
         if not user.is_authenticated:
             return self.none()
-        if user.is_superuser:
-            return self.all()
         return self.filter(
-            perm_q(user, "manage_community", Community, "community")
-            | perm_q(user, "manage_group", Group, "group")
-            | perm_q(user, "organise_meeting", self.model, "pk")
+            Q(community__in=permissions.managed_community_ids(user))
+            | Q(group__in=permissions.managed_group_ids(user))
+            | Q(pk__in=permissions.granted_ids(user, CO_ORGANISER_PERM, self.model))
         )
 
     def upcoming(self) -> MeetingQuerySet:

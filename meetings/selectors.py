@@ -10,6 +10,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from communities import permissions
 from communities.models import Community, Group, Membership
 
 from .models import ActionItem, AgendaItem, Meeting, Registration
@@ -74,16 +75,14 @@ def schedulable_groups(*, user, community: Community) -> QuerySet[Group] | None:
     if not user.is_authenticated:
         return None
     groups = Group.objects.filter(community=community).order_by("name")
-    if user.is_superuser or user.has_perm("communities.manage_community", community):
+    if permissions.can_manage(user, community):
         return groups
-    from .querysets import perm_q
-
-    own = groups.filter(perm_q(user, "manage_group", Group, "pk"))
+    own = groups.filter(pk__in=permissions.managed_group_ids(user))
     return own if own.exists() else None
 
 
 def is_coordinator(*, user, community: Community) -> bool:
-    return user.is_authenticated and (user.is_superuser or user.has_perm("communities.manage_community", community))
+    return permissions.can_manage(user, community)
 
 
 def can_manage(*, user, meeting: Meeting) -> bool:

@@ -20,8 +20,8 @@ from django.db.models import Max
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from guardian.shortcuts import assign_perm, remove_perm
 
+from communities import permissions
 from communities.models import Community, Membership
 from members import outbox
 from members.models import User
@@ -275,11 +275,11 @@ def meeting_add_coorganiser(*, meeting: Meeting, user: User, by: User | None) ->
         raise ValidationError(
             {"email": _("Only active members of the community can co-organise its meetings.")}, code="not_member"
         )
-    assign_perm(CO_ORGANISER_PERM, user, meeting)
+    permissions.grant(CO_ORGANISER_PERM, user, meeting)
 
 
 def meeting_remove_coorganiser(*, meeting: Meeting, user: User, by: User | None) -> None:
-    remove_perm(CO_ORGANISER_PERM, user, meeting)
+    permissions.revoke(CO_ORGANISER_PERM, user, meeting)
 
 
 # ---------------------------------------------------------------- series
@@ -815,3 +815,21 @@ def registration_closed_reason(*, meeting: Meeting) -> str | None:
     except RegistrationError as error:
         return error.messages[0]
     return None
+
+
+# ---------------------------------------------------------------- when a membership ends
+
+
+def meetings_membership_ended(*, user: User, community: Community, actor: User | None = None) -> list[str]:
+    """Revoke user's co-organiser grants on community's meetings (a communities membership_ended hook)."""
+    grants = permissions.revoke_all_in(user=user, perm=CO_ORGANISER_PERM, model=Meeting, community=community)
+    if not grants:
+        return []
+    return [
+        ngettext(
+            "Co-organiser rights on %(count)d meeting revoked.",
+            "Co-organiser rights on %(count)d meetings revoked.",
+            grants,
+        )
+        % {"count": grants}
+    ]

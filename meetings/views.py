@@ -24,6 +24,7 @@ from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from communities.access import deny
 from communities.selectors import user_can_see_content
 from members.csvsafe import csv_safe
 from members.models import User
@@ -48,13 +49,6 @@ PAGE_SIZE = 20
 # ---------------------------------------------------------------- helpers
 
 
-def _deny(request):
-    """Answer a visitor who may not see something: the sign-in page if anonymous, else 404."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    raise Http404
-
-
 def _visible(request):
     return Meeting.objects.visible_to(request.user).filter(community=request.community)
 
@@ -76,7 +70,7 @@ def _organised(request, pk):
     """Return (meeting, None) when the visitor organises meeting pk, else (None, the response to give)."""
     meeting = _meeting_or_none(request, pk)
     if meeting is None:
-        return None, _deny(request)
+        return None, deny(request)
     if not selectors.can_manage(user=request.user, meeting=meeting):
         return None, _not_organiser(request, meeting)
     return meeting, None
@@ -105,7 +99,7 @@ def meeting_list(request, community_slug):
     """List upcoming (or past) meetings of the community, filtered by kind, group, format and theme."""
     community = request.community
     if not user_can_see_content(user=request.user, community=community):
-        return _deny(request)
+        return deny(request)
     when = "past" if request.GET.get("when") == "past" else "upcoming"
     filters = {key: request.GET.get(key, "") for key in ("kind", "group", "format", "theme")}
     visible = selectors.community_meetings(community=community, user=request.user)
@@ -144,7 +138,7 @@ def meeting_calendar(request, community_slug):
     """Show one month as a table of weeks, each day listing its meetings in the viewer's zone (no JavaScript)."""
     community = request.community
     if not user_can_see_content(user=request.user, community=community):
-        return _deny(request)
+        return deny(request)
     first = _month_from(request)
     viewer_zone = timezone.get_current_timezone() if request.user.is_authenticated else zoneinfo.ZoneInfo("UTC")
     month_days = pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
@@ -230,7 +224,7 @@ def meeting_detail(request, community_slug, meeting_pk):
     )
     meeting = meeting.first()
     if meeting is None:
-        return _deny(request)
+        return deny(request)
     can_manage = selectors.can_manage(user=request.user, meeting=meeting)
     registration = selectors.registration_of(meeting=meeting, user=request.user)
     registered = registration is not None and registration.status == Registration.Status.REGISTERED
@@ -265,7 +259,7 @@ def meeting_ics(request, community_slug, meeting_pk):
     """Download one meeting as .ics; the join link is in it only for a registered person."""
     meeting = _meeting_or_none(request, meeting_pk)
     if meeting is None:
-        return _deny(request)
+        return deny(request)
     registration = selectors.registration_of(meeting=meeting, user=request.user)
     registered = registration is not None and registration.status == Registration.Status.REGISTERED
     body = ical.build_calendar(
@@ -287,7 +281,7 @@ def meeting_ics(request, community_slug, meeting_pk):
 def register(request, community_slug, meeting_pk):
     meeting = _meeting_or_none(request, meeting_pk)
     if meeting is None:
-        return _deny(request)
+        return deny(request)
     if response := _post_only(request):
         return response
     if not request.user.is_authenticated:
@@ -311,7 +305,7 @@ def register(request, community_slug, meeting_pk):
 def unregister(request, community_slug, meeting_pk):
     meeting = _meeting_or_none(request, meeting_pk)
     if meeting is None:
-        return _deny(request)
+        return deny(request)
     if response := _post_only(request):
         return response
     if not request.user.is_authenticated:
@@ -329,7 +323,7 @@ def unregister(request, community_slug, meeting_pk):
 def meeting_create(request, community_slug):
     community = request.community
     if not user_can_see_content(user=request.user, community=community):
-        return _deny(request)
+        return deny(request)
     scheduling = _scheduling_context(request)
     if scheduling is None:
         messages.error(request, _("Only coordinators and facilitators can schedule meetings."))
@@ -442,7 +436,7 @@ def meeting_cancel(request, community_slug, meeting_pk):
 def series_create(request, community_slug):
     community = request.community
     if not user_can_see_content(user=request.user, community=community):
-        return _deny(request)
+        return deny(request)
     scheduling = _scheduling_context(request)
     if scheduling is None:
         messages.error(request, _("Only coordinators and facilitators can schedule meetings."))
@@ -491,7 +485,7 @@ def series_detail(request, community_slug, series_pk):
         selectors.for_cards(_visible(request).filter(series_id=series_pk), request.user).order_by("start", "pk")
     )
     if not meetings:
-        return _deny(request)
+        return deny(request)
     series = get_object_or_404(MeetingSeries, pk=series_pk, community=community)
     from .recurrence import describe
 
@@ -851,7 +845,7 @@ def personal_feed(request, token):
 def feed_manage(request):
     """Let a person create, replace or turn off their private calendar address (shown once, only the hash is kept)."""
     if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
+        return deny(request)
     from .models import CalendarFeedToken
 
     feed_url = None

@@ -13,11 +13,11 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from taggit.models import TaggedItem
 
-from communities.models import Community, Group, Membership
+from communities import permissions
+from communities.models import Community, Membership
 from knowledge.models import Follow, KnowledgeItem
 from knowledge.selectors import open_rounds_for_reviewer
 from meetings.models import Meeting, Registration
-from meetings.querysets import perm_q
 from meetings.selectors import upcoming_meetings_for
 
 LIST_LIMIT = 5
@@ -103,7 +103,9 @@ def requests_to_decide(user) -> list[dict]:
         return []
     pending = (
         Membership.objects.pending()
-        .filter(perm_q(user, "manage_community", Community, "community") | perm_q(user, "manage_group", Group, "group"))
+        .filter(
+            Q(community__in=permissions.managed_community_ids(user)) | Q(group__in=permissions.managed_group_ids(user))
+        )
         .values("community__slug", "community__name", "group__name")
         .annotate(count=Count("pk"))
         .order_by("community__name", F("group__name").asc(nulls_first=True))
@@ -160,7 +162,7 @@ def communities_i_report_on(user) -> list[Community]:
     """Return the communities whose reports I may read (I coordinate them)."""
     if not user.is_authenticated:
         return []
-    return list(Community.objects.filter(perm_q(user, "manage_community", Community, "pk")).order_by("name"))
+    return list(Community.objects.managed_by(user).order_by("name"))
 
 
 def dashboard_parts(user) -> dict:

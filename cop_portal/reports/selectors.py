@@ -20,6 +20,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from communities import permissions
 from communities.models import (
     Community,
     DimensionValue,
@@ -479,5 +480,5 @@ class Report:
 
 
 def community_is_managed_by(*, user, community: Community) -> bool:
-    """Return whether user may read community's reports: its coordinators (guardian manage_community)."""
-    return user.is_authenticated and user.has_perm("communities.manage_community", community)
+    """Return whether user may read community's reports: its coordinators (see communities.permissions)."""
+    return permissions.can_manage(user, community)

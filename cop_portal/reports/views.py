@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import functools
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -14,29 +11,21 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from communities.access import deny, door
+
 from . import network as network_selectors
 from . import opendata
 from .charts import charts_for
 from .exports import csv_response, xlsx_response
 from .pdf import PdfError, html_to_pdf, pdf_font, svg_data_uri
 from .periods import PeriodForm, period_from_request
-from .selectors import Report, community_is_managed_by, section_titles
+from .selectors import Report, section_titles
 
 EXPORT_FORMATS = {"csv", "xlsx"}
 
 
-def coordinators_only(view):
-    """Let the community's coordinators in; send anonymous visitors to sign in and answer 404 to anyone else."""
-
-    @functools.wraps(view)
-    def wrapper(request, community_slug, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not community_is_managed_by(user=request.user, community=request.community):
-            raise Http404
-        return view(request, request.community, *args, **kwargs)
-
-    return wrapper
+# The community's coordinators only: anonymous visitors are sent to sign in, anyone else gets 404.
+coordinators_only = door("manage")
 
 
 def _report_url(community, period_query: dict, name: str = "reports:index", **extra) -> str:
@@ -168,10 +157,8 @@ def _open_data_access(request):
     community = request.community
     if opendata.publishes_open_data(community):
         return None
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not opendata.is_member(user=request.user, community=community):
-        raise Http404
+    if not request.user.is_authenticated or not opendata.is_member(user=request.user, community=community):
+        return deny(request)
     return "unpublished"
 
 

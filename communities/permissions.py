@@ -1,0 +1,275 @@
+"""The one door: every access decision of the portal is a function of this module.
+
+Apps, the admin, digests and reports call these functions; nothing else asks guardian
+(has_perm, get_objects_for_user, its tables) or writes its own superuser rule.
+
+- One superuser rule: `is_portal_admin(user)`, an active signed-in superuser sees and manages everything.
+- Membership: `is_active_member`, and the subqueries `active_community_ids`, `active_group_ids`.
+- Management: a coordinator manages the community and every group in it, a facilitator their
+  group (`can_manage`, `managed_community_ids`, `managed_group_ids`). The roles are recorded as
+  guardian object permissions, kept in step with Membership by `permissions_sync`.
+- Per-object grants (`granted_ids`): guardian object permissions on one object (a co-author's
+  knowledge.change_knowledgeitem, a co-organiser's meetings.organise_meeting, a facilitator's
+  communities.manage_group) count only while the person is an active member of the object's
+  community. Leaving or being removed ends them on the very next request, even before the
+  grant itself is revoked.
+
+Every function returning ids returns a subquery (a `values("pk")` queryset), so callers filter
+with it inside their own query and query counts do not grow with data.
+"""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import BigIntegerField, Q, QuerySet
+from django.db.models.functions import Cast
+
+COMMUNITY_PERM = "communities.manage_community"
+GROUP_PERM = "communities.manage_group"
+
+
+# --- Who the person is -----------------------------------------------------------------------------
+
+
+def is_portal_admin(user) -> bool:
+    """Return whether user is a portal administrator: the one superuser rule of the portal."""
+    return bool(user is not None and user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def portal_admins() -> QuerySet:
+    """Return the portal administrators (the people is_portal_admin answers yes for)."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(is_superuser=True, is_active=True)
+
+
+def _signed_in(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+# --- Membership ------------------------------------------------------------------------------------
+
+
+def active_community_ids(user) -> QuerySet:
+    """Return a subquery of the ids of the communities user is an active member of."""
+    from .models import Membership
+
+    if not _signed_in(user):
+        return Membership.objects.none().values("community_id")
+    return Membership.objects.active().community_level().filter(user=user).values("community_id")
+
+
+def active_group_ids(user) -> QuerySet:
+    """Return a subquery of the ids of the groups user is an active member of (in a community they are in)."""
+    from .models import Membership
+
+    if not _signed_in(user):
+        return Membership.objects.none().values("group_id")
+    return (
+        Membership.objects.active()
+        .group_level()
+        .filter(user=user, community__in=active_community_ids(user))
+        .values("group_id")
+    )
+
+
+def is_active_member(user, community) -> bool:
+    """Return whether user is an active member of community (portal administrators count as members)."""
+    if is_portal_admin(user):
+        return True
+    if not _signed_in(user):
+        return False
+    from .models import Membership
+
+    return Membership.objects.active().community_level().filter(user=user, community=community).exists()
+
+
+# --- Per-object grants -----------------------------------------------------------------------------
+
+
+def _split(perm: str) -> tuple[str, str]:
+    app_label, _, codename = perm.rpartition(".")
+    return app_label, codename
+
+
+def granted_ids(user, perm: str, model, *, community_field: str = "community") -> QuerySet:
+    """Return a subquery of the ids of model's objects on which user holds the guardian permission perm.
+
+    A grant counts only while user is an active member of the object's community
+    (community_field names the path from model to its community; for Community itself the
+    object is the community). Grants through auth groups count too; global permissions never do.
+    """
+    from guardian.models import GroupObjectPermission, UserObjectPermission
+
+    from .models import Community
+
+    if not _signed_in(user):
+        return model._default_manager.none().values("pk")
+    app_label, codename = _split(perm)
+    content_type = ContentType.objects.get_for_model(model)
+    scope = {"permission__codename": codename, "content_type": content_type}
+    if app_label:
+        scope["permission__content_type__app_label"] = app_label
+    direct = (
+        UserObjectPermission.objects.filter(user=user, **scope)
+        .annotate(object_id=Cast("object_pk", BigIntegerField()))
+        .values("object_id")
+    )
+    via_groups = (
+        GroupObjectPermission.objects.filter(group__user=user, **scope)
+        .annotate(object_id=Cast("object_pk", BigIntegerField()))
+        .values("object_id")
+    )
+    field = "pk" if model is Community else community_field
+    return (
+        model._default_manager.filter(Q(pk__in=direct) | Q(pk__in=via_groups))
+        .filter(**{f"{field}__in": active_community_ids(user)})
+        .values("pk")
+    )
+
+
+def has_grant(user, perm: str, obj, *, community_field: str = "community") -> bool:
+    """Return whether user holds the per-object grant perm on obj, while an active member of its community."""
+    if not _signed_in(user):
+        return False
+    return granted_ids(user, perm, type(obj), community_field=community_field).filter(pk=obj.pk).exists()
+
+
+def users_granted(perm: str, obj, *, community_field: str = "community") -> QuerySet:
+    """Return the active users holding perm on obj directly, who are still active members of its community."""
+    from django.contrib.auth import get_user_model
+    from guardian.models import UserObjectPermission
+
+    from .models import Community, Membership
+
+    app_label, codename = _split(perm)
+    holders = UserObjectPermission.objects.filter(
+        permission__codename=codename,
+        permission__content_type__app_label=app_label,
+        content_type=ContentType.objects.get_for_model(type(obj)),
+        object_pk=str(obj.pk),
+    ).values("user_id")
+    community_id = obj.pk if isinstance(obj, Community) else getattr(obj, f"{community_field}_id")
+    members = Membership.objects.active().community_level().filter(community_id=community_id).values("user_id")
+    return get_user_model().objects.filter(pk__in=holders, is_active=True).filter(pk__in=members)
+
+
+def grants_of(user_ids, perms: list[str]) -> list[tuple[int, str, int]]:
+    """Return (user_id, codename, object_id) of the direct grants perms held by user_ids, in one query.
+
+    Digests use it to know who manages what for many people at once; a caller still
+    intersects it with the person's active memberships (as they load those anyway).
+    """
+    from guardian.models import UserObjectPermission
+
+    query = Q()
+    for perm in perms:
+        app_label, codename = _split(perm)
+        query |= Q(permission__content_type__app_label=app_label, permission__codename=codename)
+    rows = UserObjectPermission.objects.filter(query, user_id__in=user_ids).values_list(
+        "user_id", "permission__codename", "object_pk"
+    )
+    return [(user_id, codename, int(object_pk)) for user_id, codename, object_pk in rows]
+
+
+# --- Management ------------------------------------------------------------------------------------
+
+
+def managed_community_ids(user) -> QuerySet:
+    """Return a subquery of the ids of the communities user coordinates (all of them for an administrator)."""
+    from .models import Community
+
+    if is_portal_admin(user):
+        return Community.objects.values("pk")
+    return granted_ids(user, COMMUNITY_PERM, Community)
+
+
+def managed_group_ids(user) -> QuerySet:
+    """Return a subquery of the ids of the groups user manages: as coordinator of their community, or facilitator."""
+    from .models import Group
+
+    if is_portal_admin(user):
+        return Group.objects.values("pk")
+    if not _signed_in(user):
+        return Group.objects.none().values("pk")
+    return Group.objects.filter(
+        Q(community__in=managed_community_ids(user)) | Q(pk__in=granted_ids(user, GROUP_PERM, Group))
+    ).values("pk")
+
+
+def can_manage(user, target) -> bool:
+    """Return whether user manages target, a Community or a Group."""
+    from .models import Community
+
+    if is_portal_admin(user):
+        return True
+    if not _signed_in(user) or target is None:
+        return False
+    if isinstance(target, Community):
+        return type(target).objects.filter(pk=target.pk, pk__in=managed_community_ids(user)).exists()
+    return type(target).objects.filter(pk=target.pk, pk__in=managed_group_ids(user)).exists()
+
+
+def manages_any_group(user, community) -> bool:
+    """Return whether user manages community or at least one of its groups."""
+    from .models import Group
+
+    if is_portal_admin(user):
+        return True
+    return Group.objects.filter(community=community, pk__in=managed_group_ids(user)).exists() or can_manage(
+        user, community
+    )
+
+
+def managed_membership_filter(user, community) -> Q:
+    """Return a Q limiting rows of community (memberships, invitations) to those user decides on.
+
+    A coordinator decides on every row of the community; a facilitator on the rows of their groups.
+    """
+    if not _signed_in(user):
+        return Q(pk__in=[])
+    if can_manage(user, community):
+        return Q()
+    return Q(group__in=managed_group_ids(user))
+
+
+# --- Keeping guardian in step ----------------------------------------------------------------------
+
+
+def grant(perm: str, user, obj) -> None:
+    """Give user the per-object permission perm on obj (idempotent)."""
+    from guardian.shortcuts import assign_perm
+
+    assign_perm(perm, user, obj)
+
+
+def revoke(perm: str, user, obj) -> None:
+    """Take the per-object permission perm on obj away from user (idempotent)."""
+    from guardian.shortcuts import remove_perm
+
+    remove_perm(perm, user, obj)
+
+
+def revoke_all_in(*, user, perm: str, model, community, community_field: str = "community") -> int:
+    """Remove user's direct grants perm on every object of model in community; return how many were removed."""
+    from guardian.models import UserObjectPermission
+
+    app_label, codename = _split(perm)
+    ids = model._default_manager.filter(**{community_field: community}).values_list("pk", flat=True)
+    rows = UserObjectPermission.objects.filter(
+        user=user,
+        permission__codename=codename,
+        permission__content_type__app_label=app_label,
+        content_type=ContentType.objects.get_for_model(model),
+        object_pk__in=[str(pk) for pk in ids],
+    )
+    removed, _ = rows.delete()
+    return removed
+
+
+def may_import(user) -> bool:
+    """Return whether user may import organisations, people and memberships from a CSV file in the admin."""
+    return bool(
+        _signed_in(user)
+        and user.has_perms(["communities.add_membership", "members.add_organization", "members.add_user"])
+    )
