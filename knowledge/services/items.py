@@ -32,10 +32,10 @@ from members import outbox
 from members.models import Organization, User
 from members.notifications import absolute_url
 
-from . import tasks
-from .files import check_upload, make_thumbnail
-from .markup import plain_text, render_markdown
-from .models import (
+from .. import tasks
+from ..files import check_upload, make_thumbnail
+from ..markup import plain_text, render_markdown
+from ..models import (
     Answer,
     Collection,
     CollectionEntry,
@@ -49,8 +49,8 @@ from .models import (
     ReviewRound,
     Revision,
 )
-from .notifications import send_once
-from .selectors import (
+from ..notifications import send_once
+from ..selectors import (
     can_accept_answer,
     can_curate,
     can_edit_item,
