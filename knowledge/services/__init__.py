@@ -2,17 +2,15 @@
 
 Bad input raises ValidationError with a translatable message and changes nothing;
 a forbidden action raises PermissionDenied. Notifications are enqueued on commit.
+
+One module per area: items (with authors, revisions, search), files, conversation
+(comments and answers), following, collections, review (peer review), notices (sent
+by the tasks) and membership (what ends when a membership ends); helpers shared by
+several areas live in _common. Import from knowledge.services, not from the areas.
 """
 
-from .items import (
-    CHANGE_PERM,
-    CONTENT_FIELDS,
-    DOUBLE_SUBMIT_WINDOW,
-    RESTORABLE,
-    SEARCH_CONFIGS,
-    AuthorSpec,
-    answer_accept,
-    answer_create,
+from ._common import CHANGE_PERM, DOUBLE_SUBMIT_WINDOW, notifications_muted
+from .collections import (
     collection_add_item,
     collection_create,
     collection_delete,
@@ -20,30 +18,31 @@ from .items import (
     collection_remove_item,
     collection_set_order,
     collection_update,
-    comment_create,
-    file_attach,
-    file_remove,
-    follow,
+)
+from .conversation import answer_accept, answer_create, comment_create
+from .files import file_attach, file_remove
+from .following import follow, unfollow
+from .items import (
+    CONTENT_FIELDS,
+    RESTORABLE,
+    SEARCH_CONFIGS,
+    AuthorSpec,
     item_create,
     item_publish,
     item_restore_revision,
     item_unpublish,
     item_update,
-    knowledge_membership_ended,
+    search_vector_update,
+)
+from .membership import knowledge_membership_ended
+from .notices import (
     notice_answer_accepted,
     notice_answer_created,
     notice_comment_created,
     notice_review_completed,
     notice_review_requested,
-    notifications_muted,
-    review_respond,
-    review_round_cancel,
-    review_round_complete,
-    review_round_request,
-    review_submit,
-    search_vector_update,
-    unfollow,
 )
+from .review import review_respond, review_round_cancel, review_round_complete, review_round_request, review_submit
 
 __all__ = [
     "CHANGE_PERM",
