@@ -29,8 +29,8 @@ from communities.access import NotVisible, door, resolve
 from communities.models import Group
 from members.models import Organization, User
 
-from . import services
-from .forms import (
+from .. import services
+from ..forms import (
     AnswerForm,
     AuthorFormSet,
     CollectionAddItemForm,
@@ -46,7 +46,7 @@ from .forms import (
     author_initial,
     community_members,
 )
-from .models import (
+from ..models import (
     Answer,
     Collection,
     CollectionEntry,
@@ -57,8 +57,8 @@ from .models import (
     ReviewRound,
     Revision,
 )
-from .pdf import pdf_font
-from .selectors import (
+from ..pdf import pdf_font
+from ..selectors import (
     can_accept_answer,
     can_curate,
     can_edit_item,
@@ -406,7 +406,7 @@ def _visible_revision(request, community, revision_pk):
 @door("content")
 def revision_detail(request, community, revision_pk):
     revision = _visible_revision(request, community, revision_pk)
-    from .markup import render_markdown
+    from ..markup import render_markdown
 
     snapshot = revision.snapshot
     context = {
@@ -675,7 +675,7 @@ def collection_entries(request, community, collection_pk):
 
 def _export_context(request, community, collection, *, for_pdf=False):
     """Return what the printable view and the exports show; a PDF gets no images (no fetching from user text)."""
-    from .markup import without_images
+    from ..markup import without_images
 
     entries = list(_collection_entries(collection, request.user))
     for entry in entries:
