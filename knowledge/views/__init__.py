@@ -3,12 +3,16 @@
 Every object is found through a scoped queryset, so a hidden object and a missing one
 both answer 404 (anonymous visitors are sent to sign in instead). Writes go through
 services; POST-only actions answer a GET, after the same lookups, with a redirect.
+
+One module per area: items (list, page, form, publishing), files, history (revisions),
+conversation (comments, answers, following, comments on meetings), collections (with
+the printable view and exports) and review (peer review); lookups shared by several
+areas live in _common. The URL conf reaches every view as views.<name>.
 """
 
+# Private, but tests import it from here.
+from .collections import _pdf_font as _pdf_font
 from .collections import (
-    PAGE_SIZE,
-    answer_accept,
-    answer_create,
     collection_create,
     collection_delete,
     collection_detail,
@@ -18,29 +22,19 @@ from .collections import (
     collection_export_pdf,
     collection_list,
     collection_print,
-    comment_create,
-    file_delete,
-    file_download,
-    file_thumbnail,
-    file_upload,
-    group_follow,
-    item_create,
-    item_detail,
-    item_edit,
-    item_follow,
-    item_list,
-    item_publish,
-    meeting_comment_create,
-    review_request,
-    review_respond,
-    review_round_close,
-    review_round_detail,
-    review_submit,
-    revision_detail,
-    revision_list,
-    revision_restore,
 )
-from .collections import _pdf_font as _pdf_font  # private, but tests import it from here
+from .conversation import (
+    answer_accept,
+    answer_create,
+    comment_create,
+    group_follow,
+    item_follow,
+    meeting_comment_create,
+)
+from .files import file_delete, file_download, file_thumbnail, file_upload
+from .history import revision_detail, revision_list, revision_restore
+from .items import PAGE_SIZE, item_create, item_detail, item_edit, item_list, item_publish
+from .review import review_request, review_respond, review_round_close, review_round_detail, review_submit
 
 __all__ = [
     "PAGE_SIZE",
