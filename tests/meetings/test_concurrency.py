@@ -52,13 +52,13 @@ def _run_together(*jobs):
 @pytest.fixture
 def slow_seat_count():
     """Widen the window between counting seats and promoting, so a missing lock shows up every time."""
-    original = services._seats_taken
+    original = services.registrations._seats_taken
 
     def slow(meeting):
         time.sleep(0.3)
         return original(meeting)
 
-    with mock.patch.object(services, "_seats_taken", side_effect=slow):
+    with mock.patch.object(services.registrations, "_seats_taken", side_effect=slow):
         yield
 
 

@@ -1,0 +1,147 @@
+"""Communities and groups."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from guardian.admin import GuardedModelAdmin
+
+from ..models import Community, Group, Membership, PartnerRole
+from ..services import community_logo_variant_update
+from ._base import MembershipInline, MembershipSyncMixin
+
+
+class PartnerRoleInline(admin.TabularInline):
+    model = PartnerRole
+    extra = 0
+    fields = ["name", "order"]
+
+
+class CommunityCountryFilter(admin.SimpleListFilter):
+    """Filter communities by one of their countries (a multiple country field, stored as "IT,LY")."""
+
+    title = _("country")
+    parameter_name = "country"
+
+    def lookups(self, request, model_admin):
+        from django_countries import countries
+
+        codes = set()
+        for value in Community.objects.exclude(countries="").values_list("countries", flat=True):
+            codes.update(country.code for country in value)
+        return [(code, countries.name(code)) for code in sorted(codes)]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(countries__contains=self.value())
+        return queryset
+
+
+@admin.register(Community)
+class CommunityAdmin(MembershipSyncMixin, GuardedModelAdmin):
+    list_display = [
+        "name",
+        "slug",
+        "visibility",
+        "join_policy",
+        "region",
+        "member_count",
+        "group_count",
+        "default_language",
+        "domain",
+    ]
+    list_filter = ["visibility", "join_policy", "default_language", CommunityCountryFilter]
+    search_fields = ["name", "slug", "tagline", "region"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [PartnerRoleInline, MembershipInline]
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "tagline", "description")}),
+        (_("Audience"), {"fields": ("visibility", "join_policy", "eligible_organization_kinds")}),
+        (_("Languages and places"), {"fields": ("languages", "default_language", "countries", "region", "themes")}),
+        (_("Look and address"), {"fields": ("accent_color", "logo", "domain")}),
+    )
+
+    def get_queryset(self, request):
+        active = Q(memberships__status=Membership.Status.ACTIVE, memberships__group__isnull=True)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                member_count=Count("memberships", filter=active, distinct=True),
+                group_count=Count("groups", distinct=True),
+            )
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "logo" in form.changed_data:
+            community_logo_variant_update(community=obj)
+
+    @admin.display(description=_("members"), ordering="member_count")
+    def member_count(self, obj) -> int:
+        return obj.member_count
+
+    @admin.display(description=_("groups"), ordering="group_count")
+    def group_count(self, obj) -> int:
+        return obj.group_count
+
+
+class GroupAdminForm(forms.ModelForm):
+    class Meta:
+        model = Group
+        fields = [
+            "community",
+            "slug",
+            "name",
+            "kind",
+            "description",
+            "join_policy",
+            "eligible_organization_kinds",
+            "dimension_values",
+            "themes",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        community = cleaned.get("community")
+        values = cleaned.get("dimension_values")
+        if community and values:
+            foreign = [str(value) for value in values if value.dimension.community_id != community.pk]
+            if foreign:
+                raise ValidationError(
+                    {"dimension_values": gettext("Not labels of this community: %s") % ", ".join(foreign)}
+                )
+        return cleaned
+
+
+@admin.register(Group)
+class GroupAdmin(MembershipSyncMixin, GuardedModelAdmin):
+    form = GroupAdminForm
+    list_display = ["name", "community", "kind", "join_policy", "member_count", "labels"]
+    list_filter = ["community", "kind", "join_policy", "dimension_values"]
+    search_fields = ["name", "slug", "community__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["community", "dimension_values"]
+    list_select_related = ["community"]
+    inlines = [MembershipInline]
+
+    def get_queryset(self, request):
+        active = Q(memberships__status=Membership.Status.ACTIVE)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(member_count=Count("memberships", filter=active, distinct=True))
+            .prefetch_related("dimension_values")
+        )
+
+    @admin.display(description=_("members"), ordering="member_count")
+    def member_count(self, obj) -> int:
+        return obj.member_count
+
+    @admin.display(description=_("reporting labels"))
+    def labels(self, obj) -> str:
+        return ", ".join(value.name for value in obj.dimension_values.all())

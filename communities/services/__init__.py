@@ -1,0 +1,94 @@
+"""Every write to communities, memberships and invitations goes through these functions.
+
+Rules these functions keep (and the decisions behind them):
+
+- Community and group alike. A group sits inside its community: joining or asking to join
+  a group needs an active membership of the community. When the community is open (and the
+  person may join it), joining an open group, or asking to join an approval group, first
+  joins the community at once; otherwise the person is told to join the community first.
+- Eligibility. A place that lists organisation kinds (eligible_organization_kinds) lets in,
+  by joining or by request, only people whose organisation is of one of those kinds;
+  others get a MembershipError saying why. An invitation is a coordinator's deliberate
+  choice and is not held to it (a person who signs up from an invitation has no
+  organisation on their profile yet).
+- Invitations. The signed token is the proof: whoever holds a valid token and is signed in
+  may accept it, even under another address than the invited one (people often have a
+  work and a private address). Each invitation is accepted once; accepting never lowers a
+  role the person already has.
+- Leaving a community, or being removed from it, also ends that person's group memberships
+  and pending group requests in it.
+- The last active coordinator of a community cannot leave, be removed or be demoted.
+- Every change records a MembershipEvent (actor, action, roles, reason) and the decision on
+  the Membership (decided_by, decided_at, decision_reason), then calls permissions_sync, so
+  guardian's object permissions, and with them the pages, follow on the very next request.
+- Races and double submits: each write locks the community row first (then the rows it
+  changes) and the unique constraints on Membership and Invitation hold the rest, so a
+  repeated or concurrent call changes nothing more. Emails are enqueued on commit.
+"""
+
+from __future__ import annotations
+
+from ._common import (
+    COMMUNITY_PERM,
+    GROUP_PERM,
+    InvitationError,
+    MembershipError,
+    is_last_coordinator,
+    last_coordinator_error,
+    permissions_sync,
+)
+from .invitations import (
+    INVITATION_SALT,
+    RESEND_INTERVAL,
+    invitation_accept,
+    invitation_check,
+    invitation_create,
+    invitation_max_age,
+    invitation_resend,
+    invitation_revoke,
+    invitation_token,
+    invitation_url,
+)
+from .logos import LOGO_SMALL_SIZE, community_logo_variant_update
+from .memberships import (
+    membership_approve,
+    membership_change_role,
+    membership_decline,
+    membership_grant,
+    membership_join,
+    membership_leave,
+    membership_remove,
+    membership_request,
+    membership_update,
+)
+
+__all__ = [
+    "COMMUNITY_PERM",
+    "GROUP_PERM",
+    "INVITATION_SALT",
+    "InvitationError",
+    "LOGO_SMALL_SIZE",
+    "MembershipError",
+    "RESEND_INTERVAL",
+    "community_logo_variant_update",
+    "invitation_accept",
+    "invitation_check",
+    "invitation_create",
+    "invitation_max_age",
+    "invitation_resend",
+    "invitation_revoke",
+    "invitation_token",
+    "invitation_url",
+    "is_last_coordinator",
+    "last_coordinator_error",
+    "membership_approve",
+    "membership_change_role",
+    "membership_decline",
+    "membership_grant",
+    "membership_join",
+    "membership_leave",
+    "membership_remove",
+    "membership_request",
+    "membership_update",
+    "permissions_sync",
+]

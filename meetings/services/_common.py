@@ -1,0 +1,122 @@
+"""What several areas of the meeting services share: the editable fields, the registration error, validation."""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from ..models import Audience, Meeting, Registration
+
+# Fields organisers set on a meeting (the rest is bookkeeping).
+EDITABLE_FIELDS = (
+    "kind",
+    "format",
+    "title",
+    "description",
+    "start",
+    "end",
+    "time_zone",
+    "venue",
+    "city",
+    "country",
+    "online_url",
+    "host_organization",
+    "group",
+    "audience",
+    "capacity",
+    "registration_policy",
+    "registration_deadline",
+    "visibility",
+)
+# A change to any of these is a new revision for calendars (iCalendar SEQUENCE).
+SIGNIFICANT_FIELDS = ("start", "end", "venue", "city", "country", "format", "online_url", "status")
+
+CO_ORGANISER_PERM = "meetings.organise_meeting"
+
+
+class RegistrationError(ValidationError):
+    """A registration the rules do not allow; its message says why, for the person."""
+
+
+def _known_time_zone(name: str) -> bool:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return bool(name) and name in zoneinfo.available_timezones()
+
+
+def _validate(meeting: Meeting) -> None:
+    """Raise a ValidationError keyed by field for everything wrong with meeting; return when it may be saved."""
+    errors: dict[str, list] = {}
+    if not _known_time_zone(meeting.time_zone):
+        errors.setdefault("time_zone", []).append(
+            ValidationError(
+                _("“%(zone)s” is not a time zone we know. Choose one from the list, such as Europe/Rome."),
+                code="unknown_time_zone",
+                params={"zone": meeting.time_zone},
+            )
+        )
+    if meeting.start and meeting.end and meeting.end <= meeting.start:
+        errors.setdefault("end", []).append(
+            ValidationError(_("The meeting must end after it starts."), code="end_before_start")
+        )
+    if meeting.registration_deadline and meeting.start and meeting.registration_deadline > meeting.start:
+        errors.setdefault("registration_deadline", []).append(
+            ValidationError(
+                _("The registration deadline must be before the meeting starts."), code="deadline_after_start"
+            )
+        )
+    if meeting.pk and meeting.capacity is not None:
+        taken = Registration.objects.filter(meeting=meeting).seats_taken().count()
+        if meeting.capacity < taken:
+            errors.setdefault("capacity", []).append(
+                ValidationError(
+                    ngettext(
+                        "%(count)d person is already registered: the capacity cannot be lower.",
+                        "%(count)d people are already registered: the capacity cannot be lower.",
+                        taken,
+                    ),
+                    code="capacity_below_registrations",
+                    params={"count": taken},
+                )
+            )
+    unknown_audience = [value for value in (meeting.audience or []) if value not in Audience.values]
+    if not isinstance(meeting.audience, list) or unknown_audience:
+        errors.setdefault("audience", []).append(
+            ValidationError(_("Choose the audience from the list."), code="unknown_audience")
+        )
+    if meeting.group_id and meeting.group.community_id != meeting.community_id:
+        errors.setdefault("group", []).append(
+            ValidationError(_("Choose a group of this community."), code="foreign_group")
+        )
+    try:
+        meeting.full_clean(exclude=[*errors, "uid", "series", "community"], validate_constraints=False)
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _unknown_fields(fields: dict[str, Any]) -> None:
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Not editable meeting fields: {sorted(unknown)}")
+
+
+def _set_themes(meeting: Meeting, themes: Iterable[str] | None) -> None:
+    if themes is not None:
+        meeting.themes.set([theme.strip() for theme in themes if theme.strip()])
+
+
+def _require_started(meeting: Meeting) -> None:
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError(_("This meeting was cancelled."), code="cancelled")
+    if not meeting.has_started:
+        raise ValidationError(_("Attendance and minutes can be recorded once the meeting has started."), code="future")

@@ -1,0 +1,144 @@
+"""Attendance, walk-ins and closing a meeting with its outcomes and action items."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.models import User
+
+from ..models import ActionItem, Meeting, MeetingOutcome, Registration
+from ._common import _require_started
+from .registrations import _set_status
+from .scheduling import meeting_mark_held
+
+
+@transaction.atomic
+def attendance_mark(*, meeting: Meeting, by: User | None, attended_ids: Iterable[int]) -> int:
+    """Record who attended among the registered people of meeting; return how many attended."""
+    _require_started(meeting)
+    attended_ids = set(attended_ids)
+    registered = Registration.objects.filter(meeting=meeting, status=Registration.Status.REGISTERED)
+    registered.filter(pk__in=attended_ids).update(attended=True, updated_at=timezone.now())
+    registered.exclude(pk__in=attended_ids).update(attended=False, updated_at=timezone.now())
+    return registered.filter(attended=True).count()
+
+
+@transaction.atomic
+def registration_attendance_set(*, registration: Registration, attended: bool, by: User | None) -> Registration:
+    """Record whether one registered person came (a row of the attendance list); setting it twice changes nothing."""
+    meeting = Meeting.objects.select_for_update().get(pk=registration.meeting_id)
+    _require_started(meeting)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status != Registration.Status.REGISTERED:
+        raise ValidationError(
+            {"attended": _("Only registered people can be marked as present.")}, code="not_registered"
+        )
+    if registration.attended != attended:
+        registration.attended = attended
+        registration.save(update_fields=["attended", "updated_at"])
+    return registration
+
+
+@transaction.atomic
+def walk_in_add(
+    *,
+    meeting: Meeting,
+    by: User | None,
+    name: str,
+    email: str = "",
+    organization=None,
+    organization_name: str = "",
+    country: str = "",
+) -> Registration:
+    """Record someone who came without registering; a person already registered is just marked present."""
+    _require_started(meeting)
+    Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+    email = (email or "").strip().lower()
+    user = User.objects.filter(email__iexact=email).first() if email else None
+    registration = Registration.objects.filter(meeting=meeting, user=user).first() if user else None
+    if registration is None and email:
+        registration = Registration.objects.filter(meeting=meeting, user__isnull=True, email__iexact=email).first()
+    if registration is not None:
+        if registration.status != Registration.Status.REGISTERED:
+            registration.walk_in = True
+            _set_status(registration, Registration.Status.REGISTERED)
+        registration.attended = True
+        registration.save()
+        return registration
+    if not name.strip() and user is None:
+        raise ValidationError({"name": _("Give the name of the person who came.")}, code="name_required")
+    registration = Registration(
+        meeting=meeting,
+        user=user,
+        status=Registration.Status.REGISTERED,
+        walk_in=True,
+        attended=True,
+        name=name.strip(),
+        email=email,
+        organization=organization,
+        organization_name=organization_name.strip(),
+        country=country,
+        decided_by=by,
+        decided_at=timezone.now(),
+    )
+    registration.save()
+    return registration
+
+
+@dataclass(frozen=True)
+class ActionItemData:
+    description: str
+    owner: User | None = None
+    owner_name: str = ""
+    due_date: date | None = None
+    done: bool = False
+
+
+@transaction.atomic
+def meeting_close(
+    *,
+    meeting: Meeting,
+    by: User | None,
+    minutes: str,
+    decisions: str = "",
+    action_items: Sequence[ActionItemData] = (),
+) -> Meeting:
+    """Record minutes, decisions and action items and mark the meeting held; closing again updates them."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _require_started(meeting)
+    MeetingOutcome.objects.update_or_create(
+        meeting=meeting, defaults={"minutes": minutes, "decisions": decisions, "written_by": by}
+    )
+    ActionItem.objects.filter(meeting=meeting).delete()
+    ActionItem.objects.bulk_create(
+        ActionItem(
+            meeting=meeting,
+            order=index,
+            description=item.description,
+            owner=item.owner,
+            owner_name=item.owner_name,
+            due_date=item.due_date,
+            done=item.done,
+        )
+        for index, item in enumerate(action_items, start=1)
+        if item.description.strip()
+    )
+    return meeting_mark_held(meeting=meeting, by=by)
+
+
+def meetings_needing_closing_reminder(*, now: datetime | None = None):
+    """Return scheduled meetings that ended 3 to 30 days ago, still not closed and not yet reminded."""
+    now = now or timezone.now()
+    return Meeting.objects.filter(
+        status=Meeting.Status.SCHEDULED,
+        end__lte=now - timedelta(days=3),
+        end__gte=now - timedelta(days=30),
+        closing_reminder_sent_at__isnull=True,
+    )

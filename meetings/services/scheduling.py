@@ -1,0 +1,165 @@
+"""Scheduling, changing, duplicating, cancelling and closing the status of meetings; co-organisers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from communities import permissions
+from communities.models import Community, Membership
+from members import outbox
+from members.models import User
+
+from .. import reminders, tasks
+from ..models import AgendaItem, Meeting
+from ._common import (
+    CO_ORGANISER_PERM,
+    EDITABLE_FIELDS,
+    SIGNIFICANT_FIELDS,
+    _require_started,
+    _set_themes,
+    _unknown_fields,
+    _validate,
+)
+from .registrations import _fill_free_seats
+
+
+@transaction.atomic
+def meeting_schedule(
+    *, community: Community, by: User | None, themes: Iterable[str] | None = None, uid: str | None = None, **fields
+) -> Meeting:
+    """Create a scheduled meeting of community from the organiser's fields; validate everything first."""
+    _unknown_fields(fields)
+    meeting = Meeting(community=community, created_by=by, **fields)
+    if uid:
+        meeting.uid = uid
+    _validate(meeting)
+    meeting.save()
+    _set_themes(meeting, themes)
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(*, meeting: Meeting, by: User | None, themes: Iterable[str] | None = None, **fields) -> Meeting:
+    """Change a meeting; SEQUENCE grows only when its time, place or status changes, not for a typo."""
+    _unknown_fields(fields)
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    before = {name: getattr(meeting, name) for name in SIGNIFICANT_FIELDS}
+    capacity_before = meeting.capacity
+    for name, value in fields.items():
+        setattr(meeting, name, value)
+    _validate(meeting)
+    significant = any(getattr(meeting, name) != value for name, value in before.items())
+    if significant:
+        meeting.sequence += 1
+    meeting.save()
+    _set_themes(meeting, themes)
+    if significant and meeting.status == Meeting.Status.SCHEDULED and not meeting.is_past:
+        # Registered people hold an invitation in their calendars: send them the new revision.
+        outbox.enqueue(
+            tasks.notify_meeting_updated,
+            meeting.pk,
+            meeting.sequence,
+            key=f"meeting-updated:{meeting.pk}:{meeting.sequence}",
+        )
+    if meeting.start != before["start"]:
+        reminders.reminders_sync_meeting(meeting=meeting)  # unsent reminders follow the new start
+    if meeting.capacity != capacity_before:
+        _fill_free_seats(meeting)
+    return meeting
+
+
+@transaction.atomic
+def meeting_duplicate(*, meeting: Meeting, by: User | None, start: datetime) -> Meeting:
+    """Copy a meeting (fields, themes, agenda) to a new start; registrations and outcomes stay behind."""
+    shift = start - meeting.start
+    copy = Meeting(
+        community=meeting.community,
+        created_by=by,
+        **{name: getattr(meeting, name) for name in EDITABLE_FIELDS},
+    )
+    copy.start = meeting.start + shift
+    copy.end = meeting.end + shift
+    if meeting.registration_deadline:
+        copy.registration_deadline = meeting.registration_deadline + shift
+    _validate(copy)
+    copy.save()
+    copy.themes.set(list(meeting.themes.all()))
+    AgendaItem.objects.bulk_create(
+        AgendaItem(
+            meeting=copy,
+            order=item.order,
+            starts_at=item.starts_at + shift if item.starts_at else None,
+            title=item.title,
+            speaker=item.speaker,
+            notes=item.notes,
+        )
+        for item in meeting.agenda_items.all()
+    )
+    return copy
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting: Meeting, by: User | None) -> Meeting:
+    """Cancel a meeting and tell everyone registered; cancelling twice sends nothing more."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status == Meeting.Status.CANCELLED:
+        return meeting
+    meeting.status = Meeting.Status.CANCELLED
+    meeting.cancelled_at = timezone.now()
+    meeting.sequence += 1
+    meeting.save(update_fields=["status", "cancelled_at", "sequence", "updated_at"])
+    reminders.reminders_sync_meeting(meeting=meeting)  # no reminder of a cancelled meeting goes out
+    outbox.enqueue(tasks.notify_meeting_cancelled, meeting.pk, key=f"meeting-cancelled:{meeting.pk}")
+    return meeting
+
+
+@transaction.atomic
+def meeting_mark_held(*, meeting: Meeting, by: User | None) -> Meeting:
+    """Mark a meeting that has started as held; marking it twice changes nothing."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _require_started(meeting)
+    if meeting.status != Meeting.Status.HELD:
+        # Held is still CONFIRMED for calendars, so SEQUENCE does not move.
+        meeting.status = Meeting.Status.HELD
+        meeting.closed_at = timezone.now()
+        meeting.save(update_fields=["status", "closed_at", "updated_at"])
+    return meeting
+
+
+def meeting_change_status(*, meeting: Meeting, status: str, by: User | None) -> Meeting:
+    """Bring meeting to status through its service: cancelled is meeting_cancel, held is meeting_mark_held.
+
+    A cancelled or held meeting is not scheduled again (duplicate it instead); asking for
+    the status it already has changes nothing.
+    """
+    if status == Meeting.Status.CANCELLED:
+        return meeting_cancel(meeting=meeting, by=by)
+    if status == Meeting.Status.HELD:
+        return meeting_mark_held(meeting=meeting, by=by)
+    meeting = Meeting.objects.get(pk=meeting.pk)
+    if meeting.status != status:
+        raise ValidationError(
+            {"status": _("A cancelled or held meeting cannot be scheduled again: duplicate it instead.")},
+            code="not_reopenable",
+        )
+    return meeting
+
+
+@transaction.atomic
+def meeting_add_coorganiser(*, meeting: Meeting, user: User, by: User | None) -> None:
+    """Let one active member of the community organise this one meeting (a single guardian grant)."""
+    if not Membership.objects.active().community_level().filter(user=user, community=meeting.community).exists():
+        raise ValidationError(
+            {"email": _("Only active members of the community can co-organise its meetings.")}, code="not_member"
+        )
+    permissions.grant(CO_ORGANISER_PERM, user, meeting)
+
+
+def meeting_remove_coorganiser(*, meeting: Meeting, user: User, by: User | None) -> None:
+    permissions.revoke(CO_ORGANISER_PERM, user, meeting)

@@ -1,0 +1,99 @@
+"""The community's meeting list and month calendar."""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+import zoneinfo
+from datetime import date, datetime, timedelta
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import formats, timezone
+
+from communities.access import deny
+from communities.selectors import user_can_see_content
+
+from .. import selectors
+from ..models import Meeting
+
+PAGE_SIZE = 20
+
+
+def meeting_list(request, community_slug):
+    """List upcoming (or past) meetings of the community, filtered by kind, group, format and theme."""
+    community = request.community
+    if not user_can_see_content(user=request.user, community=community):
+        return deny(request)
+    when = "past" if request.GET.get("when") == "past" else "upcoming"
+    filters = {key: request.GET.get(key, "") for key in ("kind", "group", "format", "theme")}
+    visible = selectors.community_meetings(community=community, user=request.user)
+    meetings = selectors.filter_meetings(visible, **filters)
+    meetings = meetings.past() if when == "past" else meetings.upcoming()
+    page = Paginator(selectors.for_cards(meetings, request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "community": community,
+        "page": page,
+        "meetings": page.object_list,
+        "when": when,
+        "filters": filters,
+        "kinds": Meeting.Kind.choices,
+        "formats": Meeting.Format.choices,
+        "groups": community.groups.order_by("name").only("slug", "name"),
+        "themes": selectors.theme_choices(visible),
+        "can_schedule": selectors.can_schedule(user=request.user, community=community),
+        "feed_url": request.build_absolute_uri(
+            reverse("calendar_feeds:community", kwargs={"community_slug": community.slug})
+        ),
+    }
+    return render(request, "meetings/meeting_list.html", context)
+
+
+def _month_from(request) -> date:
+    today = timezone.localdate()
+    value = request.GET.get("month", "")
+    try:
+        year, month = (int(part) for part in value.split("-", 1))
+        return date(year, month, 1)
+    except (TypeError, ValueError):
+        return today.replace(day=1)
+
+
+def meeting_calendar(request, community_slug):
+    """Show one month as a table of weeks, each day listing its meetings in the viewer's zone (no JavaScript)."""
+    community = request.community
+    if not user_can_see_content(user=request.user, community=community):
+        return deny(request)
+    first = _month_from(request)
+    viewer_zone = timezone.get_current_timezone() if request.user.is_authenticated else zoneinfo.ZoneInfo("UTC")
+    month_days = pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    start = datetime.combine(month_days[0][0], datetime.min.time(), tzinfo=viewer_zone)
+    end = datetime.combine(month_days[-1][-1] + timedelta(days=1), datetime.min.time(), tzinfo=viewer_zone)
+    meetings = list(
+        selectors.community_meetings(community=community, user=request.user)
+        .in_range(start, end)
+        .select_related("community", "group")
+        .order_by("start", "pk")
+    )
+    by_day: dict[date, list[Meeting]] = {}
+    for meeting in meetings:
+        day = meeting.start.astimezone(viewer_zone).date()
+        last = (meeting.end - timedelta(seconds=1)).astimezone(viewer_zone).date()
+        while day <= last:
+            by_day.setdefault(day, []).append(meeting)
+            day += timedelta(days=1)
+    weeks = [[(day, day.month == first.month, by_day.get(day, [])) for day in week] for week in month_days]
+    previous = (first - timedelta(days=1)).replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    context = {
+        "community": community,
+        "month": first,
+        "weeks": weeks,
+        "weekdays": [(formats.date_format(day, "l"), formats.date_format(day, "D")) for day in month_days[0]],
+        "previous": previous,
+        "following": following,
+        "today": timezone.localdate(timezone=viewer_zone),
+        "viewer_zone": viewer_zone,
+        "can_schedule": selectors.can_schedule(user=request.user, community=community),
+    }
+    return render(request, "meetings/meeting_calendar.html", context)
