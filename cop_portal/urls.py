@@ -17,25 +17,25 @@ admin.site.site_title = gettext_lazy("CoP Portal")
 urlpatterns = [
     path("", community_views.directory, name="directory"),
     path("healthz", views.healthz, name="healthz"),
-    path("accessibility/", include("cop_portal.accessibility")),
+    path("accessibility/", include("cop_portal.accessibility.urls")),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("i18n/js/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("meetings.feed_urls")),  # /c/<slug>/meetings.ics and /me/calendar/...
-    path("me/", include("cop_portal.me_urls")),
+    path("me/", include("cop_portal.me.urls")),
     path("invitations/", include("communities.urls_invitations")),
-    path("people/", include("cop_portal.people_urls")),
+    path("people/", include("cop_portal.people.urls")),
     path("people/", include("members.urls")),
     path("c/<slug:community_slug>/", include("communities.urls")),
     path("c/<slug:community_slug>/", include("communities.urls_people")),
     path("c/<slug:community_slug>/meetings/", include("meetings.urls")),
     path("c/<slug:community_slug>/knowledge/", include("knowledge.urls")),
     path("c/<slug:community_slug>/", include("cop_portal.reports.urls")),  # reports/ and open-data/
-    path("search/", include("cop_portal.search")),
+    path("search/", include("cop_portal.search.urls")),
     path("network/", include("cop_portal.reports.network_urls")),
     path("tags/", include("knowledge.urls_tags")),
-    path("", include("cop_portal.notification_urls")),  # /unsubscribe/<token>/, delivery log, custom reminders
+    path("", include("cop_portal.notifications.urls")),  # /unsubscribe/<token>/, delivery log, custom reminders
 ]
 
 if settings.DEBUG:

@@ -1,4 +1,4 @@
-"""Portal-wide people pages: /people/... (the cross-community search lives in cop_portal.people_urls)."""
+"""Portal-wide people pages: /people/... (the cross-community search lives in cop_portal.people.urls)."""
 
 from django.urls import path
 

@@ -2,16 +2,16 @@
 
 from django.urls import path
 
-from . import notification_views
+from . import views
 
 app_name = "notifications"
 
 urlpatterns = [
-    path("unsubscribe/<str:token>/", notification_views.unsubscribe, name="unsubscribe"),
-    path("c/<slug:community_slug>/manage/deliveries/", notification_views.deliveries, name="deliveries"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("c/<slug:community_slug>/manage/deliveries/", views.deliveries, name="deliveries"),
     path(
         "c/<slug:community_slug>/meetings/<int:meeting_pk>/reminders/",
-        notification_views.meeting_reminders,
+        views.meeting_reminders,
         name="meeting_reminders",
     ),
 ]

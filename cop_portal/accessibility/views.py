@@ -1,38 +1,28 @@
-"""The accessibility statement at /accessibility/ and its feedback form, which reaches the admins by email.
-
-Feedback is not stored: it is mailed (by a Celery task enqueued on commit) to
-settings.ACCESSIBILITY_FEEDBACK_EMAIL when set, otherwise to settings.ADMINS, otherwise to the
-active superusers. Each visitor (signed-in person or IP address) may send a few messages an
-hour; more are refused with a clear message and nothing typed is lost.
-"""
+"""The accessibility statement at /accessibility/ and its feedback form (rate limited per visitor)."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import date
 
-from celery import shared_task
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.core.mail import EmailMessage
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
-from django.urls import path
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from members import outbox
-from members.notifications import absolute_url
+
+from .tasks import accessibility_feedback_send
 
 # The date the statement was last reviewed against the portal; change it with the statement.
 STATEMENT_REVIEWED = date(2026, 11, 25)
 FEEDBACK_LIMIT = 5  # messages per visitor
 FEEDBACK_WINDOW = 3600  # seconds
-SENT_MARK_SECONDS = 7 * 24 * 3600
 
 
 class FeedbackForm(forms.Form):
@@ -83,44 +73,6 @@ def feedback_allowed(request) -> bool:
     return count <= FEEDBACK_LIMIT
 
 
-def feedback_recipients() -> list[str]:
-    """Return who reads accessibility feedback: the configured address, else the admins, else the superusers."""
-    configured = getattr(settings, "ACCESSIBILITY_FEEDBACK_EMAIL", "")
-    if configured:
-        return [configured] if isinstance(configured, str) else list(configured)
-    admins = [email for _name, email in getattr(settings, "ADMINS", [])]
-    if admins:
-        return admins
-    from communities import permissions
-
-    superusers = permissions.portal_admins().exclude(email="").order_by("pk")
-    return list(superusers.values_list("email", flat=True))
-
-
-@shared_task(name="cop_portal.accessibility_feedback_send", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def accessibility_feedback_send(feedback: dict, key: str) -> bool:
-    """Mail one piece of feedback to the admins; a second run with the same key sends nothing."""
-    mark = f"a11y-feedback-sent:{key}"
-    if cache.get(mark):
-        return False
-    recipients = feedback_recipients()
-    if not recipients:
-        return False
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {**feedback, "site_url": absolute_url("")}
-        subject = render_to_string("accessibility/emails/feedback.subject.txt", context).strip()
-        body = render_to_string("accessibility/emails/feedback.txt", context)
-    email = EmailMessage(
-        subject=getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "") + subject,
-        body=body,
-        to=recipients,
-        reply_to=[feedback["email"]] if feedback.get("email") else None,
-    )
-    email.send()
-    cache.set(mark, True, SENT_MARK_SECONDS)
-    return True
-
-
 @require_http_methods(["GET", "POST"])
 def statement(request):
     """Show the accessibility statement; take feedback from its form."""
@@ -160,7 +112,3 @@ def statement(request):
         "contact_email": getattr(settings, "ACCESSIBILITY_FEEDBACK_EMAIL", ""),
     }
     return render(request, "accessibility/statement.html", context, status=status)
-
-
-app_name = "accessibility"
-urlpatterns = [path("", statement, name="statement")]

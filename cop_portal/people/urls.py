@@ -2,10 +2,10 @@
 
 from django.urls import path
 
-from . import people_views
+from . import views
 
 app_name = "people_search"
 
 urlpatterns = [
-    path("", people_views.people_search, name="search"),
+    path("", views.people_search, name="search"),
 ]

@@ -17,7 +17,6 @@ from django.db import connection
 from django.db.models import Case, F, FloatField, Q, TextField, Value, When
 from django.db.models.functions import Coalesce, Concat, Extract, Now
 from django.shortcuts import render
-from django.urls import path
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -222,7 +221,3 @@ def search_view(request):
             context["people"] = [expertise_card(p, viewer=request.user) for p in people[:SECTION_SIZE]]
             context["people_count"] = people.count()
     return render(request, "search/results.html", context)
-
-
-app_name = "search"
-urlpatterns = [path("", search_view, name="index")]

@@ -1,0 +1,1 @@
+"""The pages of the notifications layer: settings, one-click unsubscribe, the delivery log and custom reminders."""

@@ -1,0 +1,1 @@
+""" "Who knows what" at /people/: people found by expertise across the viewer's communities."""
