@@ -9,7 +9,6 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from guardian.admin import GuardedModelAdmin
 
 from members.admin import ReadOnlyAdminMixin
 
@@ -59,7 +58,7 @@ class ItemFileInline(admin.TabularInline):
 
 
 @admin.register(KnowledgeItem)
-class KnowledgeItemAdmin(ReadOnlyAdminMixin, GuardedModelAdmin):
+class KnowledgeItemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Curating in the admin reads, publishes and deletes; edits go through the site so revisions are kept."""
 
     list_display = ["title", "community", "kind", "status", "visibility", "published_at"]
@@ -67,6 +66,13 @@ class KnowledgeItemAdmin(ReadOnlyAdminMixin, GuardedModelAdmin):
     search_fields = ["title", "summary"]
     inlines = [ItemAuthorInline, ItemFileInline]
     actions = ["publish_selected", "unpublish_selected"]
+
+    def delete_model(self, request, obj):
+        services.item_delete(item=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for item in queryset:
+            services.item_delete(item=item, by=request.user)
 
     @admin.action(description=_("Publish selected items"), permissions=["delete"])
     def publish_selected(self, request, queryset):
@@ -151,11 +157,38 @@ class LedgerAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 class ModeratedAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Comments, answers and follows: read, and deleted when they must go (moderation)."""
+    """Comments and answers: read, and removed through the moderation services when they must go."""
+
+    def remove(self, obj, by) -> None:
+        raise NotImplementedError
+
+    def delete_model(self, request, obj):
+        self.remove(obj, request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.remove(obj, request.user)
+
+
+@admin.register(Comment)
+class CommentAdmin(ModeratedAdmin):
+    def remove(self, comment, by):
+        services.comment_remove(comment=comment, by=by)
+
+
+@admin.register(Answer)
+class AnswerAdmin(ModeratedAdmin):
+    def remove(self, answer, by):
+        services.answer_remove(answer=answer, by=by)
+
+
+class FollowAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """A follow is the person's own choice: read here, changed only by the person on the site."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 admin.site.register(Review, LedgerAdmin)
 admin.site.register(Revision, LedgerAdmin)
-admin.site.register(Comment, ModeratedAdmin)
-admin.site.register(Answer, ModeratedAdmin)
-admin.site.register(Follow, ModeratedAdmin)
+admin.site.register(Follow, FollowAdmin)

@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from guardian.admin import GuardedModelAdmin
 
 from ..models import Community, Group, Membership, PartnerRole
 from ..services import community_logo_variant_update
@@ -42,7 +41,7 @@ class CommunityCountryFilter(admin.SimpleListFilter):
 
 
 @admin.register(Community)
-class CommunityAdmin(MembershipSyncMixin, GuardedModelAdmin):
+class CommunityAdmin(MembershipSyncMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "slug",
@@ -119,7 +118,7 @@ class GroupAdminForm(forms.ModelForm):
 
 
 @admin.register(Group)
-class GroupAdmin(MembershipSyncMixin, GuardedModelAdmin):
+class GroupAdmin(MembershipSyncMixin, admin.ModelAdmin):
     form = GroupAdminForm
     list_display = ["name", "community", "kind", "join_policy", "member_count", "labels"]
     list_filter = ["community", "kind", "join_policy", "dimension_values"]

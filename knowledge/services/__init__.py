@@ -35,6 +35,7 @@ from .items import (
     search_vector_update,
 )
 from .membership import knowledge_membership_ended
+from .moderation import answer_remove, comment_remove, item_delete
 from .notices import (
     notice_answer_accepted,
     notice_answer_created,
@@ -45,6 +46,9 @@ from .notices import (
 from .review import review_respond, review_round_cancel, review_round_complete, review_round_request, review_submit
 
 __all__ = [
+    "answer_remove",
+    "comment_remove",
+    "item_delete",
     "CHANGE_PERM",
     "CONTENT_FIELDS",
     "DOUBLE_SUBMIT_WINDOW",

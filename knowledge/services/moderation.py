@@ -1,0 +1,50 @@
+"""Taking things down: an item, a comment or an answer removed by the community's managers (or the admin).
+
+The site has no delete button for these; the Django admin's delete calls these services, so
+a removal checks the same rights (the community's coordinators and portal administrators,
+through communities.permissions) and an item's stored files go with it once the deletion
+has committed.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from communities import permissions
+from members.models import User
+
+from ..models import Answer, Comment, ItemFile, KnowledgeItem
+
+
+def _require_manager(*, user: User, community) -> None:
+    if not permissions.can_manage(user, community):
+        raise PermissionDenied(_("Only the community's coordinators can remove this."))
+
+
+def _stored_names(files) -> list[tuple]:
+    return [(field.storage, field.name) for attached in files for field in (attached.file, attached.thumbnail) if field]
+
+
+@transaction.atomic
+def item_delete(*, item: KnowledgeItem, by: User) -> None:
+    """Delete an item with its files, authors, revisions and conversation; remove its stored files after commit."""
+    _require_manager(user=by, community=item.community)
+    names = _stored_names(ItemFile.objects.filter(item=item))
+    item.delete()
+    transaction.on_commit(lambda: [storage.delete(name) for storage, name in names])
+
+
+@transaction.atomic
+def comment_remove(*, comment: Comment, by: User) -> None:
+    """Remove a comment (moderation)."""
+    _require_manager(user=by, community=comment.community)
+    comment.delete()
+
+
+@transaction.atomic
+def answer_remove(*, answer: Answer, by: User) -> None:
+    """Remove an answer to a question (moderation)."""
+    _require_manager(user=by, community=answer.item.community)
+    answer.delete()
