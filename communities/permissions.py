@@ -233,6 +233,36 @@ def managed_membership_filter(user, community) -> Q:
     return Q(group__in=managed_group_ids(user))
 
 
+# --- Spaces: a community or one of its groups, where people talk ---------------------------------
+
+
+def can_post_in(user, community, group=None) -> bool:
+    """Return whether user may write in a space: the community's active members; for a group, its
+    active members and the people who manage it (coordinators, its facilitators)."""
+    if is_portal_admin(user):
+        return True
+    if not is_active_member(user, community):
+        return False
+    if group is None:
+        return True
+    from .models import Membership
+
+    in_group = Membership.objects.active().filter(user=user, community=community, group=group).exists()
+    return in_group or can_manage(user, group)
+
+
+def postable_group_ids(user) -> QuerySet:
+    """Return a subquery of the groups user may write in (see can_post_in)."""
+    from .models import Group
+
+    if is_portal_admin(user):
+        return Group.objects.values("pk")
+    return Group.objects.filter(
+        Q(pk__in=active_group_ids(user)) | Q(pk__in=managed_group_ids(user)),
+        community__in=active_community_ids(user),
+    ).values("pk")
+
+
 # --- Keeping guardian in step ----------------------------------------------------------------------
 
 

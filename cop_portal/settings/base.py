@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "communities",
     "meetings",
     "knowledge",
+    "discussions",
     "cop_portal",
 ]
 

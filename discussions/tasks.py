@@ -1,0 +1,15 @@
+"""Thin tasks of the discussions: ids in, state re-checked, the notices module does the work."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from members.notifications import MAIL_RETRY
+
+
+@shared_task(name="discussions.notify_post", **MAIL_RETRY)
+def notify_post(post_id: int) -> None:
+    """Email a new post to the people who receive every post of its thread, and to those it mentions."""
+    from . import notifications
+
+    notifications.post_send(post_id=post_id)
