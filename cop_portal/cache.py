@@ -49,7 +49,9 @@ class FailSafeRedisCache(RedisCache):
 
     def __init__(self, server, params):
         super().__init__(server, params)
-        self._fallback = LocMemCache(f"failsafe-{id(self)}", {**params, "OPTIONS": {}})
+        # Django makes one cache object per thread; naming the memory store by the server shares
+        # it between the threads of a process, so a rate limit counts every thread's attempts.
+        self._fallback = LocMemCache(f"failsafe-{server}", {**params, "OPTIONS": {}})
         self._down_until = 0.0
         self._logged_at = 0.0
         self._lock = threading.Lock()
