@@ -59,8 +59,17 @@ def _delete_stored(attached: ItemFile) -> None:
             field.storage.delete(field.name)
 
 
+def delete_stored_after_commit(files) -> None:
+    """Delete the stored files (and thumbnails) of these ItemFiles once the transaction commits.
+
+    Files are not rows: deleting them before the commit would leave rows without files if the
+    transaction rolled back, so they go only after it committed.
+    """
+    names = [(f.storage, f.name) for attached in files for f in (attached.file, attached.thumbnail) if f and f.name]
+    transaction.on_commit(lambda: [storage.delete(name) for storage, name in names])
+
+
 def file_remove(*, attached: ItemFile, by: User) -> None:
     _require_editor(user=by, item=attached.item)
-    names = [(f.storage, f.name) for f in (attached.file, attached.thumbnail) if f and f.name]
+    delete_stored_after_commit([attached])
     attached.delete()
-    transaction.on_commit(lambda: [storage.delete(name) for storage, name in names])

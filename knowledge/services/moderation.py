@@ -16,6 +16,7 @@ from communities import permissions
 from members.models import User
 
 from ..models import Answer, Comment, ItemFile, KnowledgeItem
+from .files import delete_stored_after_commit
 
 
 def _require_manager(*, user: User, community) -> None:
@@ -23,17 +24,12 @@ def _require_manager(*, user: User, community) -> None:
         raise PermissionDenied(_("Only the community's coordinators can remove this."))
 
 
-def _stored_names(files) -> list[tuple]:
-    return [(field.storage, field.name) for attached in files for field in (attached.file, attached.thumbnail) if field]
-
-
 @transaction.atomic
 def item_delete(*, item: KnowledgeItem, by: User) -> None:
     """Delete an item with its files, authors, revisions and conversation; remove its stored files after commit."""
     _require_manager(user=by, community=item.community)
-    names = _stored_names(ItemFile.objects.filter(item=item))
+    delete_stored_after_commit(ItemFile.objects.filter(item=item))
     item.delete()
-    transaction.on_commit(lambda: [storage.delete(name) for storage, name in names])
 
 
 @transaction.atomic
