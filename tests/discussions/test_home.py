@@ -114,3 +114,20 @@ def test_a_group_page_of_a_members_only_community_hides_threads_from_outsiders(c
     response = client.get("/c/closed-cop/groups/inner/")
     assert response.status_code == 404
     assert "Inner circle" not in response.content.decode()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_the_home_group_page_and_search_with_discussions_pass_axe(page, live_server, transactional_db, language):
+    from tests.browser import assert_no_axe_violations
+
+    community = CommunityFactory(slug="axe-cop", name="Axe CoP")
+    group = GroupFactory(community=community, slug="team-one", name="Team one")
+    member = make_member(community, group=group)
+    _thread(community, member, "Monthly partnership meeting across time zones", group=group)
+    _thread(community, member, "تبادل الخبرات حول خدمات المياه")
+    page.context.add_cookies([{"name": "cop_language", "value": language, "url": live_server.url}])
+    for path in ("/c/axe-cop/", "/c/axe-cop/groups/team-one/", "/search/?q=partnership"):
+        page.goto(live_server.url + path)
+        assert "Monthly partnership meeting" in page.content()
+        assert_no_axe_violations(page)
