@@ -26,6 +26,10 @@ AppConfig.ready(), and communities calls it without knowing who answered:
   an empty state unless the context has `home_meetings_template` (resp.
   `home_knowledge_template`), a template the provider names and fills, e.g.
   {"home_meetings_template": "meetings/partials/_home_upcoming.html", "upcoming_meetings": [...]}.
+- A group context provider receives (request, community, group) and returns a dict merged into
+  the context of a group's page (shown only to people who may see the group's content). The
+  page includes `group_discussions_template` when a provider names one (discussions shows the
+  group's latest threads there).
 - A page section provider adds a rendered section to a named page of a lower app, e.g.
   knowledge adds a meeting's materials and comments to "meetings:meeting_detail": it receives
   the page's keyword arguments (request, meeting) and returns HTML (a SafeString) or "".
@@ -41,6 +45,7 @@ MembershipEndedHandler = Callable[..., list]
 
 _directory_annotators: list[DirectoryAnnotator] = []
 _home_context_providers: list[HomeContextProvider] = []
+_group_context_providers: list[HomeContextProvider] = []
 _page_sections: dict[str, list[Callable[..., str]]] = {}
 _membership_ended_handlers: list[MembershipEndedHandler] = []
 
@@ -56,6 +61,13 @@ def register_home_context(func: HomeContextProvider) -> HomeContextProvider:
     """Register func(request=request, community=community) -> dict for the community home's context."""
     if func not in _home_context_providers:
         _home_context_providers.append(func)
+    return func
+
+
+def register_group_context(func: HomeContextProvider) -> HomeContextProvider:
+    """Register func(request=request, community=community, group=group) -> dict for a group page's context."""
+    if func not in _group_context_providers:
+        _group_context_providers.append(func)
     return func
 
 
@@ -83,6 +95,13 @@ def home_context(*, request, community) -> dict:
     context: dict = {}
     for provide in _home_context_providers:
         context.update(provide(request=request, community=community) or {})
+    return context
+
+
+def group_context(*, request, community, group) -> dict:
+    context: dict = {}
+    for provide in _group_context_providers:
+        context.update(provide(request=request, community=community, group=group) or {})
     return context
 
 

@@ -170,6 +170,7 @@ def group_detail(request, community_slug, group_slug):
         "members": group_members(group=group),
         "can_manage_group": permissions.can_manage(request.user, group),
     }
+    context.update(hooks.group_context(request=request, community=community, group=group))
     return render(request, "communities/group_detail.html", context)
 
 

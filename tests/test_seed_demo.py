@@ -11,7 +11,7 @@ from communities.models import Community, DimensionValue, Group, Membership, Par
 
 pytestmark = pytest.mark.django_db
 
-DEMO_APPS = {"members", "communities", "meetings", "knowledge", "account", "guardian", "taggit"}
+DEMO_APPS = {"members", "communities", "meetings", "knowledge", "discussions", "account", "guardian", "taggit"}
 
 
 def seed():
@@ -134,6 +134,7 @@ def test_running_twice_changes_nothing(seeded, django_assert_max_num_queries):
     first = row_counts()
     assert first["communities.Partnership"] >= 249
     assert first["meetings.Meeting"] > 35 and first["knowledge.KnowledgeItem"] > 5
+    assert first["discussions.Thread"] >= 6 and first["discussions.Announcement"] == 5
     # A second run only checks what is there: a bounded number of queries, not one per row.
     with django_assert_max_num_queries(400):
         seed()

@@ -14,6 +14,8 @@ muted and the communities they left:
 - meetings announced in the period that they can still register for;
 - new members of their communities (who are listed in the directories);
 - requests to join waiting for them (coordinators, and facilitators for their groups).
+- new posts in the threads, groups and communities they follow in the discussions, for the
+  communities whose discussions they receive in the digest (cop_portal/digests/discussions.py).
 Nothing new: no email (the ledger records the skip).
 
 How it runs:

@@ -17,6 +17,7 @@ from meetings.models import Meeting, Registration
 from members.models import NotificationPreference, User
 from members.notifications import preferences_for
 
+from . import discussions
 from .periods import Period, period_for
 
 JOIN_ACTIONS = (
@@ -35,10 +36,11 @@ class Digest:
     meetings: list[Meeting] = field(default_factory=list)
     members: list[Membership] = field(default_factory=list)
     requests: list[Membership] = field(default_factory=list)
+    posts: list = field(default_factory=list)  # discussions.models.Post
 
     @property
     def is_empty(self) -> bool:
-        return not (self.knowledge or self.answers or self.meetings or self.members or self.requests)
+        return not (self.knowledge or self.answers or self.meetings or self.members or self.requests or self.posts)
 
     def payload(self) -> dict[str, list[int]]:
         return {
@@ -47,6 +49,7 @@ class Digest:
             "meetings": [meeting.pk for meeting in self.meetings],
             "members": [membership.pk for membership in self.members],
             "requests": [membership.pk for membership in self.requests],
+            "posts": [post.pk for post in self.posts],
         }
 
 
@@ -213,6 +216,9 @@ def build_digests(users: list[User], *, now: datetime) -> list[Digest]:
         .select_related("user", "community", "group")
         .order_by("created_at", "pk")
     )
+    follows = discussions.follows_of(user_ids)
+    posts = discussions.new_posts(follows, start=window_start, end=window_end)
+    not_in_digest = discussions.digest_modes(user_ids, posts)
 
     digests = []
     for user in users:
@@ -273,5 +279,16 @@ def build_digests(users: list[User], *, now: datetime) -> list[Digest]:
                 and not person.excluded(membership.community_id, membership.group_id)
             ):
                 digest.requests.append(membership)
+        for post in posts:
+            if (
+                post.author_id != user.pk
+                and _within(post.created_at, period)
+                and (user.pk, post.community_id) not in not_in_digest
+                and follows[user.pk].follows(post)
+                and not person.excluded(post.community_id, post.thread.group_id)
+                and discussions.may_read(post, person.communities)
+            ):
+                digest.posts.append(post)
+        digest.posts = discussions.order_by_thread(digest.posts)
         digests.append(digest)
     return digests

@@ -15,6 +15,7 @@ from members.models import User
 from members.notifications import absolute_url, ledger_skip, preferences_for, send_templated_email
 from members.tokens import STREAM_DIGEST
 
+from .discussions import recheck_posts
 from .periods import WEEKLY, Period, digest_key
 
 SECTION_LIMIT = 10
@@ -82,7 +83,20 @@ def recheck(*, user: User, payload: dict, now: datetime) -> dict[str, list]:
         community = next(m.community for m in pending if m.community_id == community_id)
         allowed = set(Membership.objects.manageable_by(user, community).values_list("pk", flat=True))
         requests += [membership for membership in pending if membership.pk in allowed]
-    return {"knowledge": knowledge, "answers": answers, "meetings": meetings, "members": members, "requests": requests}
+    posts = recheck_posts(
+        user=user,
+        ids=_ids(payload, "posts"),
+        excluded_communities=excluded_communities,
+        muted_group_ids=preference.muted_groups or [],
+    )
+    return {
+        "knowledge": knowledge,
+        "answers": answers,
+        "meetings": meetings,
+        "members": members,
+        "requests": requests,
+        "posts": posts,
+    }
 
 
 def _limited(entries: list) -> dict:
@@ -125,6 +139,7 @@ def digest_send(*, user_id: int, period: Period, payload: dict, now: datetime | 
             "meetings": _limited(sections["meetings"]),
             "members": _limited(sections["members"]),
             "requests": _limited(sections["requests"]),
+            "discussions": _limited(sections["posts"]),
             "viewer_zone": user.time_zone,
             **links,
         },

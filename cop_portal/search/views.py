@@ -1,10 +1,14 @@
-"""Search at /search/ across knowledge, meetings and people, showing only what the viewer may see.
+"""Search at /search/ across knowledge, meetings, discussions and people, showing only what the viewer may see.
 
 On PostgreSQL knowledge is found through each item's stored search vector (stemmed in
 the item's language, GIN-indexed), ranked by relevance and freshness, with highlighted
 snippets; meetings are matched with a vector built on the fly. SQLite (make run) falls
 back to icontains. Every result set starts from a scoped queryset, so neither a result
 nor a count reveals anything hidden.
+
+Discussions are found by thread title and by the text of shown posts (never hidden or deleted
+ones), one result per thread with a snippet of its best matching post; on PostgreSQL with the
+knowledge search's queries and language configurations (vectors built on the fly).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Case, F, FloatField, Q, TextField, Value, When
+from django.db.models import Case, Exists, F, FloatField, Func, OuterRef, Q, Subquery, TextField, Value, When
 from django.db.models.functions import Coalesce, Concat, Extract, Now
 from django.shortcuts import render
 from django.utils.html import escape
@@ -22,6 +26,7 @@ from django.utils.safestring import mark_safe
 
 from communities.models import Community
 from communities.selectors_people import expertise_card, people_sharing_communities_with, search_people
+from discussions.models import Post, Thread
 from knowledge.markup import plain_text
 from knowledge.models import KnowledgeItem
 
@@ -186,6 +191,65 @@ def meeting_snippet(meeting, q: str) -> str:
     return _plain_snippet(text, q.split()) if text else ""
 
 
+def search_discussions(*, user, q: str, community: Community | None = None):
+    """Return the threads user may read whose title or a shown post matches q, best first.
+
+    Each thread carries `headline` (PostgreSQL) or `matched_body` (SQLite): its best matching post.
+    """
+    threads = Thread.objects.visible_to(user)
+    if community is not None:
+        threads = threads.filter(community=community)
+    threads = threads.select_related("community", "group")
+    posts = Post.objects.shown().filter(thread=OuterRef("pk"))
+    if _is_postgres():
+        from django.contrib.postgres.search import SearchRank, SearchVector, SearchVectorField
+
+        query = _text_query(q)
+        # Inside a subquery Django does not re-alias a SearchConfig's expression, so the post's
+        # language configuration goes through plain Func calls (to_tsvector, ts_headline).
+        config = Func(_language_config(), template="(%(expressions)s)::regconfig", output_field=TextField())
+        body_vector = Func(config, F("body"), function="to_tsvector", output_field=SearchVectorField())
+        title_vector = SearchVector("title", config=_language_config())
+        matching = posts.annotate(document=body_vector).filter(document=query)
+        best = matching.annotate(rank=SearchRank(F("document"), query)).order_by("-rank", "created_at", "pk")
+        headline = Func(
+            config,
+            F("body"),
+            query,
+            Value(f"StartSel={START}, StopSel={STOP}, MaxWords=35, MinWords=15, MaxFragments=2"),
+            function="ts_headline",
+            output_field=TextField(),
+        )
+        return (
+            threads.annotate(title_document=title_vector)
+            .filter(Q(title_document=query) | Exists(matching))
+            .annotate(
+                post_rank=Subquery(best.values("rank")[:1], output_field=FloatField()),
+                headline=Subquery(best.annotate(snippet=headline).values("snippet")[:1], output_field=TextField()),
+            )
+            .annotate(score=SearchRank(title_vector, query) * Value(2.0) + Coalesce(F("post_rank"), Value(0.0)))
+            .order_by("-score", "-last_post_at", "-pk")
+        )
+    terms = q.split()
+    condition = Q()
+    any_term = Q()
+    for term in terms:
+        condition &= Q(title__icontains=term) | Exists(posts.filter(body__icontains=term))
+        any_term |= Q(body__icontains=term)
+    return (
+        threads.filter(condition)
+        .annotate(matched_body=Subquery(posts.filter(any_term).order_by("created_at", "pk").values("body")[:1]))
+        .order_by("-last_post_at", "-pk")
+    )
+
+
+def discussion_snippet(thread, q: str) -> str:
+    if getattr(thread, "headline", None):
+        return highlight(thread.headline)
+    body = getattr(thread, "matched_body", None)
+    return _plain_snippet(plain_text(body), q.split()) if body else ""
+
+
 def search_people_for(*, user, q: str):
     """Return listed active members who share a community with user and match q on what they show."""
     return search_people(people_sharing_communities_with(viewer=user), text=q)
@@ -217,6 +281,9 @@ def search_view(request):
             context["meetings"] = [(m, meeting_snippet(m, q)) for m in meetings[:SECTION_SIZE]]
             context["meeting_count"] = meetings.count()
         context["meetings_available"] = meetings is not None
+        threads = search_discussions(user=request.user, q=q, community=community)
+        context["threads"] = [(thread, discussion_snippet(thread, q)) for thread in threads[:SECTION_SIZE]]
+        context["thread_count"] = threads.count()
         if people is not None:
             context["people"] = [expertise_card(p, viewer=request.user) for p in people[:SECTION_SIZE]]
             context["people_count"] = people.count()

@@ -65,6 +65,8 @@ def pages_of(world) -> dict[str, str]:
         "community home": community.get_absolute_url(),
         "meeting": world["meetings"][0].get_absolute_url(),
         "knowledge item": world["items"][0].get_absolute_url(),
+        # The thread list (issue 12), by its address: its URL name lives in the thread pages' branch.
+        "discussions": f"/c/{community.slug}/discussions/",
     }
 
 

@@ -60,6 +60,10 @@ class Command(BaseCommand):
 
         seed_meetings()
         seed_knowledge()
+        # Discussions and announcements stand on the accounts and groups; idempotent, and they email nobody.
+        from discussions.demo import seed_discussions
+
+        seed_discussions()
         partnerships = Partnership.objects.filter(community__in=communities.values()).count()
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready: {len(communities)} communities, {partnerships} partnerships.")
