@@ -107,3 +107,13 @@ def test_a_thread_page_runs_the_same_queries_for_10_or_500_posts(
     ReadState.objects.all().delete()
     with django_assert_num_queries(len(few.captured_queries)):
         assert client.get(thread.get_absolute_url() + "?page=3").status_code == 200
+
+
+def test_unread_counts_show_on_the_community_tabs_and_on_me(client, community, member, thread):
+    reader = make_member(community)
+    client.force_login(reader)
+    bar = client.get(url("list", community)).content.decode()
+    assert "Discussions <span" in bar and '1<span class="visually-hidden"> unread</span>' in bar
+    assert "1 unread discussion" in client.get("/me/").content.decode()
+    client.get(thread.get_absolute_url())
+    assert "unread discussion" not in client.get("/me/").content.decode()
