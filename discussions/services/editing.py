@@ -17,7 +17,11 @@ def _require_author(*, post: Post, by) -> None:
 
 
 def _locked(post: Post) -> Post:
-    return Post.objects.select_for_update().select_related("thread__community", "thread__group").get(pk=post.pk)
+    return (
+        Post.objects.select_for_update(of=("self",))
+        .select_related("thread__community", "thread__group")
+        .get(pk=post.pk)
+    )
 
 
 @transaction.atomic

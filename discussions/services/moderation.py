@@ -23,11 +23,15 @@ def _require_moderator(*, by, thread: Thread) -> None:
 
 
 def _locked_thread(thread: Thread) -> Thread:
-    return Thread.objects.select_for_update().select_related("community", "group").get(pk=thread.pk)
+    return Thread.objects.select_for_update(of=("self",)).select_related("community", "group").get(pk=thread.pk)
 
 
 def _locked_post(post: Post) -> Post:
-    return Post.objects.select_for_update().select_related("thread__community", "thread__group").get(pk=post.pk)
+    return (
+        Post.objects.select_for_update(of=("self",))
+        .select_related("thread__community", "thread__group")
+        .get(pk=post.pk)
+    )
 
 
 @transaction.atomic
@@ -127,7 +131,7 @@ def flag_create(*, post: Post, by, reason: str = "") -> Flag:
 def flag_resolve(*, flag: Flag, by, hide: bool = False) -> Flag:
     """Resolve flag: dismiss it, or hide its post (which resolves every open flag of the post)."""
     flag = (
-        Flag.objects.select_for_update()
+        Flag.objects.select_for_update(of=("self",))
         .select_related("post__thread__community", "post__thread__group")
         .get(pk=flag.pk)
     )
