@@ -263,6 +263,32 @@ def postable_group_ids(user) -> QuerySet:
     ).values("pk")
 
 
+def space_writer_ids(community, group=None) -> QuerySet:
+    """Return a subquery of the ids of the people who may write in a space (see can_post_in).
+
+    The community's active members; for a group, those of them who are active members of the
+    group or coordinate the community (a group's facilitators are its members). Used to find
+    the people an @mention may name.
+    """
+    from .models import Membership
+
+    members = Membership.objects.active().community_level().filter(community=community).values("user_id")
+    if group is None:
+        return members
+    in_group = Membership.objects.active().filter(community=community, group=group).values("user_id")
+    coordinators = (
+        Membership.objects.active()
+        .community_level()
+        .filter(community=community, role=Membership.Role.COORDINATOR)
+        .values("user_id")
+    )
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model().objects.filter(pk__in=members).filter(Q(pk__in=in_group) | Q(pk__in=coordinators)).values("pk")
+    )
+
+
 # --- Keeping guardian in step ----------------------------------------------------------------------
 
 

@@ -79,10 +79,12 @@ class Section:
     label: str
     url: str
     current: bool
+    count: int = 0  # unread threads, shown beside the label (discussions)
 
 
 # Which section a page belongs to, by URL namespace (and, for the console, URL name).
 _SECTION_OF_NAMESPACE = {"people": "members", "meetings": "meetings", "knowledge": "knowledge", "reports": "reports"}
+_SECTION_OF_NAMESPACE["discussions"] = "discussions"
 
 
 def _current_section(request) -> str:
@@ -117,12 +119,22 @@ def community_sections(*, request, community, role: str | None, leads_here: bool
     if can_see_content:
         wanted.append(("meetings", _("Meetings"), "meetings:list"))
         wanted.append(("knowledge", _("Knowledge"), "knowledge:list"))
+        wanted.append(("discussions", _("Discussions"), "discussions:list"))
     if coordinator:
         wanted.append(("reports", _("Reports"), "reports:index"))
     if coordinator or leads_here:
         wanted.append(("console", _("Console"), "communities:manage"))
     current = _current_section(request)
-    return [Section(key, label, reverse(name, kwargs=kwargs), key == current) for key, label, name in wanted]
+    # One query for a member: how many threads of this community they have not read yet.
+    unread = 0
+    if is_member and can_see_content and user.is_authenticated:
+        from discussions.selectors import unread_counts
+
+        unread = unread_counts(user, [community.pk]).get(community.pk, 0)
+    return [
+        Section(key, label, reverse(name, kwargs=kwargs), key == current, unread if key == "discussions" else 0)
+        for key, label, name in wanted
+    ]
 
 
 def navigation(request) -> dict:

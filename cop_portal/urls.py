@@ -31,6 +31,7 @@ urlpatterns = [
     path("c/<slug:community_slug>/", include("communities.urls_people")),
     path("c/<slug:community_slug>/meetings/", include("meetings.urls")),
     path("c/<slug:community_slug>/knowledge/", include("knowledge.urls")),
+    path("c/<slug:community_slug>/discussions/", include("discussions.urls")),  # threads, posts, moderation
     path("c/<slug:community_slug>/", include("cop_portal.reports.urls")),  # reports/ and open-data/
     path("search/", include("cop_portal.search.urls")),
     path("network/", include("cop_portal.reports.network_urls")),

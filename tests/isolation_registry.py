@@ -250,3 +250,34 @@ MANAGER_URL_NAMES.update({"reports:index", "reports:print", "reports:pdf"})
 # Notifications (issue 6): the coordinators' delivery log and the organisers' own reminders of a meeting
 # (meeting_pk is registered above). Only coordinators (and the meeting's organisers) open them.
 MANAGER_URL_NAMES |= {"notifications:deliveries", "notifications:meeting_reminders"}
+
+
+# Discussions (issue 12): a SECRET thread with a reply (edited, so the history has a revision); the
+# flags page is for the space's moderators (coordinators and facilitators).
+def _secret_thread(community):
+    """Return the community's SECRET thread (one per community, shared by thread_pk and post_pk)."""
+    from discussions.models import Thread
+    from discussions.services import post_edit, post_reply, thread_start
+    from tests.factories import make_member
+
+    existing = Thread.objects.filter(community=community, title=f"Thread {SECRET}").first()
+    if existing is not None:
+        return existing
+    thread = thread_start(community=community, by=make_member(community), title=f"Thread {SECRET}", body=SECRET)
+    author = make_member(community)
+    reply = post_reply(thread=thread, by=author, body=f"Reply {SECRET}")
+    post_edit(post=reply, by=author, body=f"Edited reply {SECRET}")
+    return thread
+
+
+@register("thread_pk")
+def _thread_pk(community):
+    return _secret_thread(community).pk
+
+
+@register("post_pk")
+def _post_pk(community):
+    return _secret_thread(community).posts.filter(is_opening=False).get().pk
+
+
+MANAGER_URL_NAMES.add("discussions:flags")

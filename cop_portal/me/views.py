@@ -11,6 +11,7 @@ from communities.models import Invitation, Membership
 from communities.selectors import my_invitations, my_memberships
 from communities.services import MembershipError
 from cop_portal.reports.dashboard import dashboard_parts
+from discussions.selectors import unread_counts
 
 
 @login_required
@@ -31,6 +32,10 @@ def dashboard(request):
         else:
             entry["groups"].append(membership)
     communities = [entry for entry in entries.values() if entry["membership"] is not None]
+    # Unread discussions per community, in one query (discussions.selectors).
+    unread = unread_counts(request.user, [entry["community"].pk for entry in communities]) if communities else {}
+    for entry in communities:
+        entry["unread_discussions"] = unread.get(entry["community"].pk, 0)
     context = {
         "communities": communities,
         "pending": pending,

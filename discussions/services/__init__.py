@@ -13,7 +13,37 @@ Rules written once:
 - Errors are DiscussionError (a ValidationError with a translated message and a code).
 """
 
-from ._common import DiscussionError
+from ._common import DiscussionError, can_moderate
+from .editing import post_delete, post_edit
+from .moderation import (
+    flag_create,
+    flag_resolve,
+    post_hide,
+    post_unhide,
+    thread_close,
+    thread_move,
+    thread_pin,
+    thread_reopen,
+    thread_unpin,
+)
 from .posting import post_reply, thread_start
+from .reading import thread_mark_read
 
-__all__ = ["DiscussionError", "post_reply", "thread_start"]
+__all__ = [
+    "DiscussionError",
+    "can_moderate",
+    "flag_create",
+    "flag_resolve",
+    "post_delete",
+    "post_edit",
+    "post_hide",
+    "post_reply",
+    "post_unhide",
+    "thread_close",
+    "thread_mark_read",
+    "thread_move",
+    "thread_pin",
+    "thread_reopen",
+    "thread_start",
+    "thread_unpin",
+]

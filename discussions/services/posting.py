@@ -13,6 +13,7 @@ from members import outbox
 
 from ..models import Post, ReadState, Subscription, Thread
 from ._common import BODY_LIMIT, DiscussionError, can_moderate, clean_text, clean_title, require_poster
+from .mentions import post_mentions_store
 
 # A second identical post by the same person in the same thread within this window is a double submit.
 DOUBLE_SUBMIT_WINDOW = timedelta(minutes=2)
@@ -43,6 +44,8 @@ def _new_post(*, thread: Thread, by, body: str, source: str, message_id: str | N
         source=source,
         message_id=message_id or None,
     )
+    # Mentions are stored before the transaction commits, so the notice task finds them.
+    post_mentions_store(post=post, thread=thread)
     return post
 
 

@@ -44,7 +44,7 @@ def home(community) -> str:
 def test_a_visitor_sees_a_public_communitys_home_meetings_and_knowledge(client):
     community = CommunityFactory(name="Open Circle")
     html = client.get(home(community)).content.decode()
-    assert sections(html) == ["Home", "Meetings", "Knowledge"]
+    assert sections(html) == ["Home", "Meetings", "Knowledge", "Discussions"]
     assert current_section(html) == "Home"
     assert "My communities" not in html, "a visitor has no menu of their own"
 
@@ -57,14 +57,20 @@ def test_a_visitor_sees_only_the_home_of_a_members_only_community(client):
 def test_a_member_also_sees_the_members_directory(client):
     community = CommunityFactory()
     client.force_login(make_member(community))
-    assert sections(client.get(home(community)).content.decode()) == ["Home", "Members", "Meetings", "Knowledge"]
+    assert sections(client.get(home(community)).content.decode()) == [
+        "Home",
+        "Members",
+        "Meetings",
+        "Knowledge",
+        "Discussions",
+    ]
 
 
 def test_a_coordinator_also_sees_reports_and_the_console(client):
     community = CommunityFactory()
     client.force_login(make_member(community, role=Membership.Role.COORDINATOR))
     html = client.get(reverse("communities:manage", kwargs={"community_slug": community.slug})).content.decode()
-    assert sections(html) == ["Home", "Members", "Meetings", "Knowledge", "Reports", "Console"]
+    assert sections(html) == ["Home", "Members", "Meetings", "Knowledge", "Discussions", "Reports", "Console"]
     assert current_section(html) == "Console"
 
 
@@ -78,13 +84,19 @@ def test_a_group_facilitator_sees_the_console_but_not_the_reports(client):
         "Members",
         "Meetings",
         "Knowledge",
+        "Discussions",
         "Console",
     ]
 
 
 @pytest.mark.parametrize(
     ("url_name", "label"),
-    [("meetings:list", "Meetings"), ("knowledge:list", "Knowledge"), ("people:directory", "Members")],
+    [
+        ("meetings:list", "Meetings"),
+        ("knowledge:list", "Knowledge"),
+        ("people:directory", "Members"),
+        ("discussions:list", "Discussions"),
+    ],
 )
 def test_the_section_of_the_page_is_marked_current(client, url_name, label):
     community = CommunityFactory()

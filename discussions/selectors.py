@@ -1,0 +1,88 @@
+"""Reads of the discussions: thread lists with their unread flag, unread counts, a thread's pages.
+
+Every function runs a fixed number of queries whatever the number of threads or posts.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from .models import Post, ReadState, Thread
+
+POSTS_PER_PAGE = 50
+
+
+def _is_unread(user):
+    """Return an expression true for a thread with a post after the last one user read (or never read)."""
+    read = ReadState.objects.filter(user=user, thread=OuterRef("pk"), last_read_at__gte=OuterRef("last_post_at"))
+    return ~Exists(read)
+
+
+def thread_list(*, user, community, group=None, show: str = "") -> QuerySet[Thread]:
+    """Return the threads of community (and its groups) user may read, pinned first then by last activity.
+
+    Each thread carries `is_unread` for a signed-in user (False for visitors), computed in the same query.
+    show narrows the list: "unread", "mine" (started or replied to by user), "unanswered" (no reply yet).
+    """
+    threads = (
+        Thread.objects.visible_to(user)
+        .filter(community=community)
+        .select_related("community", "group", "created_by", "last_post__author")
+        .order_by("-pinned", "-last_post_at", "-pk")
+    )
+    if group is not None:
+        threads = threads.filter(group=group)
+    signed_in = bool(getattr(user, "is_authenticated", False))
+    if signed_in:
+        threads = threads.annotate(is_unread=_is_unread(user))
+    if show == "unread" and signed_in:
+        threads = threads.filter(is_unread=True)
+    elif show == "mine" and signed_in:
+        threads = threads.filter(Q(created_by=user) | Exists(Post.objects.filter(thread=OuterRef("pk"), author=user)))
+    elif show == "unanswered":
+        threads = threads.filter(reply_count=0)
+    return threads
+
+
+def unread_counts(user, community_ids) -> dict[int, int]:
+    """Return {community_id: number of unread threads} for user in the given communities, in one query."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    rows = (
+        Thread.objects.visible_to(user)
+        .filter(community_id__in=community_ids)
+        .filter(_is_unread(user))
+        .order_by()
+        .values("community_id")
+        .annotate(count=Count("pk"))
+        .values_list("community_id", "count")
+    )
+    return dict(rows)
+
+
+def post_position(post: Post) -> int:
+    """Return the 0-based position of post in its thread."""
+    return (
+        Post.objects.filter(thread_id=post.thread_id)
+        .filter(Q(created_at__lt=post.created_at) | Q(created_at=post.created_at, pk__lt=post.pk))
+        .count()
+    )
+
+
+def post_page(post: Post) -> int:
+    """Return the number of the thread page that shows post."""
+    return post_position(post) // POSTS_PER_PAGE + 1
+
+
+def first_unread_post(*, user, thread: Thread) -> Post | None:
+    """Return the first post of thread after the last one user read (the opening post if never read)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    state = ReadState.objects.filter(user=user, thread=thread).first()
+    posts = Post.objects.filter(thread=thread)
+    if state is not None:
+        after = Q(created_at__gt=state.last_read_at)
+        if state.last_read_post_id:
+            after |= Q(created_at=state.last_read_at, pk__gt=state.last_read_post_id)
+        posts = posts.filter(after)
+    return posts.order_by("created_at", "pk").first()
