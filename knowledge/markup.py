@@ -50,6 +50,10 @@ ALLOWED_ATTRIBUTES = {
     "th": {"align", "scope"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+# Each block takes its own direction from its first strong character (dir="auto"), so an Arabic
+# paragraph quoted above an English one, or an English list item in an Arabic text, each reads
+# the right way; a single direction for the whole text would reverse the other language's lines.
+BLOCKS_WITH_OWN_DIRECTION = ("p", "li", "blockquote", "h2", "h3", "h4", "h5", "h6", "dd", "dt", "td", "th")
 
 
 def render_markdown(source: str) -> str:
@@ -64,6 +68,8 @@ def render_markdown(source: str) -> str:
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
+        # Set by the sanitiser itself (any dir written by the author is dropped first).
+        set_tag_attribute_values={tag: {"dir": "auto"} for tag in BLOCKS_WITH_OWN_DIRECTION},
     )
 
 
