@@ -13,7 +13,19 @@ Rules written once:
 - Errors are DiscussionError (a ValidationError with a translated message and a code).
 """
 
+from . import inbound
 from ._common import DiscussionError
+from .following import discussion_preference_set, subscription_clear, subscription_set
+from .inbound import message_receive
 from .posting import post_reply, thread_start
 
-__all__ = ["DiscussionError", "post_reply", "thread_start"]
+__all__ = [
+    "DiscussionError",
+    "discussion_preference_set",
+    "inbound",
+    "message_receive",
+    "post_reply",
+    "subscription_clear",
+    "subscription_set",
+    "thread_start",
+]
