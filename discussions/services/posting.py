@@ -114,7 +114,7 @@ def post_reply(
     language: str = "",
 ) -> Post:
     """Add a reply at the end of thread; return it (the same post for a double submit or a redelivered email)."""
-    thread = Thread.objects.select_for_update().select_related("community", "group").get(pk=thread.pk)
+    thread = Thread.objects.select_for_update(of=("self",)).select_related("community", "group").get(pk=thread.pk)
     require_poster(user=by, community=thread.community, group=thread.group)
     if thread.closed and not can_moderate(by, thread):
         raise DiscussionError(_("This thread is closed: it takes no more replies."), code="closed")
