@@ -250,3 +250,14 @@ MANAGER_URL_NAMES.update({"reports:index", "reports:print", "reports:pdf"})
 # Notifications (issue 6): the coordinators' delivery log and the organisers' own reminders of a meeting
 # (meeting_pk is registered above). Only coordinators (and the meeting's organisers) open them.
 MANAGER_URL_NAMES |= {"notifications:deliveries", "notifications:meeting_reminders"}
+
+
+@register("thread_pk")
+def _thread_pk(community):
+    # Discussions (issue 12). The threads work registers the same parameter: keep one builder on merge.
+    from discussions.services import thread_start
+    from tests.factories import UserFactory, make_member
+
+    author = make_member(community, UserFactory(full_name=f"Author {SECRET}"))
+    thread = thread_start(community=community, by=author, title=f"Thread {SECRET}", body=SECRET)
+    return thread.pk

@@ -165,3 +165,40 @@ def test_the_follow_controls_show_the_choice_that_decides(client, community, mem
     assert "<form" not in render_to_string(
         "discussions/partials/_follow_controls.html", {"thread": thread}, request=request
     )
+
+
+def test_a_member_who_left_can_no_longer_follow_or_open_the_settings(client, community, member):
+    from communities.services import membership_leave
+
+    thread = services.thread_start(community=community, by=make_member(community), title="T", body="B")
+    client.force_login(member)
+    assert client.get(_settings_url(community)).status_code == 200
+    membership_leave(user=member, community=community)
+    assert client.get(_settings_url(community)).status_code == 404
+    assert client.post(_thread_follow_url(thread), {"level": "follow"}).status_code == 404
+    assert not Subscription.objects.filter(user=member).exists()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_the_email_settings_page_passes_axe(browser, live_server, transactional_db, language):
+    from tests.browser import assert_no_axe_violations, force_login_cookie, html_attributes
+
+    community = CommunityFactory(slug="axe-cop", name="Axe CoP")
+    group = GroupFactory(community=community, name="فريق التنسيق")
+    person = make_member(community, UserFactory(language=language), group=group)
+    services.subscription_set(user=person, community=community, group=group, level="mute")
+    context = browser.new_context(locale="en-GB")
+    try:
+        force_login_cookie(context, live_server, person)
+        page = context.new_page()
+        response = page.goto(live_server.url + _settings_url(community))
+        assert response is not None and response.ok
+        assert html_attributes(page)["lang"] == language
+        assert_no_axe_violations(page)
+        page.locator("input[value='every_post']").check()
+        page.locator("form.card button[type=submit]").click()
+        page.wait_for_load_state()
+        assert page.locator("input[value='every_post']").is_checked()
+    finally:
+        context.close()
