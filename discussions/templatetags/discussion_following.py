@@ -79,3 +79,16 @@ def follow_state(context, thread=None, group=None, community=None):
         action=action,
         next_url=request.get_full_path() if request is not None else "",
     )
+
+
+@register.simple_tag(takes_context=True)
+def incoming_address_for(context, group=None, community=None):
+    """Return the incoming address of the group (or community) when the viewer may write there, else ""."""
+    from ..mail.addresses import incoming_address
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    community = group.community if group is not None else community
+    if community is None or user is None or not permissions.can_post_in(user, community, group):
+        return ""
+    return incoming_address(community=community, group=group)

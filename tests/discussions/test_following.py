@@ -202,3 +202,16 @@ def test_the_email_settings_page_passes_axe(browser, live_server, transactional_
         assert page.locator("input[value='every_post']").is_checked()
     finally:
         context.close()
+
+
+def test_the_incoming_address_partial_shows_the_address_only_to_those_who_may_write(community, member, rf):
+    from django.template.loader import render_to_string
+
+    group = GroupFactory(community=community, slug="team")
+    request = rf.get("/")
+    request.user = member
+    template = "discussions/partials/_incoming_address.html"
+    assert "@reply.cop.localhost" not in render_to_string(template, {"group": group}, request=request)
+    make_member(community, member, group=group)
+    html = render_to_string(template, {"group": group}, request=request)
+    assert f"{community.slug}.team@reply.cop.localhost" in html
