@@ -21,8 +21,6 @@ from discussions.models import DeliveryMode, InboundMessage, Post
 from tests.factories import CommunityFactory, UserFactory, make_member
 from tests.processes import require_postgres_and_redis, service_env, wait_for
 
-pytestmark = pytest.mark.celery_worker
-
 
 def _listening(port: int) -> bool:
     try:
