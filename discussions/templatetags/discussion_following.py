@@ -50,6 +50,8 @@ def follow_state(context, thread=None, group=None, community=None):
     """
     request = context.get("request")
     user = getattr(request, "user", None)
+    # A name missing from the template's context arrives as "" (string_if_invalid), not None.
+    thread, group, community = thread or None, group or None, community or None
     if thread is not None:
         community, group = thread.community, None
     elif group is not None:
@@ -88,6 +90,7 @@ def incoming_address_for(context, group=None, community=None):
 
     request = context.get("request")
     user = getattr(request, "user", None)
+    group, community = group or None, community or None
     community = group.community if group is not None else community
     if community is None or user is None or not permissions.can_post_in(user, community, group):
         return ""

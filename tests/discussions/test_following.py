@@ -215,3 +215,18 @@ def test_the_incoming_address_partial_shows_the_address_only_to_those_who_may_wr
     make_member(community, member, group=group)
     html = render_to_string(template, {"group": group}, request=request)
     assert f"{community.slug}.team@reply.cop.localhost" in html
+
+
+@pytest.mark.parametrize("target", ["group", "community"])
+def test_the_follow_controls_take_a_group_or_a_community_alone(community, member, rf, target):
+    from django.template.loader import render_to_string
+
+    group = GroupFactory(community=community)
+    request = rf.get("/")
+    request.user = member
+    context = {"group": group} if target == "group" else {"community": community}
+    html = render_to_string("discussions/partials/_follow_controls.html", context, request=request)
+    expected = _group_follow_url(group) if target == "group" else f"/c/{community.slug}/discussions/follow/"
+    assert f'action="{expected}"' in html and "You do not follow this." in html
+    address = render_to_string("discussions/partials/_incoming_address.html", {"community": community}, request=request)
+    assert f"{community.slug}@reply.cop.localhost" in address
