@@ -74,6 +74,8 @@ class Command(BaseCommand):
         from aiosmtpd.controller import Controller
         from aiosmtpd.lmtp import LMTP
 
+        # aiosmtpd logs every command at INFO, reply addresses (personal tokens) included: keep its warnings only.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         handler = InboundHandler()
         limit = settings.INBOUND_MAX_BYTES
 
