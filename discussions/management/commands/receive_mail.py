@@ -58,7 +58,7 @@ class InboundHandler:
         except Exception:
             logger.exception("Inbound message from %s could not be handled", envelope.mail_from)
             return "451 4.3.0 Temporary failure: try again later"
-        logger.info("Inbound message from %s to %s: %s", envelope.mail_from, ", ".join(envelope.rcpt_tos), outcome)
+        logger.info("Inbound message from %s: %s", envelope.mail_from, outcome)  # not the (secret) reply address
         return "250 Message accepted"
 
 
