@@ -289,6 +289,19 @@ def space_writer_ids(community, group=None) -> QuerySet:
     )
 
 
+def readers_among(user_ids, community) -> set[int]:
+    """Return which of user_ids may read the community's spaces now and hear from them: its active
+    members (a person who left hears nothing more, even from a public community), in one query."""
+    from .models import Membership
+
+    return set(
+        Membership.objects.active()
+        .community_level()
+        .filter(community=community, user_id__in=list(user_ids), user__is_active=True)
+        .values_list("user_id", flat=True)
+    )
+
+
 # --- Keeping guardian in step ----------------------------------------------------------------------
 
 

@@ -27,6 +27,8 @@ urlpatterns = [
     path("invitations/", include("communities.urls_invitations")),
     path("people/", include("cop_portal.people.urls")),
     path("people/", include("members.urls")),
+    # Discussions by email: /inbound/email/ (the webhook), /c/<slug>/discussions/follow/... and email-settings/
+    path("", include("discussions.urls_mail")),
     path("c/<slug:community_slug>/", include("communities.urls")),
     path("c/<slug:community_slug>/", include("communities.urls_people")),
     path("c/<slug:community_slug>/meetings/", include("meetings.urls")),

@@ -13,3 +13,11 @@ def notify_post(post_id: int) -> None:
     from . import notifications
 
     notifications.post_send(post_id=post_id)
+
+
+@shared_task(name="discussions.send_inbound_refusal", **MAIL_RETRY)
+def send_inbound_refusal(inbound_id: int, language: str = "") -> None:
+    """Tell the sender of a refused inbound email why it was not posted (once)."""
+    from . import notifications
+
+    notifications.refusal_send(inbound_id=inbound_id, language=language)

@@ -254,3 +254,11 @@ def test_the_compose_topology_serves_runs_tasks_and_schedules(
     assert "beat: Starting..." in beat.log(), beat.describe()
     assert list(schedule.parent.glob("celerybeat-schedule*")), "beat writes its schedule where it was told"
     assert worker.alive and web.alive
+
+
+def test_receive_mail_runs_the_inbound_mail_server_of_the_portal():
+    command = command_line("receive_mail")
+    assert re.search(r"\bmanage\.py\s+receive_mail\b", command), command
+    assert "--port" in command and "--host" in command
+    assert find_spec("discussions.management.commands.receive_mail") is not None
+    assert SERVICES["receive_mail"]["environment"]["DJANGO_SETTINGS_MODULE"] == "cop_portal.settings.production"

@@ -190,6 +190,12 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CoP Portal <noreply@cop.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Discussions by email: the domain of the personal Reply-To addresses (reply+<token>@...) and of the
+# incoming addresses of communities and groups; the inbound webhook's bearer secret (empty: the
+# webhook refuses everything); the largest inbound message taken (larger ones are refused).
+REPLY_DOMAIN = env.str("REPLY_DOMAIN", default="reply.cop.localhost").lower()
+INBOUND_EMAIL_SECRET = env.str("INBOUND_EMAIL_SECRET", default="")
+INBOUND_MAX_BYTES = env.int("INBOUND_MAX_BYTES", default=2 * 1024 * 1024)
 
 # Celery: tasks run eagerly in-process until a broker is configured.
 CELERY_BROKER_URL = REDIS_URL or "memory://"

@@ -13,8 +13,11 @@ Rules written once:
 - Errors are DiscussionError (a ValidationError with a translated message and a code).
 """
 
+from . import inbound
 from ._common import DiscussionError, can_moderate
 from .editing import post_delete, post_edit
+from .following import discussion_preference_set, subscription_clear, subscription_set
+from .inbound import message_receive
 from .moderation import (
     flag_create,
     flag_resolve,
@@ -32,13 +35,18 @@ from .reading import thread_mark_read
 __all__ = [
     "DiscussionError",
     "can_moderate",
+    "discussion_preference_set",
     "flag_create",
     "flag_resolve",
+    "inbound",
+    "message_receive",
     "post_delete",
     "post_edit",
     "post_hide",
     "post_reply",
     "post_unhide",
+    "subscription_clear",
+    "subscription_set",
     "thread_close",
     "thread_mark_read",
     "thread_move",

@@ -48,6 +48,7 @@ def member_pages(world) -> list[str]:
         "/people/",
         "/people/profile/",
         "/accounts/email/",
+        f"/c/{slug}/discussions/email-settings/",  # discussions by email (issue 12)
     ]
 
 
