@@ -51,9 +51,10 @@ def test_a_member_starts_a_thread_and_another_replies_in_english_and_arabic(brow
 
     english, arabic = Post.objects.filter(is_opening=False).order_by("pk")
     for post, direction in ((english, "ltr"), (arabic, "rtl")):
-        body = page.locator(f"#post-{post.pk} .discussion-post-body")
-        assert body.get_attribute("dir") == "auto"
-        assert body.evaluate("element => getComputedStyle(element).direction") == direction
+        # Each paragraph takes its own direction (knowledge.markup sets dir=auto on every block).
+        paragraph = page.locator(f"#post-{post.pk} .discussion-post-body p").first
+        assert paragraph.get_attribute("dir") == "auto"
+        assert paragraph.evaluate("element => getComputedStyle(element).direction") == direction
     assert page.locator(f"#post-{arabic.pk}").is_visible()
     assert_no_axe_violations(page)
     context.close()
