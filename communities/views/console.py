@@ -19,11 +19,11 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from . import hooks, permissions
-from .access import deny
-from .forms import DecisionForm, DirectoryFilterForm, InvitationForm, JoinRequestForm, RoleForm
-from .models import Community, Group, Invitation, JoinPolicy, Membership
-from .selectors import (
+from .. import hooks, permissions
+from ..access import deny
+from ..forms import DecisionForm, DirectoryFilterForm, InvitationForm, JoinRequestForm, RoleForm
+from ..models import Community, Group, Invitation, JoinPolicy, Membership
+from ..selectors import (
     community_groups,
     community_join_state,
     community_leaders,
@@ -43,7 +43,7 @@ from .selectors import (
     user_can_manage,
     user_can_see_content,
 )
-from .services import (
+from ..services import (
     InvitationError,
     MembershipError,
     invitation_accept,
@@ -59,7 +59,7 @@ from .services import (
     membership_remove,
     membership_request,
 )
-from .signals import PENDING_INVITATION_SESSION_KEY
+from ..signals import PENDING_INVITATION_SESSION_KEY
 
 DIRECTORY_PAGE_SIZE = 30
 CONSOLE_PAGE_SIZE = 50
