@@ -2,19 +2,16 @@
 
 Every object is found through a scoped queryset (outsiders get 404), every write is one
 service call, and every refusal is a translated message that changes nothing.
+
+One module per area: pages (directory, community home, group page), joining (join, ask to
+join, leave, withdraw), console (the coordinator console: requests, members and roles,
+invitations) and invitations (the /invitations/<token>/ links); helpers shared by several
+areas (safe "next" URLs, POST-only answers, the visible group) live in _common. The URL
+confs reach every view as views.<name>.
 """
 
 from .console import (
     CONSOLE_PAGE_SIZE,
-    DIRECTORY_PAGE_SIZE,
-    community_home,
-    directory,
-    group_detail,
-    group_join,
-    group_leave,
-    invitation_detail,
-    join,
-    leave,
     manage,
     manage_approve,
     manage_decline,
@@ -24,6 +21,9 @@ from .console import (
     manage_remove,
     manage_role,
 )
+from .invitations import invitation_detail
+from .joining import group_join, group_leave, join, leave
+from .pages import DIRECTORY_PAGE_SIZE, community_home, directory, group_detail
 
 __all__ = [
     "DIRECTORY_PAGE_SIZE",

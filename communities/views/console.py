@@ -1,8 +1,4 @@
-"""Directory, community and group pages, joining and leaving, the coordinator console and invitations.
-
-Every object is found through a scoped queryset (outsiders get 404), every write is one
-service call, and every refusal is a translated message that changes nothing.
-"""
+"""The coordinator console: pending requests, members and roles, invitations."""
 
 from __future__ import annotations
 
@@ -10,291 +6,29 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from .. import hooks, permissions
-from ..access import deny
-from ..forms import DecisionForm, DirectoryFilterForm, InvitationForm, JoinRequestForm, RoleForm
-from ..models import Community, Group, Invitation, JoinPolicy, Membership
-from ..selectors import (
-    community_groups,
-    community_join_state,
-    community_leaders,
-    community_partners,
-    console_invitations,
-    console_members,
-    console_requests,
-    directory_annotate,
-    directory_communities,
-    directory_filter_choices,
-    group_join_state,
-    group_members,
-    invitations_of,
-    join_state,
-    managed_groups,
-    memberships_of,
-    user_can_manage,
-    user_can_see_content,
-)
+from ..forms import DecisionForm, InvitationForm, RoleForm
+from ..models import Community, Group, Invitation, Membership
+from ..selectors import console_invitations, console_members, console_requests, managed_groups, user_can_manage
 from ..services import (
-    InvitationError,
     MembershipError,
-    invitation_accept,
-    invitation_check,
     invitation_create,
     invitation_resend,
     invitation_revoke,
     membership_approve,
     membership_change_role,
     membership_decline,
-    membership_join,
-    membership_leave,
     membership_remove,
-    membership_request,
 )
-from ..signals import PENDING_INVITATION_SESSION_KEY
+from ._common import _next_url, _post_only
 
-DIRECTORY_PAGE_SIZE = 30
 CONSOLE_PAGE_SIZE = 50
-
-
-def _next_url(request, default: str) -> str:
-    """Return the POSTed "next" when it is a path of this site, else default."""
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return default
-
-
-def _post_only(request):
-    return None if request.method == "POST" else HttpResponseNotAllowed(["POST"])
-
-
-# --- Directory, community home, group page ----------------------------------------------------------
-
-
-def directory(request):
-    """List the communities the visitor may see, with search and filters (a plain GET form)."""
-    form = DirectoryFilterForm(request.GET or None, choices=directory_filter_choices(user=request.user))
-    filters = form.filters() if form.is_bound else {}
-    communities = directory_communities(user=request.user, **filters)
-    page = Paginator(communities, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    cards = directory_annotate(communities=list(page.object_list), user=request.user)
-    my_ids = set(Community.objects.member_of(request.user).values_list("pk", flat=True))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {
-        "form": form,
-        "communities": cards,
-        # base.html gives the cards their accents (the design tags are cop_portal's, a layer above).
-        "accent_communities": cards,
-        "page_obj": page,
-        "filtered": any(filters.values()),
-        "my_community_ids": my_ids,
-        "query_string": query.urlencode(),
-    }
-    return render(request, "communities/directory.html", context)
-
-
-def community_home(request, community_slug):
-    """Show a community: about, groups with their join buttons, leaders, partners, and the visitor's own state."""
-    community = request.community
-    user = request.user
-    can_see = user_can_see_content(user=user, community=community)
-    memberships = memberships_of(user=user, community=community)
-    invitations = invitations_of(user=user, community=community)
-    own = memberships.get(None)
-    state = join_state(user=user, community=community, membership=own, invitation=invitations.get(None))
-    groups = list(community_groups(community=community)) if can_see else []
-    for group in groups:
-        group.join_state = join_state(
-            user=user,
-            community=community,
-            group=group,
-            membership=memberships.get(group.pk),
-            community_membership=own,
-            invitation=invitations.get(group.pk),
-        )
-    can_manage = user_can_manage(user=user, community=community)
-    context = {
-        "community": community,
-        "can_see_content": can_see,
-        "state": state,
-        "role": own.role if own and own.status == Membership.Status.ACTIVE else None,
-        "can_manage": can_manage,
-        "has_console": can_manage
-        or (user.is_authenticated and managed_groups(user=user, community=community).exists()),
-        "groups": groups,
-        "leaders": community_leaders(community=community) if can_see else [],
-        "partners": community_partners(community=community) if can_see else [],
-    }
-    if can_see:
-        context.update(hooks.home_context(request=request, community=community))
-    return render(request, "communities/community_home.html", context)
-
-
-def _visible_group(request, group_slug) -> Group:
-    """Return the group of the request's community the visitor may see, or 404."""
-    return get_object_or_404(
-        Group.objects.visible_to(request.user).filter(community=request.community), slug=group_slug
-    )
-
-
-def _content_or_login(request):
-    """Return a redirect to sign in for an anonymous visitor of a members-only community; 404 for others."""
-    if user_can_see_content(user=request.user, community=request.community):
-        return None
-    return deny(request)
-
-
-def group_detail(request, community_slug, group_slug):
-    """Show a group: description, listed members and the visitor's join state."""
-    community = request.community
-    if (response := _content_or_login(request)) is not None:
-        return response
-    group = _visible_group(request, group_slug)
-    state = group_join_state(user=request.user, community=community, group=group)
-    context = {
-        "community": community,
-        "group": group,
-        "state": state,
-        "members": group_members(group=group),
-        "can_manage_group": permissions.can_manage(request.user, group),
-    }
-    context.update(hooks.group_context(request=request, community=community, group=group))
-    return render(request, "communities/group_detail.html", context)
-
-
-# --- Joining and leaving ----------------------------------------------------------------------------
-
-
-def _join_success_message(request, membership: Membership, place) -> None:
-    if membership.status == Membership.Status.ACTIVE:
-        messages.success(request, _("Welcome to %(place)s!") % {"place": place.name})
-    else:
-        messages.success(
-            request,
-            _("Your request to join %(place)s was sent. You will hear from the coordinators by email.")
-            % {"place": place.name},
-        )
-
-
-def _do_join(request, *, community: Community, group: Group | None, state):
-    """Join (open) or ask to join (approval) the place; answer with a message and a redirect."""
-    place = group or community
-    form = JoinRequestForm(request.POST)
-    if not form.is_valid():
-        return render(
-            request,
-            "communities/join.html",
-            {"community": community, "group": group, "state": state, "form": form},
-            status=400,
-        )
-    try:
-        if place.join_policy == JoinPolicy.APPROVAL:
-            membership = membership_request(
-                user=request.user, community=community, group=group, message=form.cleaned_data["message"]
-            )
-        else:
-            membership = membership_join(user=request.user, community=community, group=group)
-    except MembershipError as error:
-        messages.error(request, error.text)
-    else:
-        _join_success_message(request, membership, place)
-    return redirect(_next_url(request, place.get_absolute_url()))
-
-
-def join(request, community_slug):
-    """Show how to join the community (GET), or join / ask to join it (POST)."""
-    community = request.community
-    state = community_join_state(user=request.user, community=community)
-    if request.method == "POST":
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.path)
-        return _do_join(request, community=community, group=None, state=state)
-    context = {"community": community, "group": None, "state": state, "form": JoinRequestForm()}
-    return render(request, "communities/join.html", context)
-
-
-def group_join(request, community_slug, group_slug):
-    """Show how to join a group (GET), or join / ask to join it (POST)."""
-    community = request.community
-    if (response := _content_or_login(request)) is not None:
-        return response
-    group = _visible_group(request, group_slug)
-    state = group_join_state(user=request.user, community=community, group=group)
-    if request.method == "POST":
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.path)
-        return _do_join(request, community=community, group=group, state=state)
-    context = {"community": community, "group": group, "state": state, "form": JoinRequestForm()}
-    return render(request, "communities/join.html", context)
-
-
-def _do_leave(request, *, community: Community, group: Group | None, membership: Membership):
-    place = group or community
-    if request.method != "POST":
-        return render(
-            request, "communities/leave.html", {"community": community, "group": group, "membership": membership}
-        )
-    try:
-        membership_leave(user=request.user, community=community, group=group)
-    except MembershipError as error:
-        messages.error(request, error.text)
-        return redirect(_next_url(request, place.get_absolute_url()))
-    if membership.status == Membership.Status.PENDING:
-        messages.success(request, _("Your request to join %(place)s was withdrawn.") % {"place": place.name})
-    else:
-        messages.success(request, _("You left %(place)s.") % {"place": place.name})
-    if Community.objects.visible_to(request.user).filter(pk=community.pk).exists():
-        return redirect(_next_url(request, community.get_absolute_url()))
-    return redirect("me:dashboard")
-
-
-def _own_membership(request, group: Group | None) -> Membership:
-    return get_object_or_404(
-        Membership.objects.filter(
-            user=request.user,
-            community=request.community,
-            group=group,
-            status__in=[Membership.Status.ACTIVE, Membership.Status.PENDING],
-        ),
-    )
-
-
-@login_required
-def leave(request, community_slug):
-    """Confirm (GET) and leave the community or withdraw the request to join it (POST)."""
-    membership = _own_membership(request, None)
-    return _do_leave(request, community=request.community, group=None, membership=membership)
-
-
-@login_required
-def group_leave(request, community_slug, group_slug):
-    """Confirm (GET) and leave a group or withdraw the request to join it (POST)."""
-    group = _visible_group(request, group_slug)
-    membership = Membership.objects.filter(
-        user=request.user,
-        community=request.community,
-        group=group,
-        status__in=[Membership.Status.ACTIVE, Membership.Status.PENDING],
-    ).first()
-    if membership is None:
-        messages.info(request, _("You are not a member of %(place)s.") % {"place": group.name})
-        return redirect(group.get_absolute_url())
-    return _do_leave(request, community=request.community, group=group, membership=membership)
-
-
-# --- Coordinator console ----------------------------------------------------------------------------
 
 
 def _console_scope(request) -> tuple[bool, object]:
@@ -506,46 +240,3 @@ def manage_invitation_revoke(request, community_slug, invitation_pk):
         by=request.user,
     )
     return _back_to_console(request)
-
-
-# --- Invitation links: /invitations/<token>/ ---------------------------------------------------------
-
-
-def invitation_detail(request, token):
-    """Show an invitation and accept it (POST); a bad token gets a page that says what is wrong.
-
-    A visitor without an account chooses "sign up" or "sign in": the token waits in the
-    session and is redeemed when they are signed in (communities.signals), and the
-    sign-in/sign-up "next" brings them back here, which then leads into the community.
-    """
-    try:
-        invitation = invitation_check(token=token)
-    except InvitationError as error:
-        used = error.invitation
-        if error.code == "used" and request.user.is_authenticated and used.accepted_by_id == request.user.pk:
-            messages.info(request, _("You have accepted this invitation: welcome!"))
-            return redirect((used.group or used.community).get_absolute_url())
-        context = {"error": error, "code": error.code, "invitation": used if error.code != "tampered" else None}
-        return render(
-            request, "communities/invitation_invalid.html", context, status=400 if error.code == "tampered" else 410
-        )
-    place = invitation.group or invitation.community
-    if request.method == "POST":
-        if not request.user.is_authenticated:
-            request.session[PENDING_INVITATION_SESSION_KEY] = token
-            target = reverse("account_signup" if request.POST.get("intent") == "signup" else "account_login")
-            return redirect(f"{target}?{urlencode({'next': request.path})}")
-        try:
-            invitation_accept(invitation=invitation, user=request.user)
-        except MembershipError as error:
-            messages.error(request, error.text)
-            return redirect(request.path)
-        request.session.pop(PENDING_INVITATION_SESSION_KEY, None)
-        messages.success(request, _("Welcome to %(place)s!") % {"place": place.name})
-        return redirect(place.get_absolute_url())
-    email_matches = request.user.is_authenticated and (
-        request.user.email.lower() == invitation.email
-        or Invitation.objects.addressed_to(request.user).filter(pk=invitation.pk).exists()
-    )
-    context = {"invitation": invitation, "place": place, "email_matches": email_matches}
-    return render(request, "communities/invitation_detail.html", context)
