@@ -28,8 +28,8 @@ from django_countries import countries
 
 from members.models import Organization, User
 
-from .models import Community, DimensionValue, Group, Membership, PartnerRole, Partnership
-from .services import membership_grant
+from ..models import Community, DimensionValue, Group, Membership, PartnerRole, Partnership
+from ..services import membership_grant
 
 MAX_ROWS = 5000
 
