@@ -16,7 +16,7 @@ from taggit.managers import TaggableManager
 from communities.models import Community, Group
 from members.models import Organization
 
-from .querysets import (
+from ..querysets import (
     AnswerQuerySet,
     CollectionQuerySet,
     CommentQuerySet,
@@ -26,7 +26,7 @@ from .querysets import (
     ReviewRoundQuerySet,
     RevisionQuerySet,
 )
-from .storage import generated_name, generated_thumbnail_name, private_storage
+from ..storage import generated_name, generated_thumbnail_name, private_storage
 
 
 class SearchVectorIndex(GinIndex):
