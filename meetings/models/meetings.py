@@ -24,7 +24,7 @@ from taggit.models import TaggedItemBase
 from communities.models import Community, Group
 from members.models import TIME_ZONE_CHOICES, Organization
 
-from .querysets import MeetingQuerySet, RegistrationQuerySet
+from ..querysets import MeetingQuerySet, RegistrationQuerySet
 
 UID_DOMAIN = "cop-portal"
 
