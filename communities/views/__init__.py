@@ -1,0 +1,47 @@
+"""Directory, community and group pages, joining and leaving, the coordinator console and invitations.
+
+Every object is found through a scoped queryset (outsiders get 404), every write is one
+service call, and every refusal is a translated message that changes nothing.
+
+One module per area: pages (directory, community home, group page), joining (join, ask to
+join, leave, withdraw), console (the coordinator console: requests, members and roles,
+invitations) and invitations (the /invitations/<token>/ links); helpers shared by several
+areas (safe "next" URLs, POST-only answers, the visible group) live in _common. The URL
+confs reach every view as views.<name>.
+"""
+
+from .console import (
+    CONSOLE_PAGE_SIZE,
+    manage,
+    manage_approve,
+    manage_decline,
+    manage_invitation_resend,
+    manage_invitation_revoke,
+    manage_invite,
+    manage_remove,
+    manage_role,
+)
+from .invitations import invitation_detail
+from .joining import group_join, group_leave, join, leave
+from .pages import DIRECTORY_PAGE_SIZE, community_home, directory, group_detail
+
+__all__ = [
+    "DIRECTORY_PAGE_SIZE",
+    "CONSOLE_PAGE_SIZE",
+    "directory",
+    "community_home",
+    "group_detail",
+    "join",
+    "group_join",
+    "leave",
+    "group_leave",
+    "manage",
+    "manage_approve",
+    "manage_decline",
+    "manage_role",
+    "manage_remove",
+    "manage_invite",
+    "manage_invitation_resend",
+    "manage_invitation_revoke",
+    "invitation_detail",
+]

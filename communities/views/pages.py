@@ -1,0 +1,107 @@
+"""The directory of communities, a community's home page and a group's page."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from .. import hooks, permissions
+from ..forms import DirectoryFilterForm
+from ..models import Community, Membership
+from ..selectors import (
+    community_groups,
+    community_leaders,
+    community_partners,
+    directory_annotate,
+    directory_communities,
+    directory_filter_choices,
+    group_join_state,
+    group_members,
+    invitations_of,
+    join_state,
+    managed_groups,
+    memberships_of,
+    user_can_manage,
+    user_can_see_content,
+)
+from ._common import _content_or_login, _visible_group
+
+DIRECTORY_PAGE_SIZE = 30
+
+
+def directory(request):
+    """List the communities the visitor may see, with search and filters (a plain GET form)."""
+    form = DirectoryFilterForm(request.GET or None, choices=directory_filter_choices(user=request.user))
+    filters = form.filters() if form.is_bound else {}
+    communities = directory_communities(user=request.user, **filters)
+    page = Paginator(communities, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    cards = directory_annotate(communities=list(page.object_list), user=request.user)
+    my_ids = set(Community.objects.member_of(request.user).values_list("pk", flat=True))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "communities": cards,
+        # base.html gives the cards their accents (the design tags are cop_portal's, a layer above).
+        "accent_communities": cards,
+        "page_obj": page,
+        "filtered": any(filters.values()),
+        "my_community_ids": my_ids,
+        "query_string": query.urlencode(),
+    }
+    return render(request, "communities/directory.html", context)
+
+
+def community_home(request, community_slug):
+    """Show a community: about, groups with their join buttons, leaders, partners, and the visitor's own state."""
+    community = request.community
+    user = request.user
+    can_see = user_can_see_content(user=user, community=community)
+    memberships = memberships_of(user=user, community=community)
+    invitations = invitations_of(user=user, community=community)
+    own = memberships.get(None)
+    state = join_state(user=user, community=community, membership=own, invitation=invitations.get(None))
+    groups = list(community_groups(community=community)) if can_see else []
+    for group in groups:
+        group.join_state = join_state(
+            user=user,
+            community=community,
+            group=group,
+            membership=memberships.get(group.pk),
+            community_membership=own,
+            invitation=invitations.get(group.pk),
+        )
+    can_manage = user_can_manage(user=user, community=community)
+    context = {
+        "community": community,
+        "can_see_content": can_see,
+        "state": state,
+        "role": own.role if own and own.status == Membership.Status.ACTIVE else None,
+        "can_manage": can_manage,
+        "has_console": can_manage
+        or (user.is_authenticated and managed_groups(user=user, community=community).exists()),
+        "groups": groups,
+        "leaders": community_leaders(community=community) if can_see else [],
+        "partners": community_partners(community=community) if can_see else [],
+    }
+    if can_see:
+        context.update(hooks.home_context(request=request, community=community))
+    return render(request, "communities/community_home.html", context)
+
+
+def group_detail(request, community_slug, group_slug):
+    """Show a group: description, listed members and the visitor's join state."""
+    community = request.community
+    if (response := _content_or_login(request)) is not None:
+        return response
+    group = _visible_group(request, group_slug)
+    state = group_join_state(user=request.user, community=community, group=group)
+    context = {
+        "community": community,
+        "group": group,
+        "state": state,
+        "members": group_members(group=group),
+        "can_manage_group": permissions.can_manage(request.user, group),
+    }
+    context.update(hooks.group_context(request=request, community=community, group=group))
+    return render(request, "communities/group_detail.html", context)
