@@ -13,3 +13,11 @@ def notify_post(post_id: int) -> None:
     from . import notifications
 
     notifications.post_send(post_id=post_id)
+
+
+@shared_task(name="discussions.send_announcement", **MAIL_RETRY)
+def send_announcement(announcement_id: int) -> int:
+    """Email an announcement to its recipients; the ledger claims each email, so a rerun sends none twice."""
+    from .services.announcements import announcement_deliver
+
+    return announcement_deliver(announcement_id=announcement_id)

@@ -14,6 +14,22 @@ Rules written once:
 """
 
 from ._common import DiscussionError
+from .announcements import (
+    AudienceChoice,
+    announcement_count,
+    announcement_deliver,
+    announcement_recipients,
+    announcement_send,
+)
 from .posting import post_reply, thread_start
 
-__all__ = ["DiscussionError", "post_reply", "thread_start"]
+__all__ = [
+    "AudienceChoice",
+    "DiscussionError",
+    "announcement_count",
+    "announcement_deliver",
+    "announcement_recipients",
+    "announcement_send",
+    "post_reply",
+    "thread_start",
+]
