@@ -44,7 +44,7 @@ def _scoped(request, community):
     return (
         Announcement.objects.visible_to(request.user)
         .filter(community=community)
-        .select_related("created_by", "group", "partner_role")
+        .select_related("community", "created_by", "group", "partner_role")
     )
 
 

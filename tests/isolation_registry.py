@@ -250,3 +250,23 @@ MANAGER_URL_NAMES.update({"reports:index", "reports:print", "reports:pdf"})
 # Notifications (issue 6): the coordinators' delivery log and the organisers' own reminders of a meeting
 # (meeting_pk is registered above). Only coordinators (and the meeting's organisers) open them.
 MANAGER_URL_NAMES |= {"notifications:deliveries", "notifications:meeting_reminders"}
+
+
+# Announcements (issue 12): a members-only announcement; only coordinators and facilitators open the form.
+@register("announcement_pk")
+def _announcement_pk(community):
+    from communities.models import Membership
+    from discussions.services import AudienceChoice, announcement_send
+    from tests.factories import make_member
+
+    coordinator = make_member(community, role=Membership.Role.COORDINATOR)
+    return announcement_send(
+        community=community,
+        by=coordinator,
+        audience=AudienceChoice(kind="community"),
+        title=f"Announcement {SECRET}",
+        body=f"Body {SECRET}",
+    ).pk
+
+
+MANAGER_URL_NAMES.add("announcements:new")
