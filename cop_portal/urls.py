@@ -34,6 +34,8 @@ urlpatterns = [
     path("c/<slug:community_slug>/meetings/", include("meetings.urls")),
     path("c/<slug:community_slug>/knowledge/", include("knowledge.urls")),
     path("c/<slug:community_slug>/discussions/", include("discussions.urls")),  # threads, posts, moderation
+    # Announcements of coordinators and facilitators (issue 12): list, page, new (form, preview, send).
+    path("c/<slug:community_slug>/announcements/", include("discussions.urls_announcements")),
     path("c/<slug:community_slug>/", include("cop_portal.reports.urls")),  # reports/ and open-data/
     path("search/", include("cop_portal.search.urls")),
     path("network/", include("cop_portal.reports.network_urls")),

@@ -249,6 +249,8 @@ class Announcement(models.Model):
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     recipient_count = models.PositiveIntegerField(default=0)
+    # The form's one-time token: a double-submitted or retried form finds the announcement it made.
+    nonce = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     objects = AnnouncementQuerySet.as_manager()
@@ -263,7 +265,7 @@ class Announcement(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse(
-            "discussions:announcement_detail",
+            "announcements:detail",
             kwargs={"community_slug": self.community.slug, "announcement_pk": self.pk},
         )
 

@@ -21,3 +21,11 @@ def send_inbound_refusal(inbound_id: int, language: str = "") -> None:
     from . import notifications
 
     notifications.refusal_send(inbound_id=inbound_id, language=language)
+
+
+@shared_task(name="discussions.send_announcement", **MAIL_RETRY)
+def send_announcement(announcement_id: int) -> int:
+    """Email an announcement to its recipients; the ledger claims each email, so a rerun sends none twice."""
+    from .services.announcements import announcement_deliver
+
+    return announcement_deliver(announcement_id=announcement_id)

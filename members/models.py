@@ -167,6 +167,9 @@ class NotificationPreference(models.Model):
     updates_enabled = models.BooleanField(
         _("tell me about decisions, changes and replies that concern me"), default=True
     )
+    announcements_enabled = models.BooleanField(
+        _("send me the announcements of my communities' coordinators and facilitators"), default=True
+    )
     muted_communities = models.JSONField(_("muted communities"), default=list, blank=True)
     muted_groups = models.JSONField(_("muted groups"), default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -53,7 +53,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
 from .models import EmailLedger, NotificationPreference, User
-from .tokens import STREAM_DIGEST, STREAM_REMINDERS, STREAM_UPDATES, make_unsubscribe_token
+from .tokens import STREAM_ANNOUNCEMENTS, STREAM_DIGEST, STREAM_REMINDERS, STREAM_UPDATES, make_unsubscribe_token
 
 logger = logging.getLogger(__name__)
 
@@ -347,6 +347,8 @@ def stream_enabled(*, user: User, stream: str) -> bool:
         return preference.digest_frequency != NotificationPreference.DigestFrequency.NEVER
     if stream == STREAM_REMINDERS:
         return bool(preference.active_offsets())
+    if stream == STREAM_ANNOUNCEMENTS:
+        return preference.announcements_enabled
     return preference.updates_enabled
 
 
@@ -364,8 +366,12 @@ def notification_preferences_update(
     updates_enabled: bool,
     muted_communities: Iterable[int] = (),
     muted_groups: Iterable[int] = (),
+    announcements_enabled: bool | None = None,
 ) -> NotificationPreference:
-    """Save what user wants; the caller checked the community and group ids are theirs. Saving twice changes nothing."""
+    """Save what user wants; the caller checked the community and group ids are theirs. Saving twice changes nothing.
+
+    announcements_enabled None leaves that choice as it was.
+    """
     from django.core.exceptions import ValidationError
     from django.utils.translation import gettext_lazy as _
 
@@ -386,6 +392,8 @@ def notification_preferences_update(
     preference.reminder_offsets = offsets
     preference.digest_frequency = digest_frequency
     preference.updates_enabled = updates_enabled
+    if announcements_enabled is not None:
+        preference.announcements_enabled = announcements_enabled
     preference.muted_communities = sorted({int(pk) for pk in muted_communities})
     preference.muted_groups = sorted({int(pk) for pk in muted_groups})
     preference.save()
@@ -400,6 +408,8 @@ def notification_stream_off(*, user: User, stream: str) -> NotificationPreferenc
         preference.digest_frequency = NotificationPreference.DigestFrequency.NEVER
     elif stream == STREAM_REMINDERS:
         preference.reminders_enabled = False
+    elif stream == STREAM_ANNOUNCEMENTS:
+        preference.announcements_enabled = False
     else:
         preference.updates_enabled = False
     preference.save()

@@ -281,3 +281,23 @@ def _post_pk(community):
 
 
 MANAGER_URL_NAMES.add("discussions:flags")
+
+
+# Announcements (issue 12): a members-only announcement; only coordinators and facilitators open the form.
+@register("announcement_pk")
+def _announcement_pk(community):
+    from communities.models import Membership
+    from discussions.services import AudienceChoice, announcement_send
+    from tests.factories import make_member
+
+    coordinator = make_member(community, role=Membership.Role.COORDINATOR)
+    return announcement_send(
+        community=community,
+        by=coordinator,
+        audience=AudienceChoice(kind="community"),
+        title=f"Announcement {SECRET}",
+        body=f"Body {SECRET}",
+    ).pk
+
+
+MANAGER_URL_NAMES.add("announcements:new")

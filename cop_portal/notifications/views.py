@@ -85,6 +85,11 @@ class NotificationSettingsForm(forms.Form):
             "Answers to my questions, decisions on my requests, changes to meetings I registered for."
         ),
     )
+    announcements_enabled = forms.BooleanField(
+        label=gettext_lazy("Send me the announcements of my communities"),
+        required=False,
+        help_text=gettext_lazy("Messages that coordinators and facilitators send to their community or group."),
+    )
     muted_communities = forms.TypedMultipleChoiceField(
         label=gettext_lazy("Leave these communities out of my digest"),
         coerce=int,
@@ -133,6 +138,7 @@ def settings_page(request):
         "reminder_offsets": preference.reminder_offsets,
         "digest_frequency": preference.digest_frequency,
         "updates_enabled": preference.updates_enabled,
+        "announcements_enabled": preference.announcements_enabled,
         "muted_communities": preference.muted_communities,
         "muted_groups": preference.muted_groups,
     }
@@ -148,6 +154,7 @@ def settings_page(request):
                 updates_enabled=data["updates_enabled"],
                 muted_communities=data.get("muted_communities", []),
                 muted_groups=data.get("muted_groups", []),
+                announcements_enabled=data["announcements_enabled"],
             )
         except ValidationError as error:
             for field, field_errors in error.message_dict.items():

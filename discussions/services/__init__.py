@@ -15,6 +15,13 @@ Rules written once:
 
 from . import inbound
 from ._common import DiscussionError, can_moderate
+from .announcements import (
+    AudienceChoice,
+    announcement_count,
+    announcement_deliver,
+    announcement_recipients,
+    announcement_send,
+)
 from .editing import post_delete, post_edit
 from .following import discussion_preference_set, subscription_clear, subscription_set
 from .inbound import message_receive
@@ -33,7 +40,12 @@ from .posting import post_reply, thread_start
 from .reading import thread_mark_read
 
 __all__ = [
+    "AudienceChoice",
     "DiscussionError",
+    "announcement_count",
+    "announcement_deliver",
+    "announcement_recipients",
+    "announcement_send",
     "can_moderate",
     "discussion_preference_set",
     "flag_create",
