@@ -105,7 +105,7 @@ def test_a_newcomer_signs_up_joins_registers_shares_knowledge_and_chooses_emails
         submit(page, "section.membership-state button[type=submit]")
         assert Membership.objects.active().filter(user=person, community=community, group=None).exists()
         sections = page.locator("nav.community-sections a")
-        assert sections.count() == 4, "a member sees home, members, meetings and knowledge"
+        assert sections.count() == 5, "a member sees home, members, meetings, knowledge and discussions"
         assert_no_axe_violations(page)
 
     with steps("find the community in the menu"):
@@ -182,7 +182,7 @@ def test_a_coordinator_reads_the_report_and_opens_the_console(browser, live_serv
         steps = Steps(page, request.node.name)
         with steps("open the community"):
             goto(page, live_server.url + community.get_absolute_url())
-            assert page.locator("nav.community-sections a").count() == 6, "reports and console are in the bar"
+            assert page.locator("nav.community-sections a").count() == 7, "reports and console are in the bar"
         with steps("read the report"):
             page.locator(f"nav.community-sections a[href='/c/{community.slug}/reports/']").click()
             page.wait_for_load_state()
