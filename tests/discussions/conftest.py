@@ -13,3 +13,11 @@ def url(name, community, **kwargs):
 @pytest.fixture
 def thread(community, member):
     return services.thread_start(community=community, by=member, title="Where do we start?", body="Opening **post**")
+
+
+@pytest.fixture
+def smtp_server(services):
+    """Run `manage.py receive_mail` as a real process on a free port, on the test database; give (port, service)."""
+    from tests.discussions.inbound_smtp import start_receive_mail
+
+    yield start_receive_mail(services)

@@ -7,9 +7,6 @@ address outside REPLY_DOMAIN is refused at RCPT.
 """
 
 import smtplib
-import socket
-import sys
-from email.message import EmailMessage
 
 import pytest
 from django.core import mail
@@ -18,58 +15,9 @@ from django.urls import NoReverseMatch
 from communities.services import membership_leave
 from discussions import services, tasks
 from discussions.models import DeliveryMode, InboundMessage, Post
+from tests.discussions.inbound_smtp import send_email as _send
+from tests.discussions.inbound_smtp import wait_for_inbound as _inbound
 from tests.factories import CommunityFactory, UserFactory, make_member
-from tests.processes import require_postgres_and_redis, service_env, wait_for
-
-
-def _listening(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-            return True
-    except OSError:
-        return False
-
-
-@pytest.fixture
-def smtp_server(services):
-    """Start receive_mail on a free port against the test database; return its port."""
-    require_postgres_and_redis()
-    from tests.processes import free_port
-
-    port = free_port()
-    server = services(
-        "receive_mail",
-        [sys.executable, "manage.py", "receive_mail", "--host", "127.0.0.1", "--port", str(port)],
-        service_env(DJANGO_SETTINGS_MODULE="cop_portal.settings.test", CELERY_TASK_ALWAYS_EAGER="true"),
-    )
-    assert wait_for(lambda: _listening(port) or not server.alive, timeout=60), server.describe()
-    assert server.alive, server.describe()
-    yield port, server
-
-
-def _send(port: int, *, sender: str, to: str, body: str, message_id: str, server=None) -> None:
-    message = EmailMessage()
-    message["From"] = sender
-    message["To"] = to
-    message["Subject"] = "Re: Water plans"
-    message["Message-ID"] = message_id
-    message.set_content(body + "\n\nOn Monday, the portal wrote:\n> Who has one?\n")
-    with smtplib.SMTP("127.0.0.1", port, timeout=30) as client:
-        try:
-            client.send_message(message, from_addr=sender, to_addrs=[to])
-        except smtplib.SMTPException as error:
-            pytest.fail(f"the server refused the message: {error}\n{server.describe() if server else ''}")
-
-
-def _inbound(message_id: str, server):
-    found = []
-
-    def arrived():
-        found[:] = list(InboundMessage.objects.filter(message_id=message_id))
-        return bool(found)
-
-    assert wait_for(arrived, timeout=30), server.describe()
-    return found[0]
 
 
 def test_a_reply_sent_to_the_reply_to_address_appears_on_the_thread_once(smtp_server, client):
