@@ -30,6 +30,10 @@ AppConfig.ready(), and communities calls it without knowing who answered:
   the context of a group's page (shown only to people who may see the group's content). The
   page includes `group_discussions_template` when a provider names one (discussions shows the
   group's latest threads there).
+- A console section provider receives (request, community, is_coordinator, groups) when the
+  coordinator (or facilitator) console is shown, groups being the groups the viewer manages
+  there, and returns a ConsoleLink (or None): the console lists these links under its heading,
+  e.g. discussions adds "Flagged posts (2 open)" to its flags page. One query at most each.
 - A page section provider adds a rendered section to a named page of a lower app, e.g.
   knowledge adds a meeting's materials and comments to "meetings:meeting_detail": it receives
   the page's keyword arguments (request, meeting) and returns HTML (a SafeString) or "".
@@ -38,6 +42,7 @@ AppConfig.ready(), and communities calls it without knowing who answered:
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 DirectoryAnnotator = Callable[..., None]
 HomeContextProvider = Callable[..., dict]
@@ -48,6 +53,15 @@ _home_context_providers: list[HomeContextProvider] = []
 _group_context_providers: list[HomeContextProvider] = []
 _page_sections: dict[str, list[Callable[..., str]]] = {}
 _membership_ended_handlers: list[MembershipEndedHandler] = []
+_console_sections: list[Callable[..., ConsoleLink | None]] = []
+
+
+@dataclass(frozen=True)
+class ConsoleLink:
+    """A link a higher app adds to the console: translated text (with any count) and its URL."""
+
+    text: str
+    url: str
 
 
 def register_directory_annotator(func: DirectoryAnnotator) -> DirectoryAnnotator:
@@ -116,3 +130,19 @@ def register_page_section(page: str, func: Callable[..., str]) -> Callable[..., 
 def page_sections(page: str, **kwargs) -> list[str]:
     """Return the sections higher apps render on page, in the order they registered."""
     return [html for provide in _page_sections.get(page, []) if (html := provide(**kwargs))]
+
+
+def register_console_section(func: Callable[..., ConsoleLink | None]) -> Callable[..., ConsoleLink | None]:
+    """Register func(request=, community=, is_coordinator=, groups=) -> ConsoleLink | None for the console."""
+    if func not in _console_sections:
+        _console_sections.append(func)
+    return func
+
+
+def console_sections(*, request, community, is_coordinator: bool, groups) -> list[ConsoleLink]:
+    """Return the links higher apps add to the console of community for this viewer, in registration order."""
+    links = (
+        provide(request=request, community=community, is_coordinator=is_coordinator, groups=groups)
+        for provide in _console_sections
+    )
+    return [link for link in links if link is not None]

@@ -8,11 +8,12 @@ class DiscussionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # The community home and a group's page show discussions through the hooks communities
-        # provides (communities never imports discussions).
+        # The community home, a group's page and the console show discussions through the hooks
+        # communities provides (communities never imports discussions).
         from communities import hooks
 
         from . import home
 
         hooks.register_home_context(home.community_home_discussions)
         hooks.register_group_context(home.group_discussions)
+        hooks.register_console_section(home.console_flags)

@@ -3,9 +3,14 @@
 Call seed_discussions() after the communities, groups and demo accounts exist (cop_portal's
 seed_demo command). It is idempotent: a thread is keyed by its title in its community and an
 announcement likewise, so a second run adds nothing. People or groups that are missing are
-skipped, never invented. Nobody is emailed about a seed: the outbox rows the posting services
-write are removed before the seeding transaction commits, and announcements are written as rows
-(their sending is the announcement service's, not the seed's).
+skipped, never invented.
+
+A few demo people receive every post by email (EVERY_POST_PEOPLE, set before the threads are
+posted unless they chose a mode already), so the first seed sends the discussion emails through
+the normal path: the posting services' outbox rows, the discussions.notify_post task and
+send_templated_email with each person's signed Reply-To. `make run` (eager tasks, console email)
+prints them. A second seed posts nothing, so it sends nothing (and the ledger's keys would hold
+anyway). Announcements are written as rows, history already sent: the seed emails nobody about them.
 
 What comes from the texts and what is assumed:
 - REBUILD: ten coordination teams; partners work "on Viber/WhatsApp daily, by email about weekly"
@@ -29,10 +34,10 @@ from django.utils import timezone
 
 from communities.models import Community, Group
 from knowledge.markup import render_markdown
-from members.models import OutboxMessage, User
+from members.models import User
 
 from . import services
-from .models import Announcement, Post, Thread
+from .models import Announcement, DeliveryMode, DiscussionPreference, Post, Thread
 
 
 @dataclass
@@ -229,6 +234,15 @@ ANNOUNCEMENTS = {
 }
 
 
+# (community, email) of the demo people in "every post by email" mode: the REBUILD coordinator and member,
+# and the ER-STEP local administrator who asks the question and gets the answers in his inbox (Italian).
+EVERY_POST_PEOPLE = [
+    ("rebuild", "coordinator.rebuild@cop.demo"),
+    ("rebuild", "member.rebuild@cop.demo"),
+    ("er-step", "paolo.galli@cop.demo"),
+]
+
+
 def _person(email: str) -> User | None:
     return User.objects.filter(email=email, is_active=True).first()
 
@@ -285,21 +299,34 @@ def _announcement(slug: str, community: Community) -> None:
     )
 
 
+def _every_post_people(communities: dict[str, Community]) -> None:
+    """Put the EVERY_POST_PEOPLE in mailing-list mode (which follows the community), unless they chose already."""
+    for slug, email in EVERY_POST_PEOPLE:
+        community, person = communities.get(slug), _person(email)
+        if community is None or person is None:
+            continue
+        if DiscussionPreference.objects.filter(user=person, community=community).exists():
+            continue  # a choice made on the email settings page stays
+        try:
+            services.discussion_preference_set(user=person, community=community, mode=DeliveryMode.EVERY_POST)
+        except services.DiscussionError:
+            continue  # no longer a member: leave them out
+
+
 def seed_discussions() -> dict[str, int]:
     """Create the demo threads and announcements; return how many exist afterwards."""
     communities = {
         c.slug: c for c in Community.objects.filter(slug__in={t.community for t in THREADS} | set(ANNOUNCEMENTS))
     }
     with transaction.atomic():
-        before = OutboxMessage.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        _every_post_people(communities)
+        # Each new post enqueues its notify_post task (outbox); it runs once this transaction commits.
         for spec in THREADS:
             if spec.community in communities:
                 _thread(spec, communities[spec.community])
         for slug in ANNOUNCEMENTS:
             if slug in communities:
                 _announcement(slug, communities[slug])
-        # Notifications muted: the seed's posts enqueue nothing (removed before commit, never handed off).
-        OutboxMessage.objects.filter(pk__gt=before, task_name__startswith="discussions.").delete()
     return {
         "threads": Thread.objects.filter(community__in=communities.values()).count(),
         "posts": Post.objects.filter(community__in=communities.values()).count(),

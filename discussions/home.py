@@ -1,4 +1,4 @@
-"""What discussions adds to the pages of lower apps: the community home and a group's page.
+"""What discussions adds to the pages of lower apps: the community home, a group's page, the console.
 
 communities never imports discussions: discussions.apps registers these providers in
 communities.hooks, and the communities templates include the partial a provider names.
@@ -7,9 +7,14 @@ Each provider reads through Thread.objects.visible_to with a fixed number of que
 
 from __future__ import annotations
 
+from django.urls import reverse
+from django.utils.translation import ngettext
+
 from communities import permissions
+from communities.hooks import ConsoleLink
 
 from .models import Thread
+from .selectors import open_flags
 
 HOME_THREADS = 5
 GROUP_THREADS = 10
@@ -41,3 +46,10 @@ def group_discussions(*, request, community, group) -> dict:
         "group_discussions_can_post": permissions.can_post_in(request.user, community, group),
         "discussions_path": f"/c/{community.slug}/discussions/",
     }
+
+
+def console_flags(*, request, community, is_coordinator, groups) -> ConsoleLink:
+    """Return the console's link to the flags page with the open flags of the spaces the viewer moderates."""
+    count = open_flags(user=request.user, community=community).count()
+    text = ngettext("Flagged posts (%(count)d open)", "Flagged posts (%(count)d open)", count) % {"count": count}
+    return ConsoleLink(text=text, url=reverse("discussions:flags", kwargs={"community_slug": community.slug}))

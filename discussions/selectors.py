@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from .models import Post, ReadState, Thread
+from .models import Flag, Post, ReadState, Thread
 
 POSTS_PER_PAGE = 50
 
@@ -86,3 +86,12 @@ def first_unread_post(*, user, thread: Thread) -> Post | None:
             after |= Q(created_at=state.last_read_at, pk__gt=state.last_read_post_id)
         posts = posts.filter(after)
     return posts.order_by("created_at", "pk").first()
+
+
+def open_flags(*, user, community) -> QuerySet[Flag]:
+    """Return the unresolved flags of community's posts in the spaces user moderates (one query to read)."""
+    return Flag.objects.filter(
+        community=community,
+        resolved_at__isnull=True,
+        post__thread__in=Thread.objects.moderated_by(user).filter(community=community).values("pk"),
+    )

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import hooks
 from ..forms import DecisionForm, InvitationForm, RoleForm
 from ..models import Community, Group, Invitation, Membership
 from ..selectors import console_invitations, console_members, console_requests, managed_groups, user_can_manage
@@ -71,6 +72,9 @@ def _render_console(request, *, is_coordinator: bool, groups, invite_form=None, 
         "invite_form": invite_form or InvitationForm(groups=groups, whole_community=is_coordinator),
         "now": timezone.now(),
         "console_url": request.get_full_path(),
+        "console_links": hooks.console_sections(
+            request=request, community=community, is_coordinator=is_coordinator, groups=groups
+        ),
     }
     return render(request, "communities/manage.html", context, status=status)
 

@@ -12,7 +12,7 @@ from communities.access import deny, door
 
 from .. import services
 from ..forms import MoveForm
-from ..models import Flag, Thread
+from ..selectors import open_flags
 from ._common import refuse, visible_thread
 
 
@@ -83,11 +83,7 @@ def thread_move(request, community, thread_pk):
 def flag_list(request, community):
     """List the open flags of the spaces the moderator moderates; resolve one by dismissing it or hiding its post."""
     user = request.user
-    flags = Flag.objects.filter(
-        community=community,
-        resolved_at__isnull=True,
-        post__thread__in=Thread.objects.moderated_by(user).filter(community=community).values("pk"),
-    )
+    flags = open_flags(user=user, community=community)
     if request.method == "POST":
         flag_pk = request.POST.get("flag", "")
         flag = flags.filter(pk=int(flag_pk)).first() if flag_pk.isdigit() else None

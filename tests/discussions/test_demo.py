@@ -1,11 +1,15 @@
-"""Demo discussions: living threads in each launch community, one announcement each, no mail, idempotent."""
+"""Demo discussions: living threads in each launch community, one announcement each, idempotent.
+
+The first seed emails each post to the demo people in "every post" mode, with their Reply-To (what the
+console of `make run` shows); announcements stay unsent; a second seed sends nothing.
+"""
 
 import pytest
 from django.core import mail
 
-from discussions.demo import seed_discussions
-from discussions.models import Announcement, Post, Thread
-from members.models import OutboxMessage
+from discussions.demo import EVERY_POST_PEOPLE, THREADS, seed_discussions
+from discussions.models import Announcement, DeliveryMode, DiscussionPreference, Post, Thread
+from members.models import EmailLedger, OutboxMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -42,11 +46,35 @@ def test_capitale_naturale_compares_solutions_and_multiply_organises_an_exchange
     assert exchange.posts.count() >= 3
 
 
-def test_each_community_has_one_announcement_and_nobody_was_emailed(seeded):
+def test_each_community_has_one_announcement_and_nobody_was_emailed_about_them(seeded):
     for slug in ("rebuild", "capitale-naturale", "con-i-bambini", "er-step", "multiply"):
         assert Announcement.objects.filter(community__slug=slug).count() == 1, slug
-    assert not OutboxMessage.objects.filter(task_name__startswith="discussions.").exists()
-    assert mail.outbox == []
+    assert not OutboxMessage.objects.filter(task_name="discussions.send_announcement").exists()
+    assert not EmailLedger.objects.filter(key__startswith="announcement:").exists()
+
+
+def test_first_seed_emails_the_posts_to_the_every_post_people_with_their_reply_to(
+    seeded, django_capture_on_commit_callbacks
+):
+    # The session's seed is committed: take its threads away (rolled back after the test) to seed afresh.
+    Thread.objects.filter(title__in=[spec.title for spec in THREADS]).delete()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        seed_discussions()
+    every_post = {email for _slug, email in EVERY_POST_PEOPLE}
+    assert DiscussionPreference.objects.filter(user__email__in=every_post, mode=DeliveryMode.EVERY_POST).count() == 3
+    received = {message.to[0] for message in mail.outbox}
+    assert received == every_post  # everyone else stays in the digest: no email
+    for message in mail.outbox:
+        assert message.reply_to == [] and message.extra_headers["Reply-To"].startswith("reply+")
+    posts = {message.extra_headers["Message-ID"] for message in mail.outbox}
+    assert len(posts) >= 6  # several posts went out, each once per person
+    assert len({(m.to[0], m.extra_headers["Message-ID"]) for m in mail.outbox}) == len(mail.outbox)
+    # The local administrator who asked gets the answers of the others in Italian, not his own posts.
+    to_paolo = [m for m in mail.outbox if m.to == ["paolo.galli@cop.demo"]]
+    assert to_paolo and all("co-progettazione" in m.subject for m in to_paolo)
+    assert all(m.extra_headers["Content-Language"] == "it" for m in to_paolo)
+    assert not OutboxMessage.objects.filter(task_name="discussions.send_announcement").exists()
 
 
 def test_posts_are_spread_over_the_last_days_in_order(seeded):
@@ -63,3 +91,4 @@ def test_seeding_twice_adds_nothing_and_sends_nothing(seeded, django_capture_on_
     assert again == seeded and Post.objects.count() == posts
     assert again["threads"] >= 6 and again["announcements"] == 5
     assert mail.outbox == []
+    assert DiscussionPreference.objects.filter(user__email__in={e for _s, e in EVERY_POST_PEOPLE}).count() == 3
