@@ -18,6 +18,7 @@ GLOBAL_PREFIXES = (
     "/people/",
     "/invitations/",
     "/accessibility/",
+    "/inbound/",  # the mail provider's webhook (discussions): one address for the whole portal
 )
 
 

@@ -52,6 +52,8 @@ def test_a_community_on_its_own_host_name_is_served_at_the_root(client, db):
     assert "Own host tagline" in response.content.decode()
     # Portal-wide paths keep working on that host.
     assert client.get("/accounts/login/", HTTP_HOST="cop.rebuild.test").status_code == 200
+    # So is the inbound mail webhook (it refuses a request without its secret; it is not a 404).
+    assert client.post("/inbound/email/", HTTP_HOST="cop.rebuild.test").status_code == 403
     # The ordinary host still shows the directory.
     assert "Other" in client.get("/").content.decode()
 
