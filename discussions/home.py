@@ -33,7 +33,6 @@ def community_home_discussions(*, request, community) -> dict:
         "home_discussions_template": "discussions/partials/_latest_threads.html",
         "home_threads": _latest(threads, HOME_THREADS),
         "home_discussions_can_post": permissions.can_post_in(request.user, community),
-        "discussions_path": f"/c/{community.slug}/discussions/",
     }
 
 
@@ -44,7 +43,6 @@ def group_discussions(*, request, community, group) -> dict:
         "group_discussions_template": "discussions/partials/_group_threads.html",
         "group_threads": _latest(threads, GROUP_THREADS),
         "group_discussions_can_post": permissions.can_post_in(request.user, community, group),
-        "discussions_path": f"/c/{community.slug}/discussions/",
     }
 
 

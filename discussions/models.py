@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community, Group
@@ -57,14 +57,6 @@ class Thread(models.Model):
         return reverse(
             "discussions:thread_detail", kwargs={"community_slug": self.community.slug, "thread_pk": self.pk}
         )
-
-    @property
-    def path(self) -> str:
-        """Return the thread's address, also where the thread pages' URLs are not installed (their own branch)."""
-        try:
-            return self.get_absolute_url()
-        except NoReverseMatch:
-            return f"/c/{self.community.slug}/discussions/{self.pk}/"
 
 
 class Post(models.Model):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from communities import permissions
 from members.notifications import absolute_url, send_templated_email
 
-from .mail.addresses import incoming_address, message_id_of, reply_address, reply_domain, thread_path
+from .mail.addresses import incoming_address, message_id_of, reply_address, reply_domain
 from .models import DeliveryMode, DiscussionPreference, InboundMessage, Post, Subscription, Thread
 from .services.following import FOLLOW, MUTE, _space_filter
 
@@ -114,7 +114,7 @@ def post_send(*, post_id: int) -> int:
 
     people = User.objects.filter(pk__in=recipient_ids).order_by("pk")
     mentioned = set(post.mentions.filter(pk__in=recipient_ids).values_list("pk", flat=True))
-    url = absolute_url(f"{thread_path(thread)}#post-{post.pk}")
+    url = absolute_url(f"{thread.get_absolute_url()}#post-{post.pk}")
     settings_url = absolute_url(
         reverse("discussion_mail:email_settings", kwargs={"community_slug": thread.community.slug})
     )

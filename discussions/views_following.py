@@ -19,7 +19,7 @@ from communities.access import door, resolve
 from communities.models import Group
 
 from . import services
-from .mail.addresses import incoming_address, thread_path
+from .mail.addresses import incoming_address
 from .models import DeliveryMode, Thread
 from .services.following import delivery_mode
 from .templatetags.discussion_following import group_states
@@ -77,7 +77,7 @@ def thread_follow(request, community, thread_pk):
         Thread.objects.visible_to(request.user).filter(community=community).select_related("community"),
         pk=thread_pk,
     )
-    return _apply(request, community, thread_path(thread), thread=thread)
+    return _apply(request, community, thread.get_absolute_url(), thread=thread)
 
 
 @door("member")

@@ -16,7 +16,6 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.core import signing
-from django.urls import NoReverseMatch
 from django.utils.crypto import salted_hmac
 
 REPLY_PREFIX = "reply+"
@@ -99,16 +98,6 @@ def read_target(address: str) -> Target | None:
     if not community_slug or "+" in local:
         return None
     return Target(address=address, community_slug=community_slug, group_slug=group_slug)
-
-
-def thread_path(thread) -> str:
-    """Return the path of the thread's page (the threads views name it discussions:thread_detail)."""
-    try:
-        return thread.get_absolute_url()
-    except NoReverseMatch:
-        # The thread pages are built beside this module (issue 12); until they are merged the path
-        # is the one the issue fixes.
-        return f"/c/{thread.community.slug}/discussions/{thread.pk}/"
 
 
 def message_id_of(*, post=None, thread=None) -> str:
