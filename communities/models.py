@@ -1,5 +1,7 @@
 """The tenant core: communities, their groups, and who belongs to them."""
 
+import re
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -94,14 +96,28 @@ class Community(models.Model):
         return [str(names[code]) for code in self.languages if code in names]
 
 
+def natural_key(name: str) -> str:
+    """Return a sort key that orders names as people read them: "Team 2" before "Team 10"."""
+    return re.sub(r"\d+", lambda match: match.group().zfill(12), (name or "").casefold().strip())[:255]
+
+
 class Group(models.Model):
-    """A sub-community: a thematic CoP, a coordination team, a territorial group or a cohort."""
+    """A sub-community: a thematic CoP, a coordination team, a territorial group or a cohort.
+
+    An archived group is read-only: it keeps its members, meetings, knowledge and
+    discussions (and counts in reports), but nobody joins it or adds to it.
+    """
 
     class Kind(models.TextChoices):
         THEMATIC = "thematic", _("Thematic community")
         COORDINATION = "coordination", _("Coordination team")
         TERRITORIAL = "territorial", _("Territorial group")
         COHORT = "cohort", _("Cohort")
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("Shown to everyone who can see the community")
+        MEMBERS = "members", _("Shown to members of the community")
+        PRIVATE = "private", _("Shown only to its members and the coordinators")
 
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="groups")
     slug = models.SlugField(_("slug"), max_length=80)
@@ -114,13 +130,20 @@ class Group(models.Model):
         "DimensionValue", verbose_name=_("reporting labels"), blank=True, related_name="groups"
     )
     themes = TaggableManager(verbose_name=_("themes"), blank=True)
+    visibility = models.CharField(_("visibility"), max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC)
+    position = models.PositiveIntegerField(_("position"), default=0, help_text=_("Lower numbers are listed first."))
+    sort_name = models.CharField(max_length=255, blank=True, editable=False, db_index=True)
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = GroupQuerySet.as_manager()
 
     class Meta:
-        ordering = ["community", "name"]
+        ordering = ["community", "position", "sort_name", "pk"]
         verbose_name = _("group")
         verbose_name_plural = _("groups")
         constraints = [models.UniqueConstraint(fields=["community", "slug"], name="group_unique_slug_per_community")]
@@ -129,8 +152,23 @@ class Group(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.sort_name = natural_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "sort_name"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("communities:group", kwargs={"community_slug": self.community.slug, "group_slug": self.slug})
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    @property
+    def is_reserved(self) -> bool:
+        return bool(self.eligible_organization_kinds)
 
 
 class Membership(models.Model):
@@ -224,6 +262,13 @@ class Invitation(models.Model):
     email = models.EmailField(_("email address"))
     role = models.CharField(_("role"), max_length=16, choices=Membership.Role.choices, default=Membership.Role.MEMBER)
     message = models.TextField(_("message"), blank=True)
+    # From a bulk invitation (pasted list or CSV): the invitation email is written in this
+    # language (empty: the person's own language if they have an account, else the community's).
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("organisation")
+    )
     key = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -325,6 +370,7 @@ class Partnership(models.Model):
         DimensionValue, verbose_name=_("reporting labels"), blank=True, related_name="partnerships"
     )
     since = models.DateField(_("since"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True, help_text=_("Empty while the partnership lasts."))
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -339,8 +385,93 @@ class Partnership(models.Model):
         return f"{self.organization} – {self.role} ({self.community})"
 
 
+class Theme(models.Model):
+    """One theme of a community's vocabulary, offered as a suggestion wherever themes are typed.
+
+    Objects carry themes as taggit tags with the same name; renaming or merging a theme
+    retags every item, meeting and group of the community that carries it. A retired
+    theme is no longer suggested; the objects keep it.
+    """
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="vocabulary")
+    name = models.CharField(_("name"), max_length=100)
+    retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["community", "name"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        constraints = [models.UniqueConstraint(fields=["community", "name"], name="theme_unique_name_per_community")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CommunityEvent(models.Model):
+    """One change made to a community's shape from the console: who, when, what.
+
+    `changes` maps each changed field to [before, after] (as text); `target` names the
+    object changed (a group, a theme, a partner...) as it was called at the time.
+    """
+
+    class Action(models.TextChoices):
+        COMMUNITY_UPDATED = "community_updated", _("Community page changed")
+        GROUP_CREATED = "group_created", _("Group created")
+        GROUP_UPDATED = "group_updated", _("Group changed")
+        GROUP_ARCHIVED = "group_archived", _("Group archived")
+        GROUP_RESTORED = "group_restored", _("Group restored")
+        GROUPS_REORDERED = "groups_reordered", _("Groups reordered")
+        FACILITATOR_NAMED = "facilitator_named", _("Facilitator named")
+        FACILITATOR_REMOVED = "facilitator_removed", _("Facilitator role ended")
+        THEME_ADDED = "theme_added", _("Theme added")
+        THEME_RENAMED = "theme_renamed", _("Theme renamed")
+        THEME_MERGED = "theme_merged", _("Themes merged")
+        THEME_RETIRED = "theme_retired", _("Theme retired")
+        THEME_RESTORED = "theme_restored", _("Theme restored")
+        PARTNER_ADDED = "partner_added", _("Partner added")
+        PARTNER_CHANGED = "partner_changed", _("Partner changed")
+        PARTNERSHIP_ENDED = "partnership_ended", _("Partnership ended")
+        PARTNER_ROLE_ADDED = "partner_role_added", _("Partner role added")
+        PARTNER_ROLE_CHANGED = "partner_role_changed", _("Partner role changed")
+        PARTNER_ROLE_DELETED = "partner_role_deleted", _("Partner role deleted")
+        DIMENSION_ADDED = "dimension_added", _("Reporting dimension added")
+        DIMENSION_CHANGED = "dimension_changed", _("Reporting dimension changed")
+        DIMENSION_DELETED = "dimension_deleted", _("Reporting dimension deleted")
+        DIMENSION_VALUE_ADDED = "dimension_value_added", _("Reporting label added")
+        DIMENSION_VALUE_CHANGED = "dimension_value_changed", _("Reporting label changed")
+        DIMENSION_VALUE_DELETED = "dimension_value_deleted", _("Reporting label deleted")
+        CO_ORGANISER_ADDED = "co_organiser_added", _("Co-organiser named")
+        CO_ORGANISER_REMOVED = "co_organiser_removed", _("Co-organiser removed")
+        INVITATIONS_SENT = "invitations_sent", _("People invited")
+        ORGANISATION_VERIFIED = "organisation_verified", _("Organisation verified")
+        ORGANISATION_MERGED = "organisation_merged", _("Organisation merged")
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="events")
+    group = models.ForeignKey(Group, on_delete=models.SET_NULL, null=True, blank=True, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=40, choices=Action.choices)
+    target = models.CharField(_("what"), max_length=300, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("community event")
+        verbose_name_plural = _("community events")
+        indexes = [models.Index(fields=["community", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.target}"
+
+
 __all__ = [
     "Community",
+    "CommunityEvent",
+    "Theme",
     "DimensionValue",
     "Group",
     "Invitation",

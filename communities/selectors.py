@@ -48,7 +48,7 @@ def user_can_manage(*, user, community: Community) -> bool:
 
 def managed_groups(*, user, community: Community) -> QuerySet[Group]:
     """Return the groups of community that user manages: all of them for a coordinator, theirs for a facilitator."""
-    return Group.objects.managed_by(user).filter(community=community).order_by("name")
+    return Group.objects.managed_by(user).filter(community=community).order_by("position", "sort_name", "pk")
 
 
 # --- Eligibility and the visitor's own state ------------------------------------------------------
@@ -319,8 +319,8 @@ def community_groups(*, community: Community):
         Group.objects.filter(community=community)
         .select_related("community")
         .annotate(member_count=active_members)
-        # In the order they were set up: "Coordination team 2" comes before "Coordination team 10".
-        .order_by("created_at", "pk")
+        # In the coordinators' order, then naturally: "Coordination team 2" before "Coordination team 10".
+        .order_by("position", "sort_name", "pk")
     )
 
 

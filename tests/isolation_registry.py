@@ -56,6 +56,7 @@ MANAGER_URL_NAMES: set[str] = {
     "communities:manage_invite",
     "communities:manage_invitation_resend",
     "communities:manage_invitation_revoke",
+    "communities:manage_history",
 }
 
 

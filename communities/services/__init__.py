@@ -37,6 +37,7 @@ from ._common import (
     last_coordinator_error,
     permissions_sync,
 )
+from .audit import changes_between, record_event, snapshot
 from .invitations import (
     INVITATION_SALT,
     RESEND_INTERVAL,
@@ -70,6 +71,7 @@ __all__ = [
     "LOGO_SMALL_SIZE",
     "MembershipError",
     "RESEND_INTERVAL",
+    "changes_between",
     "community_logo_variant_update",
     "invitation_accept",
     "invitation_check",
@@ -91,4 +93,6 @@ __all__ = [
     "membership_request",
     "membership_update",
     "permissions_sync",
+    "record_event",
+    "snapshot",
 ]

@@ -21,6 +21,7 @@ from .console import (
     manage_remove,
     manage_role,
 )
+from .console_history import manage_history
 from .invitations import invitation_detail
 from .joining import group_join, group_leave, join, leave
 from .pages import DIRECTORY_PAGE_SIZE, community_home, directory, group_detail
@@ -43,5 +44,6 @@ __all__ = [
     "manage_invite",
     "manage_invitation_resend",
     "manage_invitation_revoke",
+    "manage_history",
     "invitation_detail",
 ]

@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 from .. import hooks
 from ..forms import DecisionForm, InvitationForm, RoleForm
 from ..models import Community, Group, Invitation, Membership
-from ..selectors import console_invitations, console_members, console_requests, managed_groups, user_can_manage
+from ..selectors import console_invitations, console_members, console_requests
 from ..services import (
     MembershipError,
     invitation_create,
@@ -28,18 +27,13 @@ from ..services import (
     membership_remove,
 )
 from ._common import _next_url, _post_only
+from ._console import console_scope
 
 CONSOLE_PAGE_SIZE = 50
 
 
 def _console_scope(request) -> tuple[bool, object]:
-    """Return (is_coordinator, managed groups) for the console; 404 for anyone who manages nothing here."""
-    community = request.community
-    is_coordinator = user_can_manage(user=request.user, community=community)
-    groups = managed_groups(user=request.user, community=community)
-    if not is_coordinator and not groups.exists():
-        raise Http404
-    return is_coordinator, groups
+    return console_scope(request)
 
 
 def _console_url(community: Community, group: Group | None = None) -> str:
@@ -62,6 +56,7 @@ def _render_console(request, *, is_coordinator: bool, groups, invite_form=None, 
     context = {
         "community": community,
         "is_coordinator": is_coordinator,
+        "console_section": "members",
         "groups": groups,
         "selected_group": selected,
         "requests": console_requests(user=request.user, community=community),
