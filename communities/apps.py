@@ -7,4 +7,10 @@ class CommunitiesConfig(AppConfig):
     verbose_name = _("Communities")
 
     def ready(self):
+        from members import organisations
+
         from . import signals  # noqa: F401 - connects the invitation redeemer to user_logged_in
+        from .selectors_organisations import organizations_visible_to
+
+        # members cannot know communities: tell it which organisations a person may see.
+        organisations.register_visibility(organizations_visible_to)

@@ -54,19 +54,26 @@ def managed_groups(*, user, community: Community) -> QuerySet[Group]:
 # --- Eligibility and the visitor's own state ------------------------------------------------------
 
 
-def eligibility_error(*, user, place: Community | Group) -> str:
+def eligibility_error(*, user, place: Community | Group, allow_unverified: bool = False) -> str:
     """Return why user may not join or ask to join place (a community or a group), or "" when they may.
 
     A place is reserved when it lists organisation kinds; then only people whose
-    organisation is of one of those kinds may join or ask to join it.
+    organisation is of one of those kinds may join or ask to join it. An organisation a
+    person proposed counts only once a coordinator has verified it; allow_unverified lets
+    such a person ask to join (the coordinators verify it before approving the request).
     """
     kinds = place.eligible_organization_kinds or []
     if not kinds:
         return ""
     organization = user.organization if user.is_authenticated else None
-    if organization is not None and organization.kind in kinds:
-        return ""
     labels = ", ".join(str(Organization.Kind(kind).label) for kind in kinds if kind in Organization.Kind.values)
+    if organization is not None and organization.kind in kinds:
+        if organization.is_verified or allow_unverified:
+            return ""
+        return _(
+            "%(place)s is reserved to people from these kinds of organisation: %(kinds)s. "
+            "Your organisation, %(organization)s, awaits verification by a coordinator: it counts once verified."
+        ) % {"place": place.name, "kinds": labels, "organization": organization.name}
     if organization is None:
         return _(
             "%(place)s is reserved to people from these kinds of organisation: %(kinds)s. "
@@ -158,7 +165,9 @@ def join_state(
     in_community = community_membership is not None and community_membership.status == Membership.Status.ACTIVE
     needs_community = False
     joins_community = False
-    ineligible = eligibility_error(user=user, place=place)
+    # A person whose proposed organisation awaits verification may still ask to join: the
+    # coordinators see them among the requesters and verify it before approving.
+    ineligible = eligibility_error(user=user, place=place, allow_unverified=place.join_policy == JoinPolicy.APPROVAL)
     if group is not None and not in_community:
         if community.join_policy == JoinPolicy.OPEN:
             joins_community = True

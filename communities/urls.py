@@ -17,6 +17,17 @@ urlpatterns = [
     path("manage/members/<int:membership_pk>/role/", views.manage_role, name="manage_role"),
     path("manage/members/<int:membership_pk>/remove/", views.manage_remove, name="manage_remove"),
     path("manage/history/", views.manage_history, name="manage_history"),
+    path("manage/organisations/", views.manage_organisations, name="manage_organisations"),
+    path(
+        "manage/organisations/<int:organization_pk>/verify/",
+        views.manage_organisation_verify,
+        name="manage_organisation_verify",
+    ),
+    path(
+        "manage/organisations/<int:organization_pk>/merge/",
+        views.manage_organisation_merge,
+        name="manage_organisation_merge",
+    ),
     path("manage/invitations/", views.manage_invite, name="manage_invite"),
     path(
         "manage/invitations/<int:invitation_pk>/resend/",

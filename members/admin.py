@@ -3,7 +3,7 @@
 import csv
 import datetime
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import label_for_field, lookup_field
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
@@ -13,9 +13,10 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import capfirst, slugify
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from . import services
 from .csvsafe import csv_safe
 from .models import Organization, User
 
@@ -165,11 +166,22 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "country", "region", "city", "people_count"]
-    list_filter = ["kind", "country", "region"]
+    """Every organisation, and the proposals awaiting verification (filter on "verified").
+
+    Verify and merge go through members.services, like the coordinators' console.
+    """
+
+    list_display = ["name", "kind", "country", "region", "city", "people_count", "is_verified", "proposed_by"]
+    list_filter = ["is_verified", "kind", "country", "region"]
+    list_select_related = ["proposed_by"]
     search_fields = ["name", "city", "region"]
-    fieldsets = ((None, {"fields": ("name", "kind", ("country", "region", "city"), "website")}),)
+    fieldsets = (
+        (None, {"fields": ("name", "kind", ("country", "region", "city"), "website")}),
+        (_("Verification"), {"fields": ("is_verified", "proposed_by", "verified_by", "verified_at")}),
+    )
+    readonly_fields = ["is_verified", "proposed_by", "verified_by", "verified_at"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    actions = ["verify_selected", "merge_selected"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(people_count=Count("people", distinct=True))
@@ -177,3 +189,43 @@ class OrganizationAdmin(admin.ModelAdmin):
     @admin.display(description=_("people"), ordering="people_count")
     def people_count(self, obj) -> int:
         return obj.people_count
+
+    @admin.action(description=_("Verify the selected organisations"), permissions=["change"])
+    def verify_selected(self, request, queryset):
+        count = 0
+        for organization in queryset.filter(is_verified=False):
+            _organization, changes = services.organization_verify(organization=organization, by=request.user)
+            count += bool(changes)
+        self.message_user(
+            request,
+            ngettext("%(count)d organisation verified.", "%(count)d organisations verified.", count) % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description=_("Merge the selected proposals into the one verified organisation selected"),
+        permissions=["change", "delete"],
+    )
+    def merge_selected(self, request, queryset):
+        selected = list(queryset.order_by("pk"))
+        targets = [organization for organization in selected if organization.is_verified]
+        proposals = [organization for organization in selected if not organization.is_verified]
+        if len(targets) != 1 or not proposals:
+            self.message_user(
+                request,
+                gettext(
+                    "Select exactly one verified organisation (the one to keep) and the proposals to merge into it."
+                ),
+                messages.ERROR,
+            )
+            return
+        for proposal in proposals:
+            services.organization_merge(organization=proposal, into=targets[0], by=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d proposal merged into %(name)s.", "%(count)d proposals merged into %(name)s.", len(proposals)
+            )
+            % {"count": len(proposals), "name": targets[0].name},
+            messages.SUCCESS,
+        )

@@ -3,6 +3,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from . import organisations
 from .models import TIME_ZONE_CHOICES, Organization, User
 
 
@@ -79,8 +80,21 @@ VISIBILITY_FIELDS = [
 ]
 
 
+class OrganisationChoiceField(forms.ModelChoiceField):
+    """An organisation among those the person may see, offered with its city, country and verification state."""
+
+    def label_from_instance(self, obj) -> str:
+        return organisations.label(obj)
+
+
 class ProfileSettingsForm(forms.ModelForm):
-    """A person's own profile, and what of it other members of their communities see."""
+    """A person's own profile, and what of it other members of their communities see.
+
+    The organisation is picked among those the person may see (members.organisations.visible_to):
+    from a select when that list is short, otherwise by typing its name. Without JavaScript,
+    a name that matches one organisation exactly is taken; one that matches several comes back
+    with those as choices (form.suggestions), to pick one and save again.
+    """
 
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
     spoken_languages = SpokenLanguagesField(
@@ -106,12 +120,74 @@ class ProfileSettingsForm(forms.ModelForm):
         ]
         widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
 
+    organization_search = forms.CharField(
+        label=_("Organisation"),
+        required=False,
+        max_length=200,
+        help_text=_("Type its name, or part of it, and save: you will be offered the organisations that match."),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["full_name"].required = True
         self.fields["full_name"].error_messages["required"] = _("Enter your name.")
-        self.fields["organization"].queryset = Organization.objects.order_by("name")
         self.fields["bio"].widget.attrs["maxlength"] = 4000
+        self.organizations = organisations.visible_to(self.instance)
+        self.fields["organization"] = OrganisationChoiceField(
+            queryset=self.organizations,
+            required=False,
+            label=_("Organisation"),
+            error_messages={"invalid_choice": _("Choose an organisation from the list.")},
+        )
+        self.short_list = self.organizations.count() <= organisations.SHORT_LIST
+        self.suggestions: list[Organization] = []
+        self.more_suggestions = False
+        if self.short_list:
+            del self.fields["organization_search"]
+        else:
+            self.fields["organization"].widget = forms.RadioSelect()
+            if self.instance.organization_id:
+                self.fields["organization_search"].initial = self.instance.organization.name
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.short_list or self.has_error("organization"):
+            return cleaned
+        if cleaned.get("organization") is not None:
+            return cleaned  # picked among the suggestions
+        text = " ".join(cleaned.get("organization_search", "").split())
+        current = self.instance.organization if self.instance.organization_id else None
+        if not text:
+            cleaned["organization"] = None
+        elif current is not None and text.casefold() == current.name.casefold():
+            cleaned["organization"] = current
+        else:
+            found = organisations.search(self.organizations, text)
+            if found.chosen is not None:
+                cleaned["organization"] = found.chosen
+            elif found.suggestions:
+                self.suggestions, self.more_suggestions = found.suggestions, found.more
+                self.add_error(
+                    "organization_search",
+                    forms.ValidationError(
+                        _("More than one organisation matches “%(text)s”: choose yours below and save again."),
+                        code="choose",
+                        params={"text": text},
+                    ),
+                )
+            else:
+                self.add_error(
+                    "organization_search",
+                    forms.ValidationError(
+                        _(
+                            "No organisation matches “%(text)s”. Check the spelling, or propose yours "
+                            "with “My organisation is not listed”."
+                        ),
+                        code="not_found",
+                        params={"text": text},
+                    ),
+                )
+        return cleaned
 
     def clean_bio(self) -> str:
         bio = self.cleaned_data["bio"]
@@ -132,4 +208,23 @@ class ProfileSettingsForm(forms.ModelForm):
         return [self[name] for name in VISIBILITY_FIELDS]
 
     def profile_fields(self):
-        return [self[name] for name in self.fields if name not in VISIBILITY_FIELDS]
+        """Return the profile's fields; the organisation's (select or search) come as the one "organization"."""
+        return [self[name] for name in self.fields if name not in VISIBILITY_FIELDS and name != "organization_search"]
+
+
+class OrganisationProposalForm(forms.ModelForm):
+    """ "My organisation is not listed": what a person tells about the organisation they propose."""
+
+    website = forms.URLField(label=_("website"), required=False, max_length=200, assume_scheme="https")
+
+    class Meta:
+        model = Organization
+        fields = ["name", "kind", "city", "country", "website"]
+        help_texts = {"name": _("Its full official name, e.g. Comune di Casalecchio di Reno.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].required = True
+
+    def _post_clean(self):
+        """Leave duplicates to the service, which offers the organisation already listed (nothing is saved here)."""

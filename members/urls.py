@@ -8,4 +8,5 @@ app_name = "members"
 
 urlpatterns = [
     path("profile/", views.profile_settings, name="profile"),
+    path("profile/organisation/", views.organisation_propose, name="organisation_propose"),
 ]

@@ -57,6 +57,9 @@ MANAGER_URL_NAMES: set[str] = {
     "communities:manage_invitation_resend",
     "communities:manage_invitation_revoke",
     "communities:manage_history",
+    "communities:manage_organisations",
+    "communities:manage_organisation_verify",
+    "communities:manage_organisation_merge",
 }
 
 
@@ -302,3 +305,24 @@ def _announcement_pk(community):
 
 
 MANAGER_URL_NAMES.add("announcements:new")
+
+
+# Organisations (issue 13): an organisation a requester of the community proposed, awaiting verification.
+@register("organization_pk")
+def _organization_pk(community):
+    from communities.models import Membership
+    from members.models import Organization
+    from tests.factories import UserFactory
+
+    person = UserFactory(full_name=f"Proposer {SECRET}")
+    proposal = Organization.objects.create(
+        name=f"Proposed {SECRET} {community.slug}",
+        kind="municipality",
+        country="IT",
+        is_verified=False,
+        proposed_by=person,
+    )
+    person.organization = proposal
+    person.save(update_fields=["organization"])
+    Membership.objects.create(user=person, community=community, status=Membership.Status.PENDING)
+    return proposal.pk

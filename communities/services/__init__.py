@@ -8,7 +8,9 @@ Rules these functions keep (and the decisions behind them):
   joins the community at once; otherwise the person is told to join the community first.
 - Eligibility. A place that lists organisation kinds (eligible_organization_kinds) lets in,
   by joining or by request, only people whose organisation is of one of those kinds;
-  others get a MembershipError saying why. An invitation is a coordinator's deliberate
+  others get a MembershipError saying why. An organisation a person proposed counts only
+  once verified (services.organisations): before that they may ask to join, and the request
+  is approved only after a coordinator verified it. An invitation is a coordinator's deliberate
   choice and is not held to it (a person who signs up from an invitation has no
   organisation on their profile yet).
 - Invitations. The signed token is the proof: whoever holds a valid token and is signed in
@@ -62,6 +64,7 @@ from .memberships import (
     membership_request,
     membership_update,
 )
+from .organisations import organisation_merge, organisation_verify
 
 __all__ = [
     "COMMUNITY_PERM",
@@ -92,6 +95,8 @@ __all__ = [
     "membership_remove",
     "membership_request",
     "membership_update",
+    "organisation_merge",
+    "organisation_verify",
     "permissions_sync",
     "record_event",
     "snapshot",

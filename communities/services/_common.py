@@ -112,10 +112,25 @@ def _policy_error(place: Community | Group) -> MembershipError:
     return MembershipError(_("%(place)s is open: join it directly.") % {"place": place.name}, code="open")
 
 
-def _check_eligible(*, user, place: Community | Group) -> None:
-    reason = eligibility_error(user=user, place=place)
+def _check_eligible(*, user, place: Community | Group, allow_unverified: bool = False) -> None:
+    reason = eligibility_error(user=user, place=place, allow_unverified=allow_unverified)
     if reason:
         raise MembershipError(reason, code="not_eligible")
+
+
+def _check_verified(membership: Membership) -> None:
+    """Refuse to approve a request to a reserved place while the person's organisation awaits verification."""
+    place = membership.group or membership.community
+    organization = membership.user.organization
+    if place.is_reserved and organization is not None and not organization.is_verified:
+        raise MembershipError(
+            _(
+                "%(person)s's organisation, %(organization)s, awaits verification: verify it on the "
+                "console's Organisations page (or merge it into a listed one) before approving."
+            )
+            % {"person": membership.user.get_full_name(), "organization": organization.name},
+            code="organisation_unverified",
+        )
 
 
 def _is_last_coordinator(membership: Membership) -> bool:

@@ -15,6 +15,7 @@ from ._common import (
     _activate,
     _check_eligible,
     _check_group,
+    _check_verified,
     _end_group_memberships,
     _end_rights,
     _is_last_coordinator,
@@ -102,7 +103,7 @@ def membership_request(*, user, community: Community, group: Group | None = None
         return membership_join(user=user, community=community, group=group)  # nothing to approve
     if place.join_policy != JoinPolicy.APPROVAL:
         raise _policy_error(place)
-    _check_eligible(user=user, place=place)
+    _check_eligible(user=user, place=place, allow_unverified=True)
     if group is not None:
         _enter_community_for_group(user=user, community=community)
         permissions_sync(user=user, community=community)
@@ -131,6 +132,7 @@ def membership_approve(*, membership: Membership, by, reason: str = "") -> Membe
         return membership
     if membership.status != Membership.Status.PENDING:
         raise MembershipError(_("This request is no longer pending."), code="not_pending")
+    _check_verified(membership)
     if membership.group_id is not None:
         in_community = (
             Membership.objects.active()

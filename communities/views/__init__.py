@@ -22,6 +22,7 @@ from .console import (
     manage_role,
 )
 from .console_history import manage_history
+from .console_organisations import manage_organisation_merge, manage_organisation_verify, manage_organisations
 from .invitations import invitation_detail
 from .joining import group_join, group_leave, join, leave
 from .pages import DIRECTORY_PAGE_SIZE, community_home, directory, group_detail
@@ -45,5 +46,8 @@ __all__ = [
     "manage_invitation_resend",
     "manage_invitation_revoke",
     "manage_history",
+    "manage_organisations",
+    "manage_organisation_verify",
+    "manage_organisation_merge",
     "invitation_detail",
 ]
