@@ -29,6 +29,13 @@ from ._common import (
 )
 
 
+def _check_not_archived(group: Group) -> None:
+    if group.is_archived:
+        raise MembershipError(
+            _("%(group)s is archived: nobody joins it any more.") % {"group": group.name}, code="archived"
+        )
+
+
 def _join(*, user, community: Community, group: Group | None) -> Membership:
     """Make user an active member of an open place (the caller holds the community lock)."""
     place = group or community
@@ -74,6 +81,7 @@ def membership_join(*, user, community: Community, group: Group | None = None) -
         group = Group.objects.get(pk=group.pk)
         existing = _locked_membership(user=user, community=community, group=group)
         if existing is None or existing.status != Membership.Status.ACTIVE:
+            _check_not_archived(group)
             if group.join_policy != JoinPolicy.OPEN:
                 raise _policy_error(group)
             _check_eligible(user=user, place=group)
@@ -98,6 +106,8 @@ def membership_request(*, user, community: Community, group: Group | None = None
     membership = _locked_membership(user=user, community=community, group=group)
     if membership is not None and membership.status in (Membership.Status.ACTIVE, Membership.Status.PENDING):
         return membership
+    if group is not None:
+        _check_not_archived(group)
     if place.join_policy == JoinPolicy.OPEN:
         return membership_join(user=user, community=community, group=group)  # nothing to approve
     if place.join_policy != JoinPolicy.APPROVAL:
