@@ -76,7 +76,9 @@ def _fill(world, *, count: int):
             meeting=past, description=f"Action {n}", owner=insider, due_date=date(2030, 1, 1) + timedelta(days=n)
         )
         make_item(community, author=insider, group=group, title=f"Item {n}")
-        discussion_services.thread_start(community=community, by=insider, title=f"Thread {n}", body="Hello", group=group)
+        discussion_services.thread_start(
+            community=community, by=insider, title=f"Thread {n}", body="Hello", group=group
+        )
 
 
 # --- The group page shows what the group does -------------------------------------------------------
@@ -134,7 +136,7 @@ def test_group_page_queries_do_not_grow_with_its_content(client, world, viewer, 
     with CaptureQueriesContext(connection) as few:
         assert client.get(url).status_code == 200
     _fill(world, count=6)
-    for n in range(6):
+    for _n in range(6):
         make_member(world["community"], group=world["group"])
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
@@ -170,9 +172,7 @@ def test_people_who_may_not_join_see_why(client, world):
         name="Mayors",
         eligible_organization_kinds=[Organization.Kind.MUNICIPALITY],
     )
-    invited = GroupFactory(
-        community=community, slug="board", name="Board", join_policy=Community.JoinPolicy.INVITATION
-    )
+    invited = GroupFactory(community=community, slug="board", name="Board", join_policy=Community.JoinPolicy.INVITATION)
     ngo = make_member(community, UserFactory(organization=OrganizationFactory(kind=Organization.Kind.NGO)))
     client.force_login(ngo)
     page = client.get(_group_url(reserved)).content.decode()
