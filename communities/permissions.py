@@ -5,6 +5,8 @@ Apps, the admin, digests and reports call these functions; nothing else asks gua
 
 - One superuser rule: `is_portal_admin(user)`, an active signed-in superuser sees and manages everything.
 - Membership: `is_active_member`, and the subqueries `active_community_ids`, `active_group_ids`.
+- Groups: `visible_group_ids` (Group.visibility: public, members, private) and `in_visible_group`,
+  the condition every app adds so that a private group's meetings, items and threads stay behind it.
 - Management: a coordinator manages the community and every group in it, a facilitator their
   group (`can_manage`, `managed_community_ids`, `managed_group_ids`). The roles are recorded as
   guardian object permissions, kept in step with Membership by `permissions_sync`.
@@ -231,6 +233,52 @@ def managed_membership_filter(user, community) -> Q:
     if can_manage(user, community):
         return Q()
     return Q(group__in=managed_group_ids(user))
+
+
+# --- Groups: who sees which ----------------------------------------------------------------------
+
+
+def visible_group_ids(user) -> QuerySet:
+    """Return a subquery of the ids of the groups user may see (Group.visibility).
+
+    A public group shows to whoever may see its community's content; a members group to the
+    community's active members; a private group only to its own active members, the
+    community's coordinators and portal administrators.
+    """
+    from .models import Community, Group
+
+    if is_portal_admin(user):
+        return Group.objects.values("pk")
+    public = Q(
+        visibility=Group.Visibility.PUBLIC,
+        community__in=Community.objects.content_visible_to(user).values("pk"),
+    )
+    if not _signed_in(user):
+        return Group.objects.filter(public).values("pk")
+    return Group.objects.filter(
+        public
+        | Q(visibility=Group.Visibility.MEMBERS, community__in=active_community_ids(user))
+        | Q(pk__in=active_group_ids(user))
+        | Q(community__in=managed_community_ids(user))
+    ).values("pk")
+
+
+def in_visible_group(user, field: str = "group") -> Q:
+    """Return a Q keeping the rows whose group (field) user may see, and the rows of no group.
+
+    Meetings, knowledge items and threads of a private group stay behind its wall: each app's
+    visible_to adds this condition (one subquery, so query counts do not change).
+    """
+    if is_portal_admin(user):
+        return Q()
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__in": visible_group_ids(user)})
+
+
+def can_see_group(user, group) -> bool:
+    """Return whether user may see group (see visible_group_ids)."""
+    if is_portal_admin(user):
+        return True
+    return type(group).objects.filter(pk=group.pk, pk__in=visible_group_ids(user)).exists()
 
 
 # --- Spaces: a community or one of its groups, where people talk ---------------------------------

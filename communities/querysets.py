@@ -47,10 +47,8 @@ class CommunityQuerySet(models.QuerySet):
 
 class GroupQuerySet(models.QuerySet):
     def visible_to(self, user) -> GroupQuerySet:
-        """Return the groups of communities whose content user may see."""
-        from .models import Community
-
-        return self.filter(community__in=Community.objects.content_visible_to(user))
+        """Return the groups user may see: public, members-only and private as permissions decides."""
+        return self.filter(pk__in=permissions.visible_group_ids(user))
 
     def managed_by(self, user) -> GroupQuerySet:
         """Return the groups user manages: all of their communities' as coordinator, their own as facilitator."""

@@ -54,6 +54,23 @@ def managed_groups(*, user, community: Community) -> QuerySet[Group]:
 # --- Eligibility and the visitor's own state ------------------------------------------------------
 
 
+def reserved_to(place: Community | Group) -> str:
+    """Return the kinds of organisation a reserved place is open to, as a translated list ("" when open to all)."""
+    kinds = place.eligible_organization_kinds or []
+    return ", ".join(str(Organization.Kind(kind).label) for kind in kinds if kind in Organization.Kind.values)
+
+
+def awaits_verification(*, user, place: Community | Group) -> bool:
+    """Return whether user's organisation is of a kind place is reserved to but still awaits verification.
+
+    Such a person may not join an open place at once; they ask to join instead, so the
+    place's coordinators see them, verify the organisation and approve the request.
+    """
+    kinds = place.eligible_organization_kinds or []
+    organization = user.organization if user.is_authenticated else None
+    return bool(kinds) and organization is not None and organization.kind in kinds and not organization.is_verified
+
+
 def eligibility_error(*, user, place: Community | Group, allow_unverified: bool = False) -> str:
     """Return why user may not join or ask to join place (a community or a group), or "" when they may.
 
@@ -66,7 +83,7 @@ def eligibility_error(*, user, place: Community | Group, allow_unverified: bool 
     if not kinds:
         return ""
     organization = user.organization if user.is_authenticated else None
-    labels = ", ".join(str(Organization.Kind(kind).label) for kind in kinds if kind in Organization.Kind.values)
+    labels = reserved_to(place)
     if organization is not None and organization.kind in kinds:
         if organization.is_verified or allow_unverified:
             return ""
@@ -105,6 +122,11 @@ class JoinState:
     needs_community: bool = False
     # For a group of an open community the visitor is not in yet: joining the group joins both.
     joins_community: bool = False
+    # The visitor manages the place (a coordinator of the community, a facilitator of the group):
+    # they manage it without joining, so they are offered "Manage", never "Ask to join".
+    manages: bool = False
+    # The group is archived: read-only, nobody joins it any more.
+    archived: bool = False
 
     @property
     def is_member(self) -> bool:
@@ -122,6 +144,8 @@ class JoinState:
     def _may_enter(self) -> bool:
         return (
             self.authenticated
+            and not self.archived
+            and not self.manages
             and not self.is_member
             and not self.is_pending
             and not self.ineligible
@@ -138,7 +162,7 @@ class JoinState:
 
     @property
     def invitation_only(self) -> bool:
-        return self.policy == JoinPolicy.INVITATION and not self.is_member
+        return self.policy == JoinPolicy.INVITATION and not self.is_member and not self.archived
 
     @property
     def can_leave(self) -> bool:
@@ -153,21 +177,27 @@ def join_state(
     membership: Membership | None = None,
     community_membership: Membership | None = None,
     invitation: Invitation | None = None,
+    manages: bool = False,
 ) -> JoinState:
     """Return user's JoinState in community (or group), from memberships the caller already loaded.
 
     The caller passes the person's membership of the place and, for a group, of its
-    community, so a page with many groups computes every state without a query each.
+    community, and whether the person manages the place, so a page with many groups
+    computes every state without a query each.
     """
     place = group or community
+    archived = group is not None and group.is_archived
     if not user.is_authenticated:
-        return JoinState(policy=place.join_policy, authenticated=False)
+        return JoinState(policy=place.join_policy, authenticated=False, archived=archived)
     in_community = community_membership is not None and community_membership.status == Membership.Status.ACTIVE
     needs_community = False
     joins_community = False
-    # A person whose proposed organisation awaits verification may still ask to join: the
-    # coordinators see them among the requesters and verify it before approving.
-    ineligible = eligibility_error(user=user, place=place, allow_unverified=place.join_policy == JoinPolicy.APPROVAL)
+    # A person whose proposed organisation awaits verification may still ask to join (even an
+    # open place): the coordinators see them among the requesters and verify it before approving.
+    policy = place.join_policy
+    if policy == JoinPolicy.OPEN and awaits_verification(user=user, place=place):
+        policy = JoinPolicy.APPROVAL
+    ineligible = eligibility_error(user=user, place=place, allow_unverified=policy == JoinPolicy.APPROVAL)
     if group is not None and not in_community:
         if community.join_policy == JoinPolicy.OPEN:
             joins_community = True
@@ -175,7 +205,7 @@ def join_state(
         else:
             needs_community = True
     return JoinState(
-        policy=place.join_policy,
+        policy=policy,
         authenticated=True,
         status=membership.status if membership else None,
         role=membership.role if membership else None,
@@ -184,6 +214,8 @@ def join_state(
         invitation=invitation,
         needs_community=needs_community,
         joins_community=joins_community,
+        manages=manages,
+        archived=archived,
     )
 
 
@@ -220,6 +252,7 @@ def group_join_state(*, user, community: Community, group: Group) -> JoinState:
         membership=memberships.get(group.pk),
         community_membership=memberships.get(None),
         invitation=invitations.get(group.pk),
+        manages=permissions.can_manage(user, group),
     )
 
 
@@ -322,10 +355,12 @@ def directory_annotate(*, communities: list[Community], user) -> list[Community]
 # --- Community home and group page ------------------------------------------------------------------
 
 
-def community_groups(*, community: Community):
+def community_groups(*, community: Community, user=None):
+    """Return the groups of community (those user may see, when given) with their active member counts."""
     active_members = Count("memberships", filter=Q(memberships__status=Membership.Status.ACTIVE), distinct=True)
+    groups = Group.objects.visible_to(user) if user is not None else Group.objects.all()
     return (
-        Group.objects.filter(community=community)
+        groups.filter(community=community)
         .select_related("community")
         .annotate(member_count=active_members)
         # In the coordinators' order, then naturally: "Coordination team 2" before "Coordination team 10".
@@ -333,11 +368,13 @@ def community_groups(*, community: Community):
     )
 
 
-def community_leaders(*, community: Community):
-    """Return the active coordinators and facilitators of community, with their organisations."""
+def community_leaders(*, community: Community, user=None):
+    """Return the active coordinators and facilitators of community (of the groups user may see, when given)."""
+    leaders = Membership.objects.active()
+    if user is not None:
+        leaders = leaders.filter(permissions.in_visible_group(user))
     return (
-        Membership.objects.active()
-        .filter(community=community, role__in=[Membership.Role.COORDINATOR, Membership.Role.FACILITATOR])
+        leaders.filter(community=community, role__in=[Membership.Role.COORDINATOR, Membership.Role.FACILITATOR])
         .select_related("user", "user__organization", "group")
         .order_by(ROLE_ORDER, "group__name", "user__full_name")
     )
@@ -353,7 +390,7 @@ def community_partners(*, community: Community):
 
 
 def group_members(*, group: Group):
-    """Return the active members of group who chose to be listed, with their organisations."""
+    """Return the active members of group who chose to be listed, with their organisations (facilitators first)."""
     return (
         Membership.objects.active()
         .filter(group=group, user__is_active=True, user__listed_in_directory=True)

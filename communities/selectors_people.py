@@ -184,9 +184,8 @@ def member_profile(*, viewer, community: Community, user_id: int) -> PersonProfi
     if person is None:
         return None
     groups = (
-        Group.objects.filter(
-            community=community, memberships__user=person, memberships__status=Membership.Status.ACTIVE
-        )
+        Group.objects.visible_to(viewer)
+        .filter(community=community, memberships__user=person, memberships__status=Membership.Status.ACTIVE)
         .select_related("community")
         .distinct()
         .order_by("name")

@@ -15,3 +15,10 @@ class CopPortalConfig(AppConfig):
         # The header's "my communities" menu is cached per person; a changed membership drops it.
         post_save.connect(membership_changed, sender=Membership, dispatch_uid="cop_portal.nav.membership_saved")
         post_delete.connect(membership_changed, sender=Membership, dispatch_uid="cop_portal.nav.membership_deleted")
+
+        # A group's page offers to follow or mute the group as a whole (communities never imports cop_portal).
+        from communities import hooks
+
+        from .notifications.groups import group_page_follow
+
+        hooks.register_group_context(group_page_follow)

@@ -2,7 +2,8 @@
 
 A thread is seen by whoever may see its space's content: anyone for a public community, its
 active members for a members-only one (communities.permissions decides; a hidden thread and a
-missing one both answer 404). Hidden and deleted posts stay in the thread as placeholders.
+missing one both answer 404); a thread of a group only by those who may see the group (a private
+group's threads stay behind it). Hidden and deleted posts stay in the thread as placeholders.
 """
 
 from __future__ import annotations
@@ -13,10 +14,13 @@ from django.db.models import Q
 
 class ThreadQuerySet(models.QuerySet):
     def visible_to(self, user) -> ThreadQuerySet:
-        """Return the threads user may read."""
+        """Return the threads user may read (a group's threads only if user may see the group)."""
+        from communities import permissions
         from communities.models import Community
 
-        return self.filter(community__in=Community.objects.content_visible_to(user).values("pk"))
+        return self.filter(
+            permissions.in_visible_group(user), community__in=Community.objects.content_visible_to(user).values("pk")
+        )
 
     def moderated_by(self, user) -> ThreadQuerySet:
         """Return the threads user may moderate: their communities' (coordinators) and their groups' (facilitators)."""

@@ -14,6 +14,7 @@ class KnowledgeConfig(AppConfig):
         from . import selectors
 
         hooks.register_home_context(selectors.community_home_knowledge)
+        hooks.register_group_context(selectors.group_page_knowledge)
         # The meeting page shows the meeting's materials and comments (meetings never loads knowledge_tags).
         from .templatetags.knowledge_tags import meeting_page_section
 

@@ -105,7 +105,9 @@ class ItemForm(forms.Form):
     def __init__(self, *args, community: Community, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.community = community
-        self.fields["group"].queryset = Group.objects.filter(community=community).order_by("name")
+        self.fields["group"].queryset = (
+            Group.objects.visible_to(user).filter(community=community).order_by("position", "sort_name", "pk")
+        )
         self.fields["organizations"].queryset = community_organizations(community)
         self.fields["language"].initial = community.default_language
         self.fields["visibility"].initial = KnowledgeItem.Visibility.COMMUNITY

@@ -4,6 +4,8 @@ Rules of visibility (a hidden item and a missing one look the same: 404):
 - published public items of communities whose content the viewer may see;
 - published community items to active members of the community;
 - published group items to active members of that group, and to the community's coordinators;
+- an item of a group (whatever its own visibility) only to those who may see the group
+  (Group.visibility: a private group's items stay behind it);
 - drafts only to their authors and coordinators (and to the reviewers of a review round on them);
 - authors always see their own items; staff superusers see everything.
 Coordinators, active membership and per-object grants are decided by communities.permissions:
@@ -53,7 +55,7 @@ class KnowledgeItemQuerySet(models.QuerySet):
         if permissions.is_portal_admin(user):
             return self.all()
         if not user.is_authenticated:
-            return self.filter(public)
+            return self.filter(public & permissions.in_visible_group(user))
         managed = permissions.managed_community_ids(user)
         active = permissions.active_community_ids(user)
         community = published & Q(visibility=Visibility.COMMUNITY, community__in=active)
@@ -65,7 +67,11 @@ class KnowledgeItemQuerySet(models.QuerySet):
         own = (Q(created_by=user) | Q(pk__in=_authored_item_ids(user))) & Q(community__in=active)
         drafts_for_coordinators = Q(community__in=managed)
         reviewing = Q(pk__in=_reviewed_item_ids(user))
-        return self.filter(public | community | group | own | drafts_for_coordinators | reviewing)
+        # An item of a group shows only to those who may see the group: a private group's
+        # items stay behind it, whatever their own visibility. Authors, reviewers and
+        # coordinators keep their access.
+        walled = permissions.in_visible_group(user)
+        return self.filter(((public | community | group) & walled) | own | drafts_for_coordinators | reviewing)
 
     def editable_by(self, user) -> KnowledgeItemQuerySet:
         """Return the items user may edit: own or co-authored (while a member), and coordinators'."""

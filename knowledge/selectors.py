@@ -158,3 +158,18 @@ def community_home_knowledge(*, request, community) -> dict:
         "home_knowledge_items": items,
         "home_knowledge_can_share": is_active_member(user=request.user, community=community),
     }
+
+
+def group_page_knowledge(*, request, community, group) -> dict:
+    """Return a group's page's "Knowledge": its newest items the viewer may see (fixed queries, limited)."""
+    items = list(
+        KnowledgeItem.objects.visible_to(request.user)
+        .filter(community=community, group=group, status=KnowledgeItem.Status.PUBLISHED)
+        .for_list()
+        .order_by("-published_at", "-pk")[:HOME_ITEMS]
+    )
+    return {
+        "group_knowledge_template": "knowledge/partials/_group_latest.html",
+        "group_knowledge_items": items,
+        "group_knowledge_can_share": not group.is_archived and is_active_member(user=request.user, community=community),
+    }

@@ -15,6 +15,7 @@ class MeetingsConfig(AppConfig):
 
         hooks.register_directory_annotator(selectors.annotate_next_meeting)
         hooks.register_home_context(selectors.community_home_meetings)
+        hooks.register_group_context(selectors.group_page_meetings)
 
         from . import services
 

@@ -18,6 +18,7 @@ class MeetingQuerySet(models.QuerySet):
         Public meetings show to whoever may see the community's content (anyone for a
         public community, its members for a members-only one); members-only meetings to
         the community's active members. Nothing of a hidden community reaches outsiders.
+        A meeting of a group is seen only by those who may see the group (Group.visibility).
         """
         from communities.models import Community
 
@@ -27,10 +28,14 @@ class MeetingQuerySet(models.QuerySet):
             visibility=self.model.Visibility.PUBLIC,
             community__in=Community.objects.content_visible_to(user),
         )
+        # A meeting of a group shows only to those who may see the group (a private group's
+        # meetings stay behind it); a co-organiser always sees the meeting they organise.
+        walled = permissions.in_visible_group(user)
         if not user.is_authenticated:
-            return self.filter(public)
+            return self.filter(public & walled)
         members = Q(community__in=Community.objects.member_of(user))
-        return self.filter(public | members)
+        organising = Q(pk__in=permissions.granted_ids(user, CO_ORGANISER_PERM, self.model))
+        return self.filter(((public | members) & walled) | organising)
 
     def manageable_by(self, user) -> MeetingQuerySet:
         """Return the meetings user may organise.

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import timedelta
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -244,4 +244,34 @@ def community_home_meetings(*, request, community: Community) -> dict:
         "home_meetings_template": "meetings/partials/_home_upcoming.html",
         "meetings": community_upcoming(community, request.user, limit=5),
         "heading_id": "meetings-heading",
+    }
+
+
+GROUP_PAGE_LIMIT = 5
+
+
+def group_page_meetings(*, request, community: Community, group: Group) -> dict:
+    """Fill a group's page (communities.hooks): its next and last meetings and the open actions of their minutes.
+
+    Four queries whatever the number of meetings (themes prefetched once), each block limited.
+    """
+    user = request.user
+    meetings = community_meetings(community=community, user=user).filter(group=group)
+    upcoming = list(for_cards(meetings.exclude(status=Meeting.Status.CANCELLED).upcoming(), user)[:GROUP_PAGE_LIMIT])
+    past = list(
+        meetings.exclude(status=Meeting.Status.CANCELLED)
+        .past()
+        .select_related("community", "group", "outcome")[:GROUP_PAGE_LIMIT]
+    )
+    actions = list(
+        ActionItem.objects.filter(done=False, meeting__in=meetings.values("pk"))
+        .select_related("owner", "meeting__community")
+        .order_by(F("due_date").asc(nulls_last=True), "meeting__start", "order", "pk")[:GROUP_PAGE_LIMIT]
+    )
+    return {
+        "group_meetings_template": "meetings/partials/_group_meetings.html",
+        "group_upcoming_meetings": upcoming,
+        "group_past_meetings": past,
+        "group_open_actions": actions,
+        "group_can_schedule": permissions.can_manage(user, group) and not group.is_archived,
     }

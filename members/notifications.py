@@ -401,6 +401,21 @@ def notification_preferences_update(
 
 
 @transaction.atomic
+def notification_group_mute(*, user: User, group_id: int, muted: bool) -> NotificationPreference:
+    """Leave a group out of user's digest (muted) or let it back in; the caller checked the group is theirs to see.
+
+    Muting or unmuting twice changes nothing.
+    """
+    preference, _created = NotificationPreference.objects.select_for_update().get_or_create(user=user)
+    groups = {int(pk) for pk in preference.muted_groups or []}
+    wanted = groups | {int(group_id)} if muted else groups - {int(group_id)}
+    if wanted != groups:
+        preference.muted_groups = sorted(wanted)
+        preference.save(update_fields=["muted_groups", "updated_at"])
+    return preference
+
+
+@transaction.atomic
 def notification_stream_off(*, user: User, stream: str) -> NotificationPreference:
     """Turn one stream off for user (the one-click unsubscribe); turning it off twice changes nothing."""
     preference, _created = NotificationPreference.objects.select_for_update().get_or_create(user=user)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from members import outbox
 
 from ..models import Community, Group, JoinPolicy, Membership, MembershipEvent
-from ..selectors import GROUP_ROLES
+from ..selectors import GROUP_ROLES, awaits_verification
 from ._common import (
     MembershipError,
     _activate,
@@ -28,6 +28,13 @@ from ._common import (
     _require_manager,
     permissions_sync,
 )
+
+
+def _check_not_archived(group: Group) -> None:
+    if group.is_archived:
+        raise MembershipError(
+            _("%(group)s is archived: nobody joins it any more.") % {"group": group.name}, code="archived"
+        )
 
 
 def _join(*, user, community: Community, group: Group | None) -> Membership:
@@ -75,6 +82,7 @@ def membership_join(*, user, community: Community, group: Group | None = None) -
         group = Group.objects.get(pk=group.pk)
         existing = _locked_membership(user=user, community=community, group=group)
         if existing is None or existing.status != Membership.Status.ACTIVE:
+            _check_not_archived(group)
             if group.join_policy != JoinPolicy.OPEN:
                 raise _policy_error(group)
             _check_eligible(user=user, place=group)
@@ -99,9 +107,13 @@ def membership_request(*, user, community: Community, group: Group | None = None
     membership = _locked_membership(user=user, community=community, group=group)
     if membership is not None and membership.status in (Membership.Status.ACTIVE, Membership.Status.PENDING):
         return membership
-    if place.join_policy == JoinPolicy.OPEN:
+    if group is not None:
+        _check_not_archived(group)
+    if place.join_policy == JoinPolicy.OPEN and not awaits_verification(user=user, place=place):
         return membership_join(user=user, community=community, group=group)  # nothing to approve
-    if place.join_policy != JoinPolicy.APPROVAL:
+    # An open place reserved to a kind the person's unverified organisation claims takes a
+    # request instead: its coordinators verify the organisation, then approve.
+    if place.join_policy not in (JoinPolicy.APPROVAL, JoinPolicy.OPEN):
         raise _policy_error(place)
     _check_eligible(user=user, place=place, allow_unverified=True)
     if group is not None:

@@ -38,7 +38,7 @@ def _do_join(request, *, community: Community, group: Group | None, state):
             status=400,
         )
     try:
-        if place.join_policy == JoinPolicy.APPROVAL:
+        if JoinPolicy.APPROVAL in (place.join_policy, state.policy):
             membership = membership_request(
                 user=request.user, community=community, group=group, message=form.cleaned_data["message"]
             )

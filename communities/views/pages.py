@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from .. import hooks, permissions
+from .. import hooks
 from ..forms import DirectoryFilterForm
 from ..models import Community, Membership
 from ..selectors import (
@@ -21,6 +21,7 @@ from ..selectors import (
     join_state,
     managed_groups,
     memberships_of,
+    reserved_to,
     user_can_manage,
     user_can_see_content,
 )
@@ -61,8 +62,14 @@ def community_home(request, community_slug):
     invitations = invitations_of(user=user, community=community)
     own = memberships.get(None)
     state = join_state(user=user, community=community, membership=own, invitation=invitations.get(None))
-    groups = list(community_groups(community=community)) if can_see else []
+    groups = list(community_groups(community=community, user=user)) if can_see else []
+    managed_ids = (
+        set(managed_groups(user=user, community=community).values_list("pk", flat=True))
+        if groups and user.is_authenticated
+        else set()
+    )
     for group in groups:
+        group.reserved_to = reserved_to(group)
         group.join_state = join_state(
             user=user,
             community=community,
@@ -70,6 +77,7 @@ def community_home(request, community_slug):
             membership=memberships.get(group.pk),
             community_membership=own,
             invitation=invitations.get(group.pk),
+            manages=group.pk in managed_ids,
         )
     can_manage = user_can_manage(user=user, community=community)
     context = {
@@ -79,9 +87,10 @@ def community_home(request, community_slug):
         "role": own.role if own and own.status == Membership.Status.ACTIVE else None,
         "can_manage": can_manage,
         "has_console": can_manage
-        or (user.is_authenticated and managed_groups(user=user, community=community).exists()),
+        or bool(managed_ids)
+        or (user.is_authenticated and not groups and managed_groups(user=user, community=community).exists()),
         "groups": groups,
-        "leaders": community_leaders(community=community) if can_see else [],
+        "leaders": community_leaders(community=community, user=user) if can_see else [],
         "partners": community_partners(community=community) if can_see else [],
     }
     if can_see:
@@ -90,18 +99,26 @@ def community_home(request, community_slug):
 
 
 def group_detail(request, community_slug, group_slug):
-    """Show a group: description, listed members and the visitor's join state."""
+    """Show a group as a workspace: who runs it and belongs to it, and (through hooks) what it does.
+
+    Its meetings, open actions, knowledge and discussions come from the apps above
+    (communities.hooks); the follow/mute control from cop_portal. A group the visitor may
+    not see (Group.visibility) answers 404, as a missing one.
+    """
     community = request.community
     if (response := _content_or_login(request)) is not None:
         return response
     group = _visible_group(request, group_slug)
     state = group_join_state(user=request.user, community=community, group=group)
+    people = list(group_members(group=group))
     context = {
         "community": community,
         "group": group,
         "state": state,
-        "members": group_members(group=group),
-        "can_manage_group": permissions.can_manage(request.user, group),
+        "reserved_to": reserved_to(group),
+        "facilitators": [m for m in people if m.role != Membership.Role.MEMBER],
+        "members": [m for m in people if m.role == Membership.Role.MEMBER],
+        "can_manage_group": state.manages,
     }
     context.update(hooks.group_context(request=request, community=community, group=group))
     return render(request, "communities/group_detail.html", context)

@@ -11,7 +11,7 @@ from django.db.models import Q
 from taggit.models import TaggedItem
 
 from communities import permissions
-from communities.models import Community, Membership, MembershipEvent
+from communities.models import Community, Group, Membership, MembershipEvent
 from knowledge.models import Answer, Follow, KnowledgeItem
 from meetings.models import Meeting, Registration
 from members.models import NotificationPreference, User
@@ -68,8 +68,20 @@ class _Person:
     muted_communities: set[int] = field(default_factory=set)
     muted_groups: set[int] = field(default_factory=set)
 
+    def may_see_group(self, group: Group | None, community: Community) -> bool:
+        """The rule of permissions.visible_group_ids for one group of community, in memory (None: no group)."""
+        if group is None or group.community_id in self.managed_communities:
+            return True
+        if group.visibility == Group.Visibility.PRIVATE:
+            return group.pk in self.groups and group.community_id in self.communities
+        if group.visibility == Group.Visibility.MEMBERS:
+            return group.community_id in self.communities
+        return community.visibility == Community.Visibility.PUBLIC or group.community_id in self.communities
+
     def may_see(self, item: KnowledgeItem) -> bool:
         """The rules of KnowledgeItem.objects.visible_to for a published item, in memory."""
+        if not self.may_see_group(item.group, item.community):
+            return False  # a private group's items stay behind it
         if item.visibility == KnowledgeItem.Visibility.PUBLIC:
             return item.community.visibility == Community.Visibility.PUBLIC or item.community_id in self.communities
         if item.visibility == KnowledgeItem.Visibility.COMMUNITY:
@@ -254,6 +266,7 @@ def build_digests(users: list[User], *, now: datetime) -> list[Digest]:
                 and (user.pk, meeting.pk) not in registered
                 and _within(meeting.created_at, period)
                 and not person.excluded(meeting.community_id, meeting.group_id)
+                and person.may_see_group(meeting.group, meeting.community)
             ):
                 digest.meetings.append(meeting)
         seen_members = set()
@@ -287,6 +300,7 @@ def build_digests(users: list[User], *, now: datetime) -> list[Digest]:
                 and follows[user.pk].follows(post)
                 and not person.excluded(post.community_id, post.thread.group_id)
                 and discussions.may_read(post, person.communities)
+                and person.may_see_group(post.thread.group, post.thread.community)
             ):
                 digest.posts.append(post)
         digest.posts = discussions.order_by_thread(digest.posts)

@@ -14,4 +14,5 @@ urlpatterns = [
         views.meeting_reminders,
         name="meeting_reminders",
     ),
+    path("c/<slug:community_slug>/groups/<slug:group_slug>/follow/", views.group_follow, name="group_follow"),
 ]

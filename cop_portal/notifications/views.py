@@ -8,6 +8,7 @@
   or a CSRF token, and answers 200.
 - /c/<slug>/manage/deliveries/: the coordinators' delivery log of their community's emails.
 - /c/<slug>/meetings/<pk>/reminders/: organisers' own reminders to everyone registered.
+- /c/<slug>/groups/<group>/follow/: follow or mute a group from its page (see groups.py).
 
 These pages live in cop_portal because they combine members (preferences, ledger),
 communities (mutes, coordinators) and meetings (reminders).
@@ -22,11 +23,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from communities.access import door, resolve
 from communities.models import Community, Group, Membership
 from communities.selectors import user_can_manage
 from meetings.models import Meeting, Reminder
@@ -270,3 +273,37 @@ def meeting_reminders(request, community_slug, meeting_pk):
     context = {"community": meeting.community, "meeting": meeting, "form": form, "reminders": reminders}
     status = 400 if request.method == "POST" else 200
     return render(request, "notifications/meeting_reminders.html", context, status=status)
+
+
+@door("member")
+def group_follow(request, community, group_slug):
+    """Follow, mute or clear one's choice about a group (POST from its page; a GET goes back to the page)."""
+    from .groups import GroupFollowError, group_follow_set
+
+    group = resolve(request, Group.objects.visible_to(request.user).filter(community=community), slug=group_slug)
+    fallback = group.get_absolute_url()
+    if request.method != "POST":
+        return redirect(fallback)
+    level = request.POST.get("level", "")
+    try:
+        state = group_follow_set(user=request.user, group=group, level=level)
+    except GroupFollowError as error:
+        messages.error(request, error.text)
+    else:
+        if state.following:
+            messages.success(
+                request, _("You follow %(group)s: its discussions and knowledge reach you.") % {"group": group.name}
+            )
+        elif state.muted:
+            messages.success(
+                request, _("%(group)s is muted: no email and nothing in your digest about it.") % {"group": group.name}
+            )
+        else:
+            messages.success(
+                request,
+                _("Your choice about %(group)s is removed: the community's settings apply.") % {"group": group.name},
+            )
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(fallback)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 
 from communities.access import deny
+from communities.models import Group
 from communities.selectors import user_can_see_content
 
 from .. import selectors
@@ -39,7 +40,10 @@ def meeting_list(request, community_slug):
         "filters": filters,
         "kinds": Meeting.Kind.choices,
         "formats": Meeting.Format.choices,
-        "groups": community.groups.order_by("name").only("slug", "name"),
+        "groups": Group.objects.visible_to(request.user)
+        .filter(community=community)
+        .order_by("position", "sort_name", "pk")
+        .only("slug", "name"),
         "themes": selectors.theme_choices(visible),
         "can_schedule": selectors.can_schedule(user=request.user, community=community),
         "feed_url": request.build_absolute_uri(

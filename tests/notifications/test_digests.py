@@ -331,3 +331,28 @@ def test_the_send_notifications_command_runs_both_dispatchers_once(
     assert [m.to for m in mail.outbox if "Shared on Wednesday" in m.body] == [[member.email]]
     with pytest.raises(CommandError):
         call_command("send_notifications", now="next monday")
+
+
+def test_a_private_groups_items_and_meetings_stay_out_of_other_members_digests(db, monday):
+    from communities.models import Group
+    from meetings.models import Meeting
+    from tests.meetings.factories import MeetingFactory
+
+    community = CommunityFactory(name="Walled CoP")
+    cabinet = GroupFactory(community=community, name="Cabinet", visibility=Group.Visibility.PRIVATE)
+    reader, insider = make_member(community), make_member(community)
+    make_member(community, insider, group=cabinet)
+    share(community, insider, "Cabinet practice", group=cabinet, visibility=KnowledgeItem.Visibility.COMMUNITY)
+    share(community, insider, "Open practice")
+    MeetingFactory(
+        community=community,
+        group=cabinet,
+        title="Cabinet meeting",
+        start=monday + timedelta(days=3),
+        end=monday + timedelta(days=3, hours=1),
+        registration_policy=Meeting.RegistrationPolicy.OPEN,
+    )
+    digests = {d.user: d for d in build_digests([reader, insider], now=monday)}
+    assert {item.title for item in digests[reader].knowledge} == {"Open practice"}
+    assert not digests[reader].meetings
+    assert [meeting.title for meeting in digests[insider].meetings] == ["Cabinet meeting"]

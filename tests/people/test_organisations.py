@@ -490,3 +490,31 @@ def test_group_reserved_is_enough_for_the_page(client):
     proposal = _proposal(make_member(community))
     client.force_login(coordinator)
     assert proposal.name in client.get(_console(community, "manage_organisations")).content.decode()
+
+
+def test_an_open_reserved_community_takes_a_request_while_the_organisation_awaits_verification(client):
+    community = CommunityFactory(
+        slug="open-reserved",
+        name="Open to municipalities",
+        join_policy=Community.JoinPolicy.OPEN,
+        eligible_organization_kinds=[MUNICIPALITY],
+    )
+    coordinator = make_member(community, UserFactory(full_name="Cora Coordinator"), role=Membership.Role.COORDINATOR)
+    person = UserFactory(full_name="Nadia Nuova")
+    proposal = _proposal(person)
+    person.refresh_from_db()
+
+    client.force_login(person)
+    home = client.get(community.get_absolute_url()).content.decode()
+    assert "Ask to join" in home
+    response = client.post(reverse("communities:join", kwargs={"community_slug": community.slug}), {"message": ""})
+    assert response.status_code == 302
+    membership = Membership.objects.get(user=person, community=community, group=None)
+    assert membership.status == Membership.Status.PENDING  # not active before the organisation is verified
+
+    client.force_login(coordinator)
+    assert "Comune di Nuovo Borgo" in client.get(_console(community, "manage_organisations")).content.decode()
+    url = _console(community, "manage_organisation_verify", organization_pk=proposal.pk)
+    client.post(url, {f"o{proposal.pk}-kind": MUNICIPALITY})
+    membership.refresh_from_db()
+    assert membership_approve(membership=membership, by=coordinator).status == Membership.Status.ACTIVE
