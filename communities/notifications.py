@@ -101,12 +101,20 @@ def send_role_changed(*, membership: Membership, event: MembershipEvent) -> bool
     )
 
 
+def invitation_language(*, chosen: str, account: User | None, community) -> str:
+    """Return the language an invitation email is written in: the one chosen for the invitee (a bulk
+    invitation's language column), else the language of the invitee's account, else the community's."""
+    return (
+        chosen or (account.language if account is not None and account.language else "") or community.default_language
+    )
+
+
 def send_invitation(*, invitation: Invitation) -> bool:
-    """Send invitation's link to its address, in the invited person's language when they have an account."""
+    """Send invitation's link to its address, in the invitee's language (see invitation_language)."""
     from .services import invitation_url
 
     account = User.objects.filter(email__iexact=invitation.email).first()
-    language = account.language if account else invitation.community.default_language
+    language = invitation_language(chosen=invitation.language, account=account, community=invitation.community)
     return send_templated_email(
         to_email=invitation.email,
         template_prefix="communities/emails/invitation",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("manage/members/<int:membership_pk>/role/", views.manage_role, name="manage_role"),
     path("manage/members/<int:membership_pk>/remove/", views.manage_remove, name="manage_remove"),
     path("manage/history/", views.manage_history, name="manage_history"),
+    path("manage/onboarding/", views.manage_onboarding, name="manage_onboarding"),
     path("manage/invitations/", views.manage_invite, name="manage_invite"),
     path(
         "manage/invitations/<int:invitation_pk>/resend/",

@@ -57,6 +57,7 @@ MANAGER_URL_NAMES: set[str] = {
     "communities:manage_invitation_resend",
     "communities:manage_invitation_revoke",
     "communities:manage_history",
+    "communities:manage_onboarding",
 }
 
 

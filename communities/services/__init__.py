@@ -62,6 +62,7 @@ from .memberships import (
     membership_request,
     membership_update,
 )
+from .onboarding import BatchResult, invitations_bulk_create
 
 __all__ = [
     "COMMUNITY_PERM",
@@ -73,6 +74,8 @@ __all__ = [
     "RESEND_INTERVAL",
     "changes_between",
     "community_logo_variant_update",
+    "BatchResult",
+    "invitations_bulk_create",
     "invitation_accept",
     "invitation_check",
     "invitation_create",

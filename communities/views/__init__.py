@@ -22,6 +22,7 @@ from .console import (
     manage_role,
 )
 from .console_history import manage_history
+from .console_onboarding import manage_onboarding
 from .invitations import invitation_detail
 from .joining import group_join, group_leave, join, leave
 from .pages import DIRECTORY_PAGE_SIZE, community_home, directory, group_detail
@@ -45,5 +46,6 @@ __all__ = [
     "manage_invitation_resend",
     "manage_invitation_revoke",
     "manage_history",
+    "manage_onboarding",
     "invitation_detail",
 ]
