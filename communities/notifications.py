@@ -134,3 +134,73 @@ def send_invitation(*, invitation: Invitation) -> bool:
         kind="invitation",
         community_id=invitation.community_id,
     )
+
+
+# --- The admin import's emails -------------------------------------------------------------------
+
+
+def set_password_url(user: User) -> str:
+    """Return the absolute link where user sets a password: allauth's password reset link, made as allauth makes it."""
+    from allauth.account.forms import default_token_generator
+    from allauth.account.utils import user_pk_to_url_str
+
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
+    )
+    return absolute_url(path)
+
+
+def _places(memberships: list[Membership]) -> list[dict]:
+    """Return what the email lists: each community with the groups of it the person was added to."""
+    places: dict[int, dict] = {}
+    for membership in memberships:
+        place = places.setdefault(
+            membership.community_id,
+            {
+                "community": membership.community,
+                "groups": [],
+                "url": absolute_url(membership.community.get_absolute_url()),
+            },
+        )
+        if membership.group_id:
+            place["groups"].append(membership.group)
+    return list(places.values())
+
+
+def send_import_welcome(*, user: User, memberships: list[Membership], once_key: str) -> bool:
+    """Welcome an imported person (a new account) in their language, with the link to set a password."""
+    from django.conf import settings
+
+    return send_templated_email(
+        to_email=user.email,
+        template_prefix="communities/emails/import_welcome",
+        context={
+            "recipient": user,
+            "places": _places(memberships),
+            "set_password_url": set_password_url(user),
+            "reset_url": absolute_url(reverse("account_reset_password")),
+            "link_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+        },
+        language=user.language,
+        time_zone=user.time_zone,
+        once_key=once_key,
+        user=user,
+        kind="import_welcome",
+        community_id=memberships[0].community_id if memberships else None,
+    )
+
+
+def send_import_added(*, user: User, memberships: list[Membership], once_key: str) -> bool:
+    """Tell a person who already had an account which communities and groups an import added them to."""
+    return send_templated_email(
+        to_email=user.email,
+        template_prefix="communities/emails/import_added",
+        context={"recipient": user, "places": _places(memberships)},
+        language=user.language,
+        time_zone=user.time_zone,
+        once_key=once_key,
+        user=user,
+        kind="import_added",
+        community_id=memberships[0].community_id,
+    )

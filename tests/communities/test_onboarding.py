@@ -4,6 +4,7 @@ and the admin import's welcome emails."""
 import re
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -264,3 +265,83 @@ def test_the_preview_takes_the_same_queries_for_three_rows_or_sixty(client, cop,
         preview(client, cop, rows(3))
     with django_assert_max_num_queries(len(few.captured_queries)):
         preview(client, cop, rows(60), group=group.pk)
+
+
+# --- the admin import tells people ---------------------------------------------------------------------------
+
+IMPORT_CSV = (
+    "email,full_name,language,community,group\n"
+    "nuova@example.ly,Nadia Nuova,ar,con-i-bambini,pi16-sud\n"
+    "old@example.it,Olga Old,,con-i-bambini,pi16-sud\n"
+    "already@example.it,Alba Already,,con-i-bambini,\n"
+)
+
+
+@pytest.fixture
+def bambini(db):
+    community = CommunityFactory(slug="con-i-bambini", name="Con i Bambini", default_language="it")
+    group = GroupFactory(community=community, slug="pi16-sud", name="Prima Infanzia Sud")
+    return community, group
+
+
+def _import(client, text: str):
+    """Run the admin's import page as staff do: upload (a dry run), then import the signed, checked file."""
+    upload = SimpleUploadedFile("people.csv", text.encode(), content_type="text/csv")
+    checked = client.post(reverse("admin:communities_membership_import"), {"file": upload})
+    payload = re.search(r'name="payload"[^>]* value="([^"]+)"', checked.content.decode()).group(1)
+    return client.post(reverse("admin:communities_membership_import"), {"payload": payload, "import": "1"})
+
+
+def test_the_admin_import_sends_welcome_emails_to_new_accounts_only(
+    client, bambini, django_capture_on_commit_callbacks
+):
+    community, group = bambini
+    old = UserFactory(email="old@example.it", full_name="Olga Old", language="it")
+    make_member(community, UserFactory(email="already@example.it", full_name="Alba Already"))
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        upload = SimpleUploadedFile("people.csv", IMPORT_CSV.encode(), content_type="text/csv")
+        dry = client.post(reverse("admin:communities_membership_import"), {"file": upload})
+    assert "welcome emails to new accounts: 1" in dry.content.decode()
+    assert mail.outbox == [] and OutboxMessage.objects.count() == 0, "a dry run sends nothing"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _import(client, IMPORT_CSV)
+
+    assert sorted(m.to[0] for m in mail.outbox) == ["nuova@example.ly", "old@example.it"]
+    welcome = next(m for m in mail.outbox if m.to == ["nuova@example.ly"])
+    added = next(m for m in mail.outbox if m.to == ["old@example.it"])
+    assert welcome.extra_headers["Content-Language"] == "ar", "in the new person's language"
+    assert added.extra_headers["Content-Language"] == "it"
+    assert "Con i Bambini" in welcome.subject and "Prima Infanzia Sud" in welcome.body
+    assert "/accounts/password/reset/key/" in welcome.body
+    assert "You were added to Con i Bambini" in added.subject
+    assert "Prima Infanzia Sud" in added.body and "/accounts/password/" not in added.body
+    assert Membership.objects.filter(user=old, group=group, status="active").exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _import(client, IMPORT_CSV)
+    assert len(mail.outbox) == 2, "importing the same file again tells nobody anything"
+
+
+def test_the_welcome_link_sets_a_password_and_the_person_signs_in(client, bambini, django_capture_on_commit_callbacks):
+    from communities.importing import import_people
+
+    with django_capture_on_commit_callbacks(execute=True):
+        import_people(IMPORT_CSV, dry_run=False)
+    welcome = next(m for m in mail.outbox if m.to == ["nuova@example.ly"])
+    link = re.search(r"https?://\S+/accounts/password/reset/key/\S+/", welcome.body).group(0)
+    path = link.split("://", 1)[1].split("/", 1)[1]
+
+    form_page = client.get("/" + path, follow=True)
+    assert form_page.status_code == 200 and 'name="password1"' in form_page.content.decode()
+    new_password = "a-brand-new-passphrase-42"
+    client.post(form_page.redirect_chain[-1][0], {"password1": new_password, "password2": new_password})
+    client.logout()
+
+    signed_in = client.post(reverse("account_login"), {"login": "nuova@example.ly", "password": new_password})
+
+    assert signed_in.status_code == 302
+    assert client.get("/").wsgi_request.user.email == "nuova@example.ly", "the link confirmed the address"
+    assert EmailAddress.objects.get(email="nuova@example.ly").verified
