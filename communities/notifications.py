@@ -101,12 +101,20 @@ def send_role_changed(*, membership: Membership, event: MembershipEvent) -> bool
     )
 
 
+def invitation_language(*, chosen: str, account: User | None, community) -> str:
+    """Return the language an invitation email is written in: the one chosen for the invitee (a bulk
+    invitation's language column), else the language of the invitee's account, else the community's."""
+    return (
+        chosen or (account.language if account is not None and account.language else "") or community.default_language
+    )
+
+
 def send_invitation(*, invitation: Invitation) -> bool:
-    """Send invitation's link to its address, in the invited person's language when they have an account."""
+    """Send invitation's link to its address, in the invitee's language (see invitation_language)."""
     from .services import invitation_url
 
     account = User.objects.filter(email__iexact=invitation.email).first()
-    language = account.language if account else invitation.community.default_language
+    language = invitation_language(chosen=invitation.language, account=account, community=invitation.community)
     return send_templated_email(
         to_email=invitation.email,
         template_prefix="communities/emails/invitation",
@@ -125,4 +133,74 @@ def send_invitation(*, invitation: Invitation) -> bool:
         user=account,
         kind="invitation",
         community_id=invitation.community_id,
+    )
+
+
+# --- The admin import's emails -------------------------------------------------------------------
+
+
+def set_password_url(user: User) -> str:
+    """Return the absolute link where user sets a password: allauth's password reset link, made as allauth makes it."""
+    from allauth.account.forms import default_token_generator
+    from allauth.account.utils import user_pk_to_url_str
+
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
+    )
+    return absolute_url(path)
+
+
+def _places(memberships: list[Membership]) -> list[dict]:
+    """Return what the email lists: each community with the groups of it the person was added to."""
+    places: dict[int, dict] = {}
+    for membership in memberships:
+        place = places.setdefault(
+            membership.community_id,
+            {
+                "community": membership.community,
+                "groups": [],
+                "url": absolute_url(membership.community.get_absolute_url()),
+            },
+        )
+        if membership.group_id:
+            place["groups"].append(membership.group)
+    return list(places.values())
+
+
+def send_import_welcome(*, user: User, memberships: list[Membership], once_key: str) -> bool:
+    """Welcome an imported person (a new account) in their language, with the link to set a password."""
+    from django.conf import settings
+
+    return send_templated_email(
+        to_email=user.email,
+        template_prefix="communities/emails/import_welcome",
+        context={
+            "recipient": user,
+            "places": _places(memberships),
+            "set_password_url": set_password_url(user),
+            "reset_url": absolute_url(reverse("account_reset_password")),
+            "link_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+        },
+        language=user.language,
+        time_zone=user.time_zone,
+        once_key=once_key,
+        user=user,
+        kind="import_welcome",
+        community_id=memberships[0].community_id if memberships else None,
+    )
+
+
+def send_import_added(*, user: User, memberships: list[Membership], once_key: str) -> bool:
+    """Tell a person who already had an account which communities and groups an import added them to."""
+    return send_templated_email(
+        to_email=user.email,
+        template_prefix="communities/emails/import_added",
+        context={"recipient": user, "places": _places(memberships)},
+        language=user.language,
+        time_zone=user.time_zone,
+        once_key=once_key,
+        user=user,
+        kind="import_added",
+        community_id=memberships[0].community_id,
     )

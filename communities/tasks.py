@@ -84,3 +84,40 @@ def send_invitation(invitation_id: int, sent_count: int) -> bool:
     if invitation is None:
         return False
     return notifications.send_invitation(invitation=invitation)
+
+
+def _imported(user_id: int, membership_ids: list[int]):
+    from members.models import User
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return None, []
+    memberships = list(
+        Membership.objects.active()
+        .filter(pk__in=membership_ids, user=user)
+        .select_related("community", "group")
+        .order_by("community__name", "group__sort_name", "pk")
+    )
+    return user, memberships
+
+
+@shared_task(name="communities.send_import_welcome", **RETRY)
+def send_import_welcome(user_id: int, membership_ids: list[int], once_key: str) -> bool:
+    """Welcome a person whose account an import created, with a link to set their password."""
+    from . import notifications
+
+    user, memberships = _imported(user_id, membership_ids)
+    if user is None:
+        return False
+    return notifications.send_import_welcome(user=user, memberships=memberships, once_key=once_key)
+
+
+@shared_task(name="communities.send_import_added", **RETRY)
+def send_import_added(user_id: int, membership_ids: list[int], once_key: str) -> bool:
+    """Tell a person who already had an account the places an import added them to (those still theirs)."""
+    from . import notifications
+
+    user, memberships = _imported(user_id, membership_ids)
+    if user is None or not memberships:
+        return False
+    return notifications.send_import_added(user=user, memberships=memberships, once_key=once_key)

@@ -28,6 +28,7 @@ urlpatterns = [
         views.manage_organisation_merge,
         name="manage_organisation_merge",
     ),
+    path("manage/onboarding/", views.manage_onboarding, name="manage_onboarding"),
     path("manage/invitations/", views.manage_invite, name="manage_invite"),
     path(
         "manage/invitations/<int:invitation_pk>/resend/",

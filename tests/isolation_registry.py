@@ -60,6 +60,7 @@ MANAGER_URL_NAMES: set[str] = {
     "communities:manage_organisations",
     "communities:manage_organisation_verify",
     "communities:manage_organisation_merge",
+    "communities:manage_onboarding",
 }
 
 

@@ -6,8 +6,11 @@ upserted (people by email, organisations by name and country), so importing the 
 file twice creates nothing new. The columns are documented in COLUMNS, in the admin's
 import page and in docs/import.md.
 
-Imported people get an account with no usable password: they sign in through
-"Forgot your password?" (or an invitation) and confirm their email address then.
+Imported people get an account with no usable password. Each new account is sent a
+welcome email (in the person's language) with a link to set a password; a person who
+already had an account is told the communities and groups they were added to. The
+emails are queued in the import's transaction (a dry run sends nothing), and a second
+import of the same file changes nothing, so it tells nobody anything.
 
 One module per step: parsing (the columns and reading the CSV into numbered rows),
 checking (every row against the database, before anything is written), applying

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.db.models import Max
 
+from members import outbox
 from members.models import Organization, User
 
-from ..models import Membership, Partnership
+from ..models import Membership, MembershipEvent, Partnership
 from ..services import membership_grant
 from .checking import _Checker, _OrgSpec, _Row
 from .parsing import _read_rows
@@ -83,6 +85,7 @@ def _apply(checker: _Checker, existing_orgs, report: ImportReport, actor) -> Non
         orgs[key] = org
 
     people: dict[str, User] = {}
+    new_accounts: set[int] = set()
     existing_people = {user.email: user for user in User.objects.filter(email__in=list(checker.people))}
     for email in checker.people:
         rows = [row for row in checker.rows if row.email == email]
@@ -94,6 +97,7 @@ def _apply(checker: _Checker, existing_orgs, report: ImportReport, actor) -> Non
             # Verified later: the person confirms the address when they first sign in.
             EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": False, "primary": True})
             report.people_created += 1
+            new_accounts.add(user.pk)
         else:
             # Keep what the person entered themselves (and their language): only fill what is empty.
             details.pop("language", None)
@@ -113,9 +117,10 @@ def _apply(checker: _Checker, existing_orgs, report: ImportReport, actor) -> Non
             report.people_updated += 1
         people[email] = user
 
+    joined: dict[int, list[Membership]] = {user.pk: [] for user in people.values()}
     for row in checker.rows:
         if row.email and row.community is not None:
-            _join(people[row.email], row, report, actor)
+            joined[people[row.email].pk] += _join(people[row.email], row, report, actor)
         if row.partner_role is not None:
             partnership, created = Partnership.objects.get_or_create(
                 community=row.community, organization=orgs[row.org_key], role=row.partner_role
@@ -126,6 +131,30 @@ def _apply(checker: _Checker, existing_orgs, report: ImportReport, actor) -> Non
             if new_values:
                 partnership.dimension_values.add(*new_values)
                 report.labels_added += len(new_values)
+
+    for user in people.values():
+        _tell(user, new_account=user.pk in new_accounts, memberships=joined[user.pk], report=report)
+
+
+def _tell(user: User, *, new_account: bool, memberships: list[Membership], report: ImportReport) -> None:
+    """Queue, in this transaction, the email that tells user what the import did for them.
+
+    A new account is welcomed (with a link to set a password); a person who already had an
+    account is told the communities and groups they were added to; nobody else hears anything,
+    so importing the same file again sends nothing.
+    """
+    if not new_account and not memberships:
+        return
+    ids = sorted({membership.pk for membership in memberships})
+    if new_account:
+        task, key = "communities.send_import_welcome", f"import-welcome:{user.pk}"
+        report.welcome_emails += 1
+    else:
+        # The latest event of these memberships tells this addition from an earlier one of the same places.
+        latest = MembershipEvent.objects.filter(membership_id__in=ids).aggregate(latest=Max("pk"))["latest"]
+        task, key = "communities.send_import_added", f"import-added:{user.pk}:{latest}"
+        report.added_emails += 1
+    outbox.enqueue(task, user.pk, ids, key, key=key)
 
 
 def _has_value(user: User, name: str) -> bool:
@@ -151,23 +180,34 @@ def _person_details(rows: list[_Row], orgs: dict[tuple[str, str], Organization])
     return details
 
 
-def _join(user: User, row: _Row, report: ImportReport, actor) -> None:
+def _join(user: User, row: _Row, report: ImportReport, actor) -> list[Membership]:
+    """Make user a member as row says; return the memberships that were not active before."""
+    added = []
     if row.group is not None:
         # A group's member belongs to its community: make sure of it, keeping any role held there.
-        _ensure_membership(user, row.community, None, Membership.Role.MEMBER, report, actor, keep_role=True)
-    _ensure_membership(user, row.community, row.group, row.role, report, actor)
+        added.append(
+            _ensure_membership(user, row.community, None, Membership.Role.MEMBER, report, actor, keep_role=True)
+        )
+    added.append(_ensure_membership(user, row.community, row.group, row.role, report, actor))
+    return [membership for membership in added if membership is not None]
 
 
-def _ensure_membership(user, community, group, role, report: ImportReport, actor, *, keep_role=False) -> None:
-    """Make user an active member of community or group with role (membership_grant records the event)."""
+def _ensure_membership(
+    user, community, group, role, report: ImportReport, actor, *, keep_role=False
+) -> Membership | None:
+    """Make user an active member of community or group with role (membership_grant records the event).
+
+    Return the membership when the person was not an active member of it before (a role change is not news).
+    """
     before = Membership.objects.filter(user=user, community=community, group=group).values_list("role", "status")
     before = before.first()
     if keep_role and before is not None:
         role = before[0]
     if before == (role, Membership.Status.ACTIVE):
-        return
-    membership_grant(user=user, community=community, group=group, role=role, by=actor)
+        return None
+    membership = membership_grant(user=user, community=community, group=group, role=role, by=actor)
     if before is None:
         report.memberships_created += 1
     else:
         report.memberships_changed += 1
+    return None if before is not None and before[1] == Membership.Status.ACTIVE else membership

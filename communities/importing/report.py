@@ -31,6 +31,8 @@ class ImportReport:
     memberships_changed: int = 0
     partnerships_created: int = 0
     labels_added: int = 0
+    welcome_emails: int = 0
+    added_emails: int = 0
 
     @property
     def ok(self) -> bool:
@@ -46,6 +48,8 @@ class ImportReport:
             (gettext("memberships changed"), self.memberships_changed),
             (gettext("partnerships created"), self.partnerships_created),
             (gettext("reporting labels added"), self.labels_added),
+            (gettext("welcome emails to new accounts"), self.welcome_emails),
+            (gettext("emails to people who already had an account"), self.added_emails),
         ]
 
     def summary(self) -> str:

@@ -64,6 +64,7 @@ from .memberships import (
     membership_request,
     membership_update,
 )
+from .onboarding import BatchResult, invitations_bulk_create
 from .organisations import organisation_merge, organisation_verify
 
 __all__ = [
@@ -76,6 +77,8 @@ __all__ = [
     "RESEND_INTERVAL",
     "changes_between",
     "community_logo_variant_update",
+    "BatchResult",
+    "invitations_bulk_create",
     "invitation_accept",
     "invitation_check",
     "invitation_create",

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members import outbox
+from members.models import Organization
 
 from ..models import Community, Group, Invitation, Membership, MembershipEvent
 from ..selectors import GROUP_ROLES, ROLE_RANK
@@ -117,6 +118,54 @@ def _queue_invitation_email(invitation: Invitation, *, now) -> None:
     )
 
 
+def _invitation_upsert(
+    *,
+    community: Community,
+    group: Group | None,
+    email: str,
+    role: str,
+    by,
+    message: str = "",
+    language: str = "",
+    full_name: str = "",
+    organization: Organization | None = None,
+    now,
+) -> tuple[Invitation, bool]:
+    """Create (or renew an expired) invitation and queue its email; return (invitation, whether it was sent).
+
+    The caller has checked the address, the place and the role and locked the community.
+    A valid invitation to the same address and place is returned unchanged and nothing is sent.
+    """
+    details = {
+        "role": role,
+        "message": (message or "").strip(),
+        "invited_by": by,
+        "language": language or "",
+        "full_name": (full_name or "").strip()[:200],
+        "organization": organization,
+    }
+    existing = Invitation.objects.select_for_update().open().filter(community=community, group=group, email=email)
+    invitation = existing.first()
+    if invitation is not None:
+        if invitation.expires_at > now:
+            return invitation, False
+        for name, value in details.items():
+            setattr(invitation, name, value)
+        invitation.save(update_fields=list(details))
+        _queue_invitation_email(invitation, now=now)
+        return invitation, True
+    invitation = Invitation.objects.create(
+        community=community,
+        group=group,
+        email=email,
+        key=secrets.token_urlsafe(32),
+        expires_at=now + invitation_max_age(),
+        **details,
+    )
+    _queue_invitation_email(invitation, now=now)
+    return invitation, True
+
+
 @transaction.atomic
 def invitation_create(
     *,
@@ -126,17 +175,23 @@ def invitation_create(
     role: str = Membership.Role.MEMBER,
     group: Group | None = None,
     message: str = "",
+    language: str = "",
+    full_name: str = "",
+    organization: Organization | None = None,
 ) -> Invitation:
     """Invite an email address into community (or group) with role, and send the link.
 
     Inviting an address that already has a valid invitation there changes nothing (a
-    double submit sends one email); an expired one is renewed and sent again.
+    double submit sends one email); an expired one is renewed and sent again. language,
+    when given, is the language of the invitation email (see notifications.invitation_language).
     """
     email = (email or "").strip().lower()
     try:
         validate_email(email)
     except ValidationError:
         raise MembershipError(_("Enter a valid email address."), code="invalid_email") from None
+    if language and language not in dict(settings.LANGUAGES):
+        raise MembershipError(_("Choose one of the languages offered."), code="invalid_language")
     _invitation_target_checks(community=community, group=group, role=role, by=by)
     community = _lock_community(community)
     already = Membership.objects.active().filter(community=community, group=group, user__email=email)
@@ -145,29 +200,18 @@ def invitation_create(
             _("%(email)s is already a member of %(place)s.") % {"email": email, "place": _place_name(community, group)},
             code="already_member",
         )
-    now = timezone.now()
-    existing = Invitation.objects.select_for_update().open().filter(community=community, group=group, email=email)
-    invitation = existing.first()
-    if invitation is not None:
-        if invitation.expires_at > now:
-            return invitation
-        invitation.role = role
-        invitation.message = (message or "").strip()
-        invitation.invited_by = by
-        invitation.save(update_fields=["role", "message", "invited_by"])
-        _queue_invitation_email(invitation, now=now)
-        return invitation
-    invitation = Invitation.objects.create(
+    invitation, _sent = _invitation_upsert(
         community=community,
         group=group,
         email=email,
         role=role,
-        message=(message or "").strip(),
-        key=secrets.token_urlsafe(32),
-        invited_by=by,
-        expires_at=now + invitation_max_age(),
+        by=by,
+        message=message,
+        language=language,
+        full_name=full_name,
+        organization=organization,
+        now=timezone.now(),
     )
-    _queue_invitation_email(invitation, now=now)
     return invitation
 
 

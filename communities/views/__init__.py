@@ -22,6 +22,7 @@ from .console import (
     manage_role,
 )
 from .console_history import manage_history
+from .console_onboarding import manage_onboarding
 from .console_organisations import manage_organisation_merge, manage_organisation_verify, manage_organisations
 from .invitations import invitation_detail
 from .joining import group_join, group_leave, join, leave
@@ -49,5 +50,6 @@ __all__ = [
     "manage_organisations",
     "manage_organisation_verify",
     "manage_organisation_merge",
+    "manage_onboarding",
     "invitation_detail",
 ]

@@ -152,7 +152,10 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[CoP Portal] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
-ACCOUNT_FORMS = {"signup": "members.forms.PortalSignupForm"}
+ACCOUNT_FORMS = {
+    "signup": "members.forms.PortalSignupForm",
+    "reset_password_from_key": "members.account_forms.PortalResetPasswordKeyForm",
+}
 ACCOUNT_ADAPTER = "members.adapters.PortalAccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="CoP Portal")
