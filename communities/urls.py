@@ -17,6 +17,12 @@ urlpatterns = [
     path("manage/members/<int:membership_pk>/role/", views.manage_role, name="manage_role"),
     path("manage/members/<int:membership_pk>/remove/", views.manage_remove, name="manage_remove"),
     path("manage/history/", views.manage_history, name="manage_history"),
+    path("manage/page/", views.manage_page, name="manage_page"),
+    path("manage/themes/", views.manage_themes, name="manage_themes"),
+    path("manage/themes/merge/", views.manage_theme_merge, name="manage_theme_merge"),
+    path("manage/themes/<int:theme_pk>/rename/", views.manage_theme_rename, name="manage_theme_rename"),
+    path("manage/themes/<int:theme_pk>/retire/", views.manage_theme_retire, name="manage_theme_retire"),
+    path("manage/themes/<int:theme_pk>/restore/", views.manage_theme_restore, name="manage_theme_restore"),
     path("manage/invitations/", views.manage_invite, name="manage_invite"),
     path(
         "manage/invitations/<int:invitation_pk>/resend/",

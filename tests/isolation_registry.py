@@ -57,6 +57,12 @@ MANAGER_URL_NAMES: set[str] = {
     "communities:manage_invitation_resend",
     "communities:manage_invitation_revoke",
     "communities:manage_history",
+    "communities:manage_page",
+    "communities:manage_themes",
+    "communities:manage_theme_merge",
+    "communities:manage_theme_rename",
+    "communities:manage_theme_retire",
+    "communities:manage_theme_restore",
 }
 
 
@@ -302,3 +308,11 @@ def _announcement_pk(community):
 
 
 MANAGER_URL_NAMES.add("announcements:new")
+
+
+# The console's themes (issue 13): one theme of the community's vocabulary.
+@register("theme_pk")
+def _theme_pk(community):
+    from communities.models import Theme
+
+    return Theme.objects.create(community=community, name=f"Theme {SECRET}").pk

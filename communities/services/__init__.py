@@ -38,6 +38,7 @@ from ._common import (
     permissions_sync,
 )
 from .audit import changes_between, record_event, snapshot
+from .community import CommunityPageError, community_update
 from .invitations import (
     INVITATION_SALT,
     RESEND_INTERVAL,
@@ -62,6 +63,7 @@ from .memberships import (
     membership_request,
     membership_update,
 )
+from .themes import ThemeError, theme_add, theme_merge, theme_rename, theme_restore, theme_retire, themes_seed
 
 __all__ = [
     "COMMUNITY_PERM",
@@ -72,6 +74,15 @@ __all__ = [
     "MembershipError",
     "RESEND_INTERVAL",
     "changes_between",
+    "CommunityPageError",
+    "community_update",
+    "ThemeError",
+    "theme_add",
+    "theme_merge",
+    "theme_rename",
+    "theme_restore",
+    "theme_retire",
+    "themes_seed",
     "community_logo_variant_update",
     "invitation_accept",
     "invitation_check",

@@ -22,6 +22,14 @@ from .console import (
     manage_role,
 )
 from .console_history import manage_history
+from .console_page import manage_page
+from .console_themes import (
+    manage_theme_merge,
+    manage_theme_rename,
+    manage_theme_restore,
+    manage_theme_retire,
+    manage_themes,
+)
 from .invitations import invitation_detail
 from .joining import group_join, group_leave, join, leave
 from .pages import DIRECTORY_PAGE_SIZE, community_home, directory, group_detail
@@ -45,5 +53,11 @@ __all__ = [
     "manage_invitation_resend",
     "manage_invitation_revoke",
     "manage_history",
+    "manage_page",
+    "manage_themes",
+    "manage_theme_merge",
+    "manage_theme_rename",
+    "manage_theme_retire",
+    "manage_theme_restore",
     "invitation_detail",
 ]
