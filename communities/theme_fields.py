@@ -81,7 +81,8 @@ class ThemesField(forms.CharField):
             listed = gettext("This community's themes: %(names)s.") % {"names": "; ".join(names)}
             self.help_text = f"{self.base_help_text} {listed}"
         else:
-            self.help_text = f"{self.base_help_text} {gettext('Start typing to see the themes of this community.')}"
+            hint = gettext("Start typing to see the themes of this community.")
+            self.help_text = f"{self.base_help_text} {hint}"
 
     def prepare_value(self, value):
         if value is not None and not isinstance(value, str):
