@@ -146,3 +146,36 @@ def console_sections(*, request, community, is_coordinator: bool, groups) -> lis
         for provide in _console_sections
     )
     return [link for link in links if link is not None]
+
+
+# --- Themes -----------------------------------------------------------------------------------------
+# A themed-objects provider receives (community) and returns a list of ThemedObjects: the objects
+# of that community which carry themes (a queryset of a model with a `themes` TaggableManager),
+# and optionally what to do after their themes were renamed or merged (retagged(pks), e.g.
+# knowledge refreshes the items' search text). communities.services.themes retags them all.
+
+
+@dataclass(frozen=True)
+class ThemedObjects:
+    """Objects of one model, inside one community, whose `themes` the theme console retags."""
+
+    queryset: object
+    retagged: Callable[[list[int]], None] | None = None
+
+
+_themed_objects_providers: list[Callable[..., list[ThemedObjects]]] = []
+
+
+def register_themed_objects(func: Callable[..., list[ThemedObjects]]) -> Callable[..., list[ThemedObjects]]:
+    """Register func(community=community) -> list[ThemedObjects] for the themes that renaming or merging updates."""
+    if func not in _themed_objects_providers:
+        _themed_objects_providers.append(func)
+    return func
+
+
+def themed_objects(*, community) -> list[ThemedObjects]:
+    """Return the themed objects higher apps hold in community, in registration order."""
+    found: list[ThemedObjects] = []
+    for provide in _themed_objects_providers:
+        found.extend(provide(community=community) or [])
+    return found

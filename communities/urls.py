@@ -29,6 +29,12 @@ urlpatterns = [
         name="manage_organisation_merge",
     ),
     path("manage/onboarding/", views.manage_onboarding, name="manage_onboarding"),
+    path("manage/page/", views.manage_page, name="manage_page"),
+    path("manage/themes/", views.manage_themes, name="manage_themes"),
+    path("manage/themes/merge/", views.manage_theme_merge, name="manage_theme_merge"),
+    path("manage/themes/<int:theme_pk>/rename/", views.manage_theme_rename, name="manage_theme_rename"),
+    path("manage/themes/<int:theme_pk>/retire/", views.manage_theme_retire, name="manage_theme_retire"),
+    path("manage/themes/<int:theme_pk>/restore/", views.manage_theme_restore, name="manage_theme_restore"),
     path("manage/invitations/", views.manage_invite, name="manage_invite"),
     path(
         "manage/invitations/<int:invitation_pk>/resend/",

@@ -23,3 +23,7 @@ class KnowledgeConfig(AppConfig):
         from . import services
 
         hooks.register_membership_ended(services.knowledge_membership_ended)
+
+        from .themes import themed_items
+
+        hooks.register_themed_objects(themed_items)

@@ -19,25 +19,18 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from communities.images import IMAGE_TYPES, SNIFF_BYTES, check_image_bytes, content_mismatch
+
 # extension -> (content type we serve it as, how to check it)
 OOXML = {
     "docx": ("word/document.xml", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
     "xlsx": ("xl/workbook.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     "pptx": ("ppt/presentation.xml", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
 }
-IMAGE_TYPES = {
-    "png": {"image/png", "image/apng"},
-    "jpg": {"image/jpeg"},
-    "jpeg": {"image/jpeg"},
-    "gif": {"image/gif"},
-    "webp": {"image/webp"},
-}
 TEXT_TYPES = {"txt": "text/plain", "csv": "text/csv", "md": "text/markdown", "markdown": "text/markdown"}
 ODT_TYPE = "application/vnd.oasis.opendocument.text"
 ALLOWED_EXTENSIONS = ["pdf", "png", "jpg", "jpeg", "gif", "webp", "docx", "xlsx", "pptx", "odt", "txt", "csv", "md"]
 THUMBNAIL_SIZE = (480, 480)
-# Header bytes enough for filetype's signatures.
-SNIFF_BYTES = 8192
 _UNSAFE_NAME_CHARS = re.compile(r'[\x00-\x1f\x7f"<>:|?*;]')
 
 
@@ -83,11 +76,7 @@ def _read_all(upload) -> bytes:
 
 
 def _mismatch(extension: str) -> ValidationError:
-    return ValidationError(
-        _("The content of this file does not match its type (.%(ext)s). Nothing was saved."),
-        code="type_mismatch",
-        params={"ext": extension},
-    )
+    return content_mismatch(extension)
 
 
 def _check_ooxml(data: bytes, extension: str) -> str:
@@ -117,17 +106,8 @@ def _check_odt(data: bytes) -> str:
 
 
 def _check_image(data: bytes, extension: str) -> str:
-    from PIL import Image, UnidentifiedImageError
-
-    kind = filetype.guess(data[:SNIFF_BYTES])
-    if kind is None or kind.mime not in IMAGE_TYPES[extension]:
-        raise _mismatch(extension)
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
-        raise _mismatch(extension) from error
-    return "image/png" if kind.mime == "image/apng" else kind.mime
+    content_type, _size = check_image_bytes(data, extension)
+    return content_type
 
 
 def _check_text(data: bytes, extension: str) -> str:

@@ -7,9 +7,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from taggit.utils import edit_string_for_tags, parse_tags
+from taggit.utils import edit_string_for_tags
 
 from communities.models import Community, Group, Membership
+from communities.theme_fields import ThemesField, theme_suggestions
 from members.models import Organization, User
 
 from .files import ALLOWED_EXTENSIONS, check_upload, max_upload_size
@@ -87,9 +88,7 @@ class ItemForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     visibility = forms.ChoiceField(label=_("Who can see it"), choices=KnowledgeItem.Visibility.choices)
     group = forms.ModelChoiceField(label=_("Group"), queryset=Group.objects.none(), required=False)
-    themes = forms.CharField(
-        label=_("Themes"), required=False, help_text=_("Comma-separated, e.g. biodiversity, co-design.")
-    )
+    themes = ThemesField(label=_("Themes"))
     organizations = forms.ModelMultipleChoiceField(
         label=_("Organisations"), queryset=Organization.objects.none(), required=False
     )
@@ -110,6 +109,7 @@ class ItemForm(forms.Form):
         )
         self.fields["organizations"].queryset = community_organizations(community)
         self.fields["language"].initial = community.default_language
+        self.fields["themes"].set_suggestions(theme_suggestions(community))
         self.fields["visibility"].initial = KnowledgeItem.Visibility.COMMUNITY
         Meeting = meeting_model()
         if Meeting is not None and hasattr(KnowledgeItem, "meeting"):
@@ -149,9 +149,6 @@ class ItemForm(forms.Form):
             title, sep, url = line.rpartition("|")
             links.append({"title": title.strip(), "url": url.strip()} if sep else {"title": "", "url": line})
         return links
-
-    def clean_themes(self):
-        return parse_tags(self.cleaned_data["themes"])
 
     def clean(self):
         data = super().clean()

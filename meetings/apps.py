@@ -20,3 +20,7 @@ class MeetingsConfig(AppConfig):
         from . import services
 
         hooks.register_membership_ended(services.meetings_membership_ended)
+
+        from .themes import themed_meetings
+
+        hooks.register_themed_objects(themed_meetings)

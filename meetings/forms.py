@@ -10,9 +10,10 @@ from django.db.models import Q
 from django.forms.fields import BaseTemporalField
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
-from taggit.forms import TagField
+from taggit.utils import edit_string_for_tags
 
 from communities.models import Community, Membership
+from communities.theme_fields import ThemesField, theme_suggestions
 from members.models import TIME_ZONE_CHOICES, Organization
 
 from .models import Audience, Meeting
@@ -99,7 +100,7 @@ class MeetingFieldsMixin(forms.Form):
     audience = forms.MultipleChoiceField(
         label=_("Audience"), choices=Audience.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
-    themes = TagField(label=_("Themes"), required=False, help_text=_("Separate themes with commas."))
+    themes = ThemesField(label=_("Themes"))
     capacity = forms.IntegerField(
         label=_("Capacity"), min_value=1, required=False, help_text=_("Leave empty for no limit.")
     )
@@ -114,6 +115,7 @@ class MeetingFieldsMixin(forms.Form):
         if group_required:
             self.fields["group"].empty_label = None
         self.fields["host_organization"].queryset = host_organisations(community).order_by("name")
+        self.fields["themes"].set_suggestions(theme_suggestions(community))
 
 
 class MeetingForm(MeetingFieldsMixin):
@@ -167,7 +169,7 @@ class MeetingForm(MeetingFieldsMixin):
             "online_url": meeting.online_url,
             "host_organization": meeting.host_organization_id,
             "audience": meeting.audience,
-            "themes": ", ".join(sorted(tag.name for tag in meeting.themes.all())),
+            "themes": edit_string_for_tags(meeting.themes.all()),
             "capacity": meeting.capacity,
             "registration_policy": meeting.registration_policy,
             "registration_deadline": _naive_local(meeting.registration_deadline, zone),

@@ -61,6 +61,12 @@ MANAGER_URL_NAMES: set[str] = {
     "communities:manage_organisation_verify",
     "communities:manage_organisation_merge",
     "communities:manage_onboarding",
+    "communities:manage_page",
+    "communities:manage_themes",
+    "communities:manage_theme_merge",
+    "communities:manage_theme_rename",
+    "communities:manage_theme_retire",
+    "communities:manage_theme_restore",
 }
 
 
@@ -327,3 +333,11 @@ def _organization_pk(community):
     person.save(update_fields=["organization"])
     Membership.objects.create(user=person, community=community, status=Membership.Status.PENDING)
     return proposal.pk
+
+
+# The console's themes (issue 13): one theme of the community's vocabulary.
+@register("theme_pk")
+def _theme_pk(community):
+    from communities.models import Theme
+
+    return Theme.objects.create(community=community, name=f"Theme {SECRET}").pk

@@ -10,7 +10,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Community, Group, Membership, PartnerRole
-from ..services import community_logo_variant_update
+from ..services import community_logo_variant_update, community_update
+from ..services.community import PAGE_FIELDS
 from ._base import MembershipInline, MembershipSyncMixin
 
 
@@ -76,9 +77,20 @@ class CommunityAdmin(MembershipSyncMixin, admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if "logo" in form.changed_data:
-            community_logo_variant_update(community=obj)
+        if not change:
+            super().save_model(request, obj, form, change)
+            if "logo" in form.changed_data:
+                community_logo_variant_update(community=obj)
+            return
+        # A change goes through the console's service: the same checks (accent contrast, logo,
+        # host name) and one CommunityEvent with what changed. A refusal comes back on the form
+        # (ServiceErrorsAsFormErrors).
+        fields = {name: form.cleaned_data[name] for name in form.changed_data if name in PAGE_FIELDS}
+        if "logo" in fields and not fields["logo"]:
+            fields["logo"] = False
+        if fields:
+            saved = community_update(community=obj, by=request.user, **fields)
+            obj.logo, obj.logo_small = saved.logo, saved.logo_small
 
     @admin.display(description=_("members"), ordering="member_count")
     def member_count(self, obj) -> int:

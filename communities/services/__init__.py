@@ -40,6 +40,7 @@ from ._common import (
     permissions_sync,
 )
 from .audit import changes_between, record_event, snapshot
+from .community import CommunityPageError, community_update
 from .invitations import (
     INVITATION_SALT,
     RESEND_INTERVAL,
@@ -66,6 +67,7 @@ from .memberships import (
 )
 from .onboarding import BatchResult, invitations_bulk_create
 from .organisations import organisation_merge, organisation_verify
+from .themes import ThemeError, theme_add, theme_merge, theme_rename, theme_restore, theme_retire, themes_seed
 
 __all__ = [
     "COMMUNITY_PERM",
@@ -76,6 +78,15 @@ __all__ = [
     "MembershipError",
     "RESEND_INTERVAL",
     "changes_between",
+    "CommunityPageError",
+    "community_update",
+    "ThemeError",
+    "theme_add",
+    "theme_merge",
+    "theme_rename",
+    "theme_restore",
+    "theme_retire",
+    "themes_seed",
     "community_logo_variant_update",
     "BatchResult",
     "invitations_bulk_create",

@@ -24,6 +24,14 @@ from .console import (
 from .console_history import manage_history
 from .console_onboarding import manage_onboarding
 from .console_organisations import manage_organisation_merge, manage_organisation_verify, manage_organisations
+from .console_page import manage_page
+from .console_themes import (
+    manage_theme_merge,
+    manage_theme_rename,
+    manage_theme_restore,
+    manage_theme_retire,
+    manage_themes,
+)
 from .invitations import invitation_detail
 from .joining import group_join, group_leave, join, leave
 from .pages import DIRECTORY_PAGE_SIZE, community_home, directory, group_detail
@@ -51,5 +59,11 @@ __all__ = [
     "manage_organisation_verify",
     "manage_organisation_merge",
     "manage_onboarding",
+    "manage_page",
+    "manage_themes",
+    "manage_theme_merge",
+    "manage_theme_rename",
+    "manage_theme_retire",
+    "manage_theme_restore",
     "invitation_detail",
 ]

@@ -289,3 +289,4 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 TAGGIT_TAGS_FROM_STRING = "cop_portal.tags.parse_tags"
+TAGGIT_STRING_FROM_TAGS = "cop_portal.tags.edit_string_for_tags"

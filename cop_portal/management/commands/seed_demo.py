@@ -64,6 +64,11 @@ class Command(BaseCommand):
         from discussions.demo import seed_discussions
 
         seed_discussions()
+        # Each community's theme vocabulary starts as the themes its objects carry (idempotent).
+        from communities.services import themes_seed
+
+        for community in communities.values():
+            themes_seed(community=community)
         partnerships = Partnership.objects.filter(community__in=communities.values()).count()
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready: {len(communities)} communities, {partnerships} partnerships.")
