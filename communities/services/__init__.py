@@ -38,6 +38,16 @@ from ._common import (
     permissions_sync,
 )
 from .audit import changes_between, record_event, snapshot
+from .dimensions import (
+    dimension_create,
+    dimension_delete,
+    dimension_move,
+    dimension_rename,
+    dimension_value_create,
+    dimension_value_delete,
+    dimension_value_move,
+    dimension_value_rename,
+)
 from .invitations import (
     INVITATION_SALT,
     RESEND_INTERVAL,
@@ -62,6 +72,16 @@ from .memberships import (
     membership_request,
     membership_update,
 )
+from .partners import (
+    PartnerError,
+    partner_role_create,
+    partner_role_delete,
+    partner_role_move,
+    partner_role_rename,
+    partnership_add,
+    partnership_end,
+    partnership_update,
+)
 
 __all__ = [
     "COMMUNITY_PERM",
@@ -70,8 +90,17 @@ __all__ = [
     "InvitationError",
     "LOGO_SMALL_SIZE",
     "MembershipError",
+    "PartnerError",
     "RESEND_INTERVAL",
     "changes_between",
+    "dimension_create",
+    "dimension_delete",
+    "dimension_move",
+    "dimension_rename",
+    "dimension_value_create",
+    "dimension_value_delete",
+    "dimension_value_move",
+    "dimension_value_rename",
     "community_logo_variant_update",
     "invitation_accept",
     "invitation_check",
@@ -92,6 +121,13 @@ __all__ = [
     "membership_remove",
     "membership_request",
     "membership_update",
+    "partner_role_create",
+    "partner_role_delete",
+    "partner_role_move",
+    "partner_role_rename",
+    "partnership_add",
+    "partnership_end",
+    "partnership_update",
     "permissions_sync",
     "record_event",
     "snapshot",

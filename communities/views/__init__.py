@@ -22,6 +22,22 @@ from .console import (
     manage_role,
 )
 from .console_history import manage_history
+from .console_labels import (
+    manage_dimension_add,
+    manage_dimension_delete,
+    manage_dimension_move,
+    manage_dimension_rename,
+    manage_labels,
+    manage_role_add,
+    manage_role_delete,
+    manage_role_move,
+    manage_role_rename,
+    manage_value_add,
+    manage_value_delete,
+    manage_value_move,
+    manage_value_rename,
+)
+from .console_partners import manage_partner_add, manage_partner_edit, manage_partner_end, manage_partners
 from .invitations import invitation_detail
 from .joining import group_join, group_leave, join, leave
 from .pages import DIRECTORY_PAGE_SIZE, community_home, directory, group_detail
@@ -45,5 +61,22 @@ __all__ = [
     "manage_invitation_resend",
     "manage_invitation_revoke",
     "manage_history",
+    "manage_partners",
+    "manage_partner_add",
+    "manage_partner_edit",
+    "manage_partner_end",
+    "manage_labels",
+    "manage_role_add",
+    "manage_role_rename",
+    "manage_role_move",
+    "manage_role_delete",
+    "manage_dimension_add",
+    "manage_dimension_rename",
+    "manage_dimension_move",
+    "manage_dimension_delete",
+    "manage_value_add",
+    "manage_value_rename",
+    "manage_value_move",
+    "manage_value_delete",
     "invitation_detail",
 ]
