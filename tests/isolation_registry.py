@@ -363,3 +363,8 @@ MANAGER_URL_NAMES |= {
     "communities:manage_value_move",
     "communities:manage_value_delete",
 }
+
+
+# Co-organisers of a meeting (issue 13): meeting_pk is registered above; only the people who organise the
+# meeting by their role (coordinators, facilitators of its group) open the page, others get 404.
+MANAGER_URL_NAMES |= {"meetings:coorganisers", "meetings:coorganiser_add", "meetings:coorganiser_remove"}
