@@ -82,8 +82,13 @@ class PartnershipForm(forms.Form):
 
 
 class NameForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=_("Name"), max_length=200, error_messages={"required": _("Give a name.")})
 
 
 class PositionForm(forms.Form):
-    position = forms.IntegerField(label=_("Position"), min_value=1, max_value=10000)
+    position = forms.IntegerField(
+        label=_("Position"),
+        min_value=1,
+        max_value=10000,
+        error_messages={"required": _("Choose a position."), "invalid": _("Choose a position.")},
+    )
