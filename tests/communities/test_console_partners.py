@@ -497,3 +497,38 @@ def test_the_labels_page_costs_the_same_queries_for_few_or_many(
         DimensionValue.objects.create(dimension=dimension, name="Value", slug="value")
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(labels_url)
+
+
+# --- The admin edits partnerships through the same services -----------------------------------------------
+
+
+def test_the_admin_adds_changes_and_ends_partnerships_through_the_services(client, community, world):
+    from tests.people.admin_forms import form_data
+
+    staff = UserFactory(email="root@example.org", is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    add_url = reverse("admin:communities_partnership_add")
+    fields = form_data(client.get(add_url).content.decode(), form_id="partnership_form")
+    fields.update(
+        {
+            "community": [str(community.pk)],
+            "organization": [str(world["newcomer"].pk)],
+            "role": [str(world["lead"].pk)],
+            "dimension_values": [str(world["second"].pk)],
+        }
+    )
+    assert client.post(add_url, fields).status_code == 302
+    added = Partnership.objects.get(organization=world["newcomer"])
+    assert list(added.dimension_values.all()) == [world["second"]]
+
+    change_url = reverse("admin:communities_partnership_change", args=[added.pk])
+    fields = form_data(client.get(change_url).content.decode(), form_id="partnership_form")
+    fields.update({"notes": ["Joined in 2024"], "ended_on": [timezone.localdate().isoformat()]})
+    assert client.post(change_url, fields).status_code == 302
+    added.refresh_from_db()
+    assert added.notes == "Joined in 2024" and added.is_ended
+    assert list(CommunityEvent.objects.order_by("pk").values_list("action", "actor")) == [
+        (Action.PARTNER_ADDED, staff.pk),
+        (Action.PARTNER_CHANGED, staff.pk),
+        (Action.PARTNERSHIP_ENDED, staff.pk),
+    ]
