@@ -13,7 +13,7 @@ from taggit.managers import TaggableManager
 
 from members.models import Organization
 
-from .querysets import CommunityQuerySet, GroupQuerySet, InvitationQuerySet, MembershipQuerySet
+from .querysets import CommunityQuerySet, GroupQuerySet, InvitationQuerySet, MembershipQuerySet, PartnershipQuerySet
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #RRGGBB."))
 
@@ -375,6 +375,8 @@ class Partnership(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = PartnershipQuerySet.as_manager()
+
     class Meta:
         ordering = ["community", "role", "organization"]
         verbose_name = _("partnership")
@@ -383,6 +385,12 @@ class Partnership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} – {self.role} ({self.community})"
+
+    @property
+    def is_ended(self) -> bool:
+        from django.utils import timezone
+
+        return self.ended_on is not None and self.ended_on <= timezone.localdate()
 
 
 class Theme(models.Model):

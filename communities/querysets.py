@@ -100,3 +100,22 @@ class InvitationQuerySet(models.QuerySet):
     def manageable_by(self, user, community) -> InvitationQuerySet:
         """Return the invitations of community that user may resend or revoke (as for memberships)."""
         return self.filter(permissions.managed_membership_filter(user, community), community=community)
+
+
+class PartnershipQuerySet(models.QuerySet):
+    def current(self) -> PartnershipQuerySet:
+        """Return the partnerships that last today: not ended, or ending on a later day.
+
+        The community page, reports, open data, the network map and announcements count
+        only these; an ended partnership stays on record (and reopens if the organisation
+        is added again under the same role).
+        """
+        from django.utils import timezone
+
+        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=timezone.localdate()))
+
+    def ended(self) -> PartnershipQuerySet:
+        """Return the partnerships that have ended (on or before today)."""
+        from django.utils import timezone
+
+        return self.filter(ended_on__lte=timezone.localdate())

@@ -381,9 +381,10 @@ def community_leaders(*, community: Community, user=None):
 
 
 def community_partners(*, community: Community):
-    """Return the partnerships of community ordered by partner role, ready for {% regroup %} by role."""
+    """Return the current partnerships of community ordered by partner role, ready for {% regroup %} by role."""
     return (
-        Partnership.objects.filter(community=community)
+        Partnership.objects.current()
+        .filter(community=community)
         .select_related("organization", "role")
         .order_by("role__order", "role__name", "organization__name")
     )

@@ -35,6 +35,33 @@ urlpatterns = [
     path("manage/themes/<int:theme_pk>/rename/", views.manage_theme_rename, name="manage_theme_rename"),
     path("manage/themes/<int:theme_pk>/retire/", views.manage_theme_retire, name="manage_theme_retire"),
     path("manage/themes/<int:theme_pk>/restore/", views.manage_theme_restore, name="manage_theme_restore"),
+    path("manage/partners/", views.manage_partners, name="manage_partners"),
+    path("manage/partners/add/", views.manage_partner_add, name="manage_partner_add"),
+    path("manage/partners/<int:partnership_pk>/", views.manage_partner_edit, name="manage_partner_edit"),
+    path("manage/partners/<int:partnership_pk>/end/", views.manage_partner_end, name="manage_partner_end"),
+    path("manage/labels/", views.manage_labels, name="manage_labels"),
+    path("manage/labels/roles/add/", views.manage_role_add, name="manage_role_add"),
+    path("manage/labels/roles/<int:role_pk>/rename/", views.manage_role_rename, name="manage_role_rename"),
+    path("manage/labels/roles/<int:role_pk>/move/", views.manage_role_move, name="manage_role_move"),
+    path("manage/labels/roles/<int:role_pk>/delete/", views.manage_role_delete, name="manage_role_delete"),
+    path("manage/labels/dimensions/add/", views.manage_dimension_add, name="manage_dimension_add"),
+    path(
+        "manage/labels/dimensions/<int:dimension_pk>/rename/",
+        views.manage_dimension_rename,
+        name="manage_dimension_rename",
+    ),
+    path(
+        "manage/labels/dimensions/<int:dimension_pk>/move/", views.manage_dimension_move, name="manage_dimension_move"
+    ),
+    path(
+        "manage/labels/dimensions/<int:dimension_pk>/delete/",
+        views.manage_dimension_delete,
+        name="manage_dimension_delete",
+    ),
+    path("manage/labels/dimensions/<int:dimension_pk>/values/add/", views.manage_value_add, name="manage_value_add"),
+    path("manage/labels/values/<int:value_pk>/rename/", views.manage_value_rename, name="manage_value_rename"),
+    path("manage/labels/values/<int:value_pk>/move/", views.manage_value_move, name="manage_value_move"),
+    path("manage/labels/values/<int:value_pk>/delete/", views.manage_value_delete, name="manage_value_delete"),
     path("manage/invitations/", views.manage_invite, name="manage_invite"),
     path(
         "manage/invitations/<int:invitation_pk>/resend/",

@@ -362,3 +362,17 @@ class WalkInForm(forms.Form):
 
 class PersonByEmailForm(forms.Form):
     email = forms.EmailField(label=_("Email address of a member"))
+
+
+class PersonChoiceForm(forms.Form):
+    """One person, by id, among people (the search results offered, or the current co-organisers)."""
+
+    user = forms.ModelChoiceField(
+        queryset=None,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("Choose a person from the list.")},
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = people

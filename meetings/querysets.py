@@ -54,6 +54,21 @@ class MeetingQuerySet(models.QuerySet):
             | Q(pk__in=permissions.granted_ids(user, CO_ORGANISER_PERM, self.model))
         )
 
+    def delegable_by(self, user) -> MeetingQuerySet:
+        """Return the meetings whose co-organisers user may name and remove.
+
+        The people who organise a meeting by their role: coordinators of its community and
+        facilitators of its group. A co-organiser manages the one meeting but does not pass
+        the right on.
+        """
+        if permissions.is_portal_admin(user):
+            return self.all()
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            Q(community__in=permissions.managed_community_ids(user)) | Q(group__in=permissions.managed_group_ids(user))
+        )
+
     def upcoming(self) -> MeetingQuerySet:
         """Return meetings that have not ended yet (ongoing ones included), soonest first."""
         return self.filter(end__gte=timezone.now()).order_by("start", "pk")

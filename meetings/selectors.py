@@ -14,6 +14,7 @@ from communities import permissions
 from communities.models import Community, Group, Membership
 
 from .models import ActionItem, AgendaItem, Meeting, Registration
+from .querysets import CO_ORGANISER_PERM
 
 
 def with_counts(meetings: QuerySet[Meeting], user) -> QuerySet[Meeting]:
@@ -275,3 +276,44 @@ def group_page_meetings(*, request, community: Community, group: Group) -> dict:
         "group_open_actions": actions,
         "group_can_schedule": permissions.can_manage(user, group) and not group.is_archived,
     }
+
+
+# --- Co-organisers ----------------------------------------------------------------------------------
+
+COORGANISER_RESULTS = 20
+
+
+def can_name_coorganisers(*, user, meeting: Meeting) -> bool:
+    """Return whether user may name and remove meeting's co-organisers (see MeetingQuerySet.delegable_by)."""
+    return Meeting.objects.delegable_by(user).filter(pk=meeting.pk).exists()
+
+
+def coorganisers(*, meeting: Meeting) -> QuerySet:
+    """Return meeting's co-organisers (active members holding the grant), by name, with their organisations."""
+    return (
+        permissions.users_granted(CO_ORGANISER_PERM, meeting).select_related("organization").order_by("full_name", "pk")
+    )
+
+
+def coorganiser_candidates(*, meeting: Meeting, user, query: str = "") -> QuerySet:
+    """Return the people user may name co-organisers of meeting, matching query; none for an empty query.
+
+    Only active members of the meeting's community, never anyone else. A full email address
+    finds any member by that address; a name finds members listed in the directory (every
+    member, for a coordinator, who sees them all in the console). Current co-organisers are left out.
+    """
+    from django.contrib.auth import get_user_model
+
+    query = " ".join((query or "").split())
+    if not query:
+        return get_user_model().objects.none()
+    members = Membership.objects.active().community_level().filter(community_id=meeting.community_id)
+    people = get_user_model().objects.filter(pk__in=members.values("user_id"), is_active=True)
+    if "@" in query:
+        people = people.filter(email__iexact=query)
+    else:
+        people = people.filter(full_name__icontains=query)
+        if not permissions.can_manage(user, meeting.community):
+            people = people.filter(listed_in_directory=True)
+    current = permissions.users_granted(CO_ORGANISER_PERM, meeting).values("pk")
+    return people.exclude(pk__in=current).select_related("organization").order_by("full_name", "pk")

@@ -37,4 +37,7 @@ urlpatterns = [
     ),
     path("<int:meeting_pk>/attendance/", views.attendance, name="attendance"),
     path("<int:meeting_pk>/close/", views.meeting_close, name="close"),
+    path("<int:meeting_pk>/co-organisers/", views.coorganisers, name="coorganisers"),
+    path("<int:meeting_pk>/co-organisers/add/", views.coorganiser_add, name="coorganiser_add"),
+    path("<int:meeting_pk>/co-organisers/remove/", views.coorganiser_remove, name="coorganiser_remove"),
 ]

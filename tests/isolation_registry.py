@@ -341,3 +341,69 @@ def _theme_pk(community):
     from communities.models import Theme
 
     return Theme.objects.create(community=community, name=f"Theme {SECRET}").pk
+
+
+# Partners and reporting labels (issue 13): a SECRET organisation partnering the community under a SECRET
+# role, labelled with a SECRET dimension's value. Every page and action is for coordinators only.
+def _secret_partnership(community):
+    """Return the community's SECRET partnership (one per community, shared by the partner parameters)."""
+    from communities.models import DimensionValue, PartnerRole, Partnership, ReportingDimension
+    from tests.factories import OrganizationFactory
+
+    existing = Partnership.objects.filter(community=community, notes=SECRET).first()
+    if existing is not None:
+        return existing
+    role = PartnerRole.objects.create(community=community, name=f"Role {SECRET}")
+    dimension = ReportingDimension.objects.create(community=community, name=f"Dimension {SECRET}", slug="secret")
+    value = DimensionValue.objects.create(dimension=dimension, name=f"Label {SECRET}", slug="secret")
+    partnership = Partnership.objects.create(
+        community=community, organization=OrganizationFactory(name=f"Partner {SECRET}"), role=role, notes=SECRET
+    )
+    partnership.dimension_values.add(value)
+    return partnership
+
+
+@register("partnership_pk")
+def _partnership_pk(community):
+    return _secret_partnership(community).pk
+
+
+@register("role_pk")
+def _role_pk(community):
+    return _secret_partnership(community).role_id
+
+
+@register("dimension_pk")
+def _dimension_pk(community):
+    return _secret_partnership(community).dimension_values.get().dimension_id
+
+
+@register("value_pk")
+def _value_pk(community):
+    return _secret_partnership(community).dimension_values.get().pk
+
+
+MANAGER_URL_NAMES |= {
+    "communities:manage_partners",
+    "communities:manage_partner_add",
+    "communities:manage_partner_edit",
+    "communities:manage_partner_end",
+    "communities:manage_labels",
+    "communities:manage_role_add",
+    "communities:manage_role_rename",
+    "communities:manage_role_move",
+    "communities:manage_role_delete",
+    "communities:manage_dimension_add",
+    "communities:manage_dimension_rename",
+    "communities:manage_dimension_move",
+    "communities:manage_dimension_delete",
+    "communities:manage_value_add",
+    "communities:manage_value_rename",
+    "communities:manage_value_move",
+    "communities:manage_value_delete",
+}
+
+
+# Co-organisers of a meeting (issue 13): meeting_pk is registered above; only the people who organise the
+# meeting by their role (coordinators, facilitators of its group) open the page, others get 404.
+MANAGER_URL_NAMES |= {"meetings:coorganisers", "meetings:coorganiser_add", "meetings:coorganiser_remove"}

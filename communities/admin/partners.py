@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from ..models import DimensionValue, PartnerRole, Partnership, ReportingDimension
+from ..services import PartnerError, partnership_add, partnership_end, partnership_update
 from .people import PartnershipInline
 
 
@@ -32,7 +33,7 @@ class PartnerRoleAdmin(admin.ModelAdmin):
 class PartnershipAdminForm(forms.ModelForm):
     class Meta:
         model = Partnership
-        fields = ["community", "organization", "role", "dimension_values", "since", "notes"]
+        fields = ["community", "organization", "role", "dimension_values", "since", "ended_on", "notes"]
 
     def clean(self):
         cleaned = super().clean()
@@ -46,6 +47,10 @@ class PartnershipAdminForm(forms.ModelForm):
         foreign = [str(value) for value in values if value.dimension.community_id != community.pk]
         if foreign:
             self.add_error("dimension_values", gettext("Not labels of this community: %s") % ", ".join(foreign))
+        organisation = cleaned.get("organization")
+        unverified = self.instance.pk is None and organisation is not None and not organisation.is_verified
+        if unverified and not Partnership.objects.filter(community=community, organization=organisation).exists():
+            self.add_error("organization", gettext("Verify the organisation before adding it as a partner."))
         return cleaned
 
 
@@ -63,6 +68,51 @@ class PartnershipAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("dimension_values")
+
+    def get_readonly_fields(self, request, obj=None):
+        # A partnership moves to another organisation or community by ending it and adding a new one.
+        return ["community", "organization"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        """Save through the console's services: the same rules, and every change in the community's history."""
+        data = form.cleaned_data
+        labels = list(data.get("dimension_values") or [])
+        try:
+            if change:
+                was_ended = Partnership.objects.get(pk=obj.pk).is_ended
+                saved = partnership_update(
+                    partnership=obj,
+                    by=request.user,
+                    role=data["role"],
+                    dimension_values=labels,
+                    since=data.get("since"),
+                    notes=data.get("notes", ""),
+                )
+                if was_ended and not data.get("ended_on"):
+                    saved = partnership_add(
+                        community=saved.community, organization=saved.organization, role=saved.role, by=request.user
+                    )
+            else:
+                saved = partnership_add(
+                    community=data["community"],
+                    organization=data["organization"],
+                    role=data["role"],
+                    by=request.user,
+                    since=data.get("since"),
+                    notes=data.get("notes", ""),
+                    dimension_values=labels,
+                )
+            if data.get("ended_on") and not saved.is_ended:
+                saved = partnership_end(partnership=saved, by=request.user, on=data["ended_on"])
+        except PartnerError as error:
+            messages.error(request, error.text)
+            return
+        obj.pk = saved.pk
+
+    def save_related(self, request, form, formsets, change):
+        # The services saved the reporting labels; only inlines (none today) are left.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     @admin.display(description=_("kind"), ordering="organization__kind")
     def organization_kind(self, obj) -> str:

@@ -41,6 +41,16 @@ from ._common import (
 )
 from .audit import changes_between, record_event, snapshot
 from .community import CommunityPageError, community_update
+from .dimensions import (
+    dimension_create,
+    dimension_delete,
+    dimension_move,
+    dimension_rename,
+    dimension_value_create,
+    dimension_value_delete,
+    dimension_value_move,
+    dimension_value_rename,
+)
 from .invitations import (
     INVITATION_SALT,
     RESEND_INTERVAL,
@@ -67,6 +77,16 @@ from .memberships import (
 )
 from .onboarding import BatchResult, invitations_bulk_create
 from .organisations import organisation_merge, organisation_verify
+from .partners import (
+    PartnerError,
+    partner_role_create,
+    partner_role_delete,
+    partner_role_move,
+    partner_role_rename,
+    partnership_add,
+    partnership_end,
+    partnership_update,
+)
 from .themes import ThemeError, theme_add, theme_merge, theme_rename, theme_restore, theme_retire, themes_seed
 
 __all__ = [
@@ -76,6 +96,7 @@ __all__ = [
     "InvitationError",
     "LOGO_SMALL_SIZE",
     "MembershipError",
+    "PartnerError",
     "RESEND_INTERVAL",
     "changes_between",
     "CommunityPageError",
@@ -87,6 +108,14 @@ __all__ = [
     "theme_restore",
     "theme_retire",
     "themes_seed",
+    "dimension_create",
+    "dimension_delete",
+    "dimension_move",
+    "dimension_rename",
+    "dimension_value_create",
+    "dimension_value_delete",
+    "dimension_value_move",
+    "dimension_value_rename",
     "community_logo_variant_update",
     "BatchResult",
     "invitations_bulk_create",
@@ -111,6 +140,13 @@ __all__ = [
     "membership_update",
     "organisation_merge",
     "organisation_verify",
+    "partner_role_create",
+    "partner_role_delete",
+    "partner_role_move",
+    "partner_role_rename",
+    "partnership_add",
+    "partnership_end",
+    "partnership_update",
     "permissions_sync",
     "record_event",
     "snapshot",

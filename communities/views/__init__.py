@@ -22,9 +22,25 @@ from .console import (
     manage_role,
 )
 from .console_history import manage_history
+from .console_labels import (
+    manage_dimension_add,
+    manage_dimension_delete,
+    manage_dimension_move,
+    manage_dimension_rename,
+    manage_labels,
+    manage_role_add,
+    manage_role_delete,
+    manage_role_move,
+    manage_role_rename,
+    manage_value_add,
+    manage_value_delete,
+    manage_value_move,
+    manage_value_rename,
+)
 from .console_onboarding import manage_onboarding
 from .console_organisations import manage_organisation_merge, manage_organisation_verify, manage_organisations
 from .console_page import manage_page
+from .console_partners import manage_partner_add, manage_partner_edit, manage_partner_end, manage_partners
 from .console_themes import (
     manage_theme_merge,
     manage_theme_rename,
@@ -65,5 +81,22 @@ __all__ = [
     "manage_theme_rename",
     "manage_theme_retire",
     "manage_theme_restore",
+    "manage_partners",
+    "manage_partner_add",
+    "manage_partner_edit",
+    "manage_partner_end",
+    "manage_labels",
+    "manage_role_add",
+    "manage_role_rename",
+    "manage_role_move",
+    "manage_role_delete",
+    "manage_dimension_add",
+    "manage_dimension_rename",
+    "manage_dimension_move",
+    "manage_dimension_delete",
+    "manage_value_add",
+    "manage_value_rename",
+    "manage_value_move",
+    "manage_value_delete",
     "invitation_detail",
 ]

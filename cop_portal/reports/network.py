@@ -147,7 +147,7 @@ def _shared_themes(ids: list[int], *, theme: str) -> list[Node]:
 
 def _shared_organisations(ids: list[int], *, country: str) -> list[Node]:
     """Return the organisations that are partners of at least two of the communities; one query."""
-    partnerships = Partnership.objects.filter(community_id__in=ids)
+    partnerships = Partnership.objects.current().filter(community_id__in=ids)
     if country:
         partnerships = partnerships.filter(organization__country=country.upper())
     several = (

@@ -135,7 +135,8 @@ def _partner_records(request, community: Community) -> list[dict]:
         return []
     labels = DimensionValue.objects.select_related("dimension").order_by("dimension__order", "order")
     partnerships = (
-        Partnership.objects.filter(community=community)
+        Partnership.objects.current()
+        .filter(community=community)
         .select_related("organization", "role")
         .prefetch_related(Prefetch("dimension_values", queryset=labels))
         .order_by("role__order", "organization__name", "pk")

@@ -440,7 +440,8 @@ class Report:
         return table
 
     def _partnerships(self):
-        return Partnership.objects.filter(community=self.community)
+        # The community as it is: ended partnerships stay on record but are no longer counted.
+        return Partnership.objects.current().filter(community=self.community)
 
     def _role_axis(self) -> Axis:
         return Axis(label=_("Partner role"), key="role_id", choices=self.roles)

@@ -104,7 +104,11 @@ def announcement_audience(*, community, audience: AudienceChoice) -> QuerySet:
         in_group = Membership.objects.active().filter(community=community, group=audience.group).values("user_id")
         people = people.filter(pk__in=in_group)
     elif audience.kind == Audience.PARTNER_ROLE:
-        partners = Partnership.objects.filter(community=community, role=audience.partner_role).values("organization_id")
+        partners = (
+            Partnership.objects.current()
+            .filter(community=community, role=audience.partner_role)
+            .values("organization_id")
+        )
         people = people.filter(organization__in=partners)
     elif audience.kind == Audience.COUNTRY:
         people = people.filter(country=audience.country)

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communities import permissions
-from communities.models import Community, Membership
+from communities.models import Community, CommunityEvent, Membership
+from communities.services import record_event
 from members import outbox
 from members.models import User
 
@@ -151,15 +152,52 @@ def meeting_change_status(*, meeting: Meeting, status: str, by: User | None) -> 
     return meeting
 
 
+def _lock_for_coorganisers(meeting: Meeting) -> Meeting:
+    # The community row first, as every console write does: two coordinators naming the same person
+    # at once are serialised, and the second finds the grant already there.
+    Community.objects.select_for_update().get(pk=meeting.community_id)
+    return Meeting.objects.select_related("community", "group").get(pk=meeting.pk)
+
+
+def _coorganiser_target(meeting: Meeting, user: User) -> str:
+    return f"{user.get_full_name()} · {meeting.title}"
+
+
 @transaction.atomic
 def meeting_add_coorganiser(*, meeting: Meeting, user: User, by: User | None) -> None:
-    """Let one active member of the community organise this one meeting (a single guardian grant)."""
+    """Let one active member of the community organise this one meeting (a single guardian grant).
+
+    Naming someone who already co-organises it changes nothing (a retry records no second event).
+    """
+    meeting = _lock_for_coorganisers(meeting)
     if not Membership.objects.active().community_level().filter(user=user, community=meeting.community).exists():
         raise ValidationError(
             {"email": _("Only active members of the community can co-organise its meetings.")}, code="not_member"
         )
+    if permissions.users_granted(CO_ORGANISER_PERM, meeting).filter(pk=user.pk).exists():
+        return
     permissions.grant(CO_ORGANISER_PERM, user, meeting)
+    record_event(
+        community=meeting.community,
+        by=by,
+        action=CommunityEvent.Action.CO_ORGANISER_ADDED,
+        target=_coorganiser_target(meeting, user),
+        group=meeting.group,
+    )
 
 
+@transaction.atomic
 def meeting_remove_coorganiser(*, meeting: Meeting, user: User, by: User | None) -> None:
+    """Take the co-organiser grant on meeting away from user; someone who holds none changes nothing."""
+    meeting = _lock_for_coorganisers(meeting)
+    held = permissions.users_granted(CO_ORGANISER_PERM, meeting).filter(pk=user.pk).exists()
     permissions.revoke(CO_ORGANISER_PERM, user, meeting)
+    if not held:
+        return
+    record_event(
+        community=meeting.community,
+        by=by,
+        action=CommunityEvent.Action.CO_ORGANISER_REMOVED,
+        target=_coorganiser_target(meeting, user),
+        group=meeting.group,
+    )

@@ -9,6 +9,7 @@ visitor may not organise sends them back to its page with a message.
 from __future__ import annotations
 
 from .closing import attendance, meeting_close
+from .coorganisers import coorganiser_add, coorganiser_remove, coorganisers
 from .detail import meeting_detail, meeting_ics
 from .feeds import community_feed, feed_manage, personal_feed
 from .lists import PAGE_SIZE, meeting_calendar, meeting_list
@@ -25,6 +26,9 @@ __all__ = [
     "agenda_item_move",
     "attendance",
     "community_feed",
+    "coorganiser_add",
+    "coorganiser_remove",
+    "coorganisers",
     "feed_manage",
     "meeting_calendar",
     "meeting_cancel",

@@ -80,6 +80,7 @@ def meeting_detail(request, community_slug, meeting_pk):
         # The online link is for people holding a seat, and for the organisers.
         "show_join": meeting.is_online and bool(meeting.online_url) and (registered or can_manage),
         "can_manage": can_manage,
+        "can_name_coorganisers": can_manage and selectors.can_name_coorganisers(user=request.user, meeting=meeting),
         "closed_reason": services.registration_closed_reason(meeting=meeting),
         "seats_left": seats_left,
         "is_full": seats_left == 0,
