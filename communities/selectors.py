@@ -98,6 +98,8 @@ class JoinState:
     needs_community: bool = False
     # For a group of an open community the visitor is not in yet: joining the group joins both.
     joins_community: bool = False
+    # An archived group is read-only: nobody joins or asks to join it.
+    archived: bool = False
 
     @property
     def is_member(self) -> bool:
@@ -119,6 +121,7 @@ class JoinState:
             and not self.is_pending
             and not self.ineligible
             and not self.needs_community
+            and not self.archived
         )
 
     @property
@@ -131,7 +134,7 @@ class JoinState:
 
     @property
     def invitation_only(self) -> bool:
-        return self.policy == JoinPolicy.INVITATION and not self.is_member
+        return self.policy == JoinPolicy.INVITATION and not self.is_member and not self.archived
 
     @property
     def can_leave(self) -> bool:
@@ -154,7 +157,9 @@ def join_state(
     """
     place = group or community
     if not user.is_authenticated:
-        return JoinState(policy=place.join_policy, authenticated=False)
+        return JoinState(
+            policy=place.join_policy, authenticated=False, archived=group is not None and group.is_archived
+        )
     in_community = community_membership is not None and community_membership.status == Membership.Status.ACTIVE
     needs_community = False
     joins_community = False
@@ -175,6 +180,7 @@ def join_state(
         invitation=invitation,
         needs_community=needs_community,
         joins_community=joins_community,
+        archived=group is not None and group.is_archived,
     )
 
 
@@ -330,7 +336,7 @@ def community_leaders(*, community: Community):
         Membership.objects.active()
         .filter(community=community, role__in=[Membership.Role.COORDINATOR, Membership.Role.FACILITATOR])
         .select_related("user", "user__organization", "group")
-        .order_by(ROLE_ORDER, "group__name", "user__full_name")
+        .order_by(ROLE_ORDER, "group__position", "group__sort_name", "user__full_name")
     )
 
 
@@ -402,7 +408,7 @@ def my_memberships(*, user):
         Membership.objects.filter(user=user)
         .exclude(status=Membership.Status.LEFT)
         .select_related("community", "group", "group__community")
-        .order_by("community__name", "group__name")
+        .order_by("community__name", "group__position", "group__sort_name")
     )
 
 

@@ -189,7 +189,7 @@ def member_profile(*, viewer, community: Community, user_id: int) -> PersonProfi
         )
         .select_related("community")
         .distinct()
-        .order_by("name")
+        .in_order()
     )
     shared: tuple[Community, ...] = ()
     if person.show_communities:

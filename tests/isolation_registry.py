@@ -302,3 +302,17 @@ def _announcement_pk(community):
 
 
 MANAGER_URL_NAMES.add("announcements:new")
+
+
+# The console's Groups pages (issue 13): group_slug and user_id are registered above; coordinators open
+# them all (a facilitator opens the list and their own group's edit page, others get 404).
+MANAGER_URL_NAMES |= {
+    "communities:manage_groups",
+    "communities:manage_group_new",
+    "communities:manage_group_edit",
+    "communities:manage_group_archive",
+    "communities:manage_group_restore",
+    "communities:manage_group_move",
+    "communities:manage_group_facilitator_add",
+    "communities:manage_group_facilitator_end",
+}

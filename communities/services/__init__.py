@@ -38,6 +38,16 @@ from ._common import (
     permissions_sync,
 )
 from .audit import changes_between, record_event, snapshot
+from .groups import (
+    GroupError,
+    facilitator_name,
+    facilitator_remove,
+    group_archive,
+    group_create,
+    group_move,
+    group_restore,
+    group_update,
+)
 from .invitations import (
     INVITATION_SALT,
     RESEND_INTERVAL,
@@ -69,7 +79,15 @@ __all__ = [
     "INVITATION_SALT",
     "InvitationError",
     "LOGO_SMALL_SIZE",
+    "GroupError",
     "MembershipError",
+    "facilitator_name",
+    "facilitator_remove",
+    "group_archive",
+    "group_create",
+    "group_move",
+    "group_restore",
+    "group_update",
     "RESEND_INTERVAL",
     "changes_between",
     "community_logo_variant_update",

@@ -15,6 +15,7 @@ from ._common import (
     _activate,
     _check_eligible,
     _check_group,
+    _check_not_archived,
     _end_group_memberships,
     _end_rights,
     _is_last_coordinator,
@@ -74,6 +75,7 @@ def membership_join(*, user, community: Community, group: Group | None = None) -
         group = Group.objects.get(pk=group.pk)
         existing = _locked_membership(user=user, community=community, group=group)
         if existing is None or existing.status != Membership.Status.ACTIVE:
+            _check_not_archived(group)
             if group.join_policy != JoinPolicy.OPEN:
                 raise _policy_error(group)
             _check_eligible(user=user, place=group)
@@ -98,6 +100,7 @@ def membership_request(*, user, community: Community, group: Group | None = None
     membership = _locked_membership(user=user, community=community, group=group)
     if membership is not None and membership.status in (Membership.Status.ACTIVE, Membership.Status.PENDING):
         return membership
+    _check_not_archived(group)
     if place.join_policy == JoinPolicy.OPEN:
         return membership_join(user=user, community=community, group=group)  # nothing to approve
     if place.join_policy != JoinPolicy.APPROVAL:
@@ -131,6 +134,7 @@ def membership_approve(*, membership: Membership, by, reason: str = "") -> Membe
         return membership
     if membership.status != Membership.Status.PENDING:
         raise MembershipError(_("This request is no longer pending."), code="not_pending")
+    _check_not_archived(membership.group)
     if membership.group_id is not None:
         in_community = (
             Membership.objects.active()

@@ -21,6 +21,16 @@ from .console import (
     manage_remove,
     manage_role,
 )
+from .console_groups import (
+    manage_group_archive,
+    manage_group_edit,
+    manage_group_facilitator_add,
+    manage_group_facilitator_end,
+    manage_group_move,
+    manage_group_new,
+    manage_group_restore,
+    manage_groups,
+)
 from .console_history import manage_history
 from .invitations import invitation_detail
 from .joining import group_join, group_leave, join, leave
@@ -45,5 +55,13 @@ __all__ = [
     "manage_invitation_resend",
     "manage_invitation_revoke",
     "manage_history",
+    "manage_groups",
+    "manage_group_new",
+    "manage_group_edit",
+    "manage_group_archive",
+    "manage_group_restore",
+    "manage_group_move",
+    "manage_group_facilitator_add",
+    "manage_group_facilitator_end",
     "invitation_detail",
 ]
