@@ -61,7 +61,7 @@ class GroupQuerySet(models.QuerySet):
         return self.filter(archived_at__isnull=True)
 
     def in_order(self) -> GroupQuerySet:
-        """Order groups as every list shows them: the coordinators' order, then naturally ("Team 2" before "Team 10")."""
+        """Order groups as lists show them: the coordinators' order, then naturally ("Team 2" before "Team 10")."""
         return self.order_by("position", "sort_name", "pk")
 
 
