@@ -564,3 +564,16 @@ def test_the_admin_archives_and_restores_through_the_services(client, space):
     team.refresh_from_db()
     assert not team.is_archived
     assert len(events(space["community"], Action.GROUP_RESTORED)) == 1
+
+
+def test_reports_keep_counting_an_archived_group(space, archived):
+    from cop_portal.reports.periods import Period
+    from cop_portal.reports.selectors import Report
+
+    table = Report(community=space["community"], period=Period()).groups_by_kind()
+
+    assert table.total.values[-1] == 2  # Team 1 (archived) and Team 2
+    assert [name for _pk, name, _slug in Report(community=space["community"], period=Period()).groups] == [
+        "Team 1",
+        "Team 2",
+    ]
