@@ -286,7 +286,12 @@ def can_see_group(user, group) -> bool:
 
 def can_post_in(user, community, group=None) -> bool:
     """Return whether user may write in a space: the community's active members; for a group, its
-    active members and the people who manage it (coordinators, its facilitators)."""
+    active members and the people who manage it (coordinators, its facilitators).
+
+    Nobody writes in an archived group (it is read-only until a coordinator restores it).
+    """
+    if group is not None and not group_accepts_new_content(group):
+        return False
     if is_portal_admin(user):
         return True
     if not is_active_member(user, community):
@@ -304,11 +309,52 @@ def postable_group_ids(user) -> QuerySet:
     from .models import Group
 
     if is_portal_admin(user):
-        return Group.objects.values("pk")
-    return Group.objects.filter(
-        Q(pk__in=active_group_ids(user)) | Q(pk__in=managed_group_ids(user)),
-        community__in=active_community_ids(user),
-    ).values("pk")
+        return Group.objects.unarchived().values("pk")
+    return (
+        Group.objects.unarchived()
+        .filter(
+            Q(pk__in=active_group_ids(user)) | Q(pk__in=managed_group_ids(user)),
+            community__in=active_community_ids(user),
+        )
+        .values("pk")
+    )
+
+
+def group_accepts_new_content(group) -> bool:
+    """Return whether new members, discussions, meetings or knowledge may go into group: not when it is archived.
+
+    An archived group keeps what it has (and counts in reports) but is read-only: the join
+    services, the posting checks above and the meeting and knowledge services all ask here.
+    """
+    return group is None or group.archived_at is None
+
+
+def may_shape_groups(user, community) -> bool:
+    """Return whether user may create, archive, restore and order community's groups and name facilitators.
+
+    The community's coordinators (and portal administrators); a facilitator runs their group but
+    does not change the community's shape.
+    """
+    return can_manage(user, community)
+
+
+# What a group's facilitator may change in the console: what the group is about, not who may enter it
+# (join policy, visibility, eligibility) nor what it is called or what kind it is (coordinators decide).
+GROUP_FIELDS = frozenset(
+    {"name", "kind", "description", "join_policy", "visibility", "eligible_organization_kinds", "themes"}
+)
+FACILITATOR_GROUP_FIELDS = frozenset({"description", "themes"})
+
+
+def group_editable_fields(user, group) -> frozenset[str]:
+    """Return the fields of group user may change from the console (empty: none, or the group is archived)."""
+    if group.archived_at is not None:
+        return frozenset()
+    if may_shape_groups(user, group.community):
+        return GROUP_FIELDS
+    if can_manage(user, group):
+        return FACILITATOR_GROUP_FIELDS
+    return frozenset()
 
 
 def space_writer_ids(community, group=None) -> QuerySet:

@@ -54,6 +54,14 @@ class GroupQuerySet(models.QuerySet):
         """Return the groups user manages: all of their communities' as coordinator, their own as facilitator."""
         return self.filter(pk__in=permissions.managed_group_ids(user))
 
+    def unarchived(self) -> GroupQuerySet:
+        """Return the groups that are not archived: the ones people may join and add to."""
+        return self.filter(archived_at__isnull=True)
+
+    def in_order(self) -> GroupQuerySet:
+        """Order groups as lists show them: the coordinators' order, then naturally ("Team 2" before "Team 10")."""
+        return self.order_by("position", "sort_name", "pk")
+
 
 class MembershipQuerySet(models.QuerySet):
     def active(self) -> MembershipQuerySet:

@@ -150,6 +150,7 @@ class JoinState:
             and not self.is_pending
             and not self.ineligible
             and not self.needs_community
+            and not self.archived
         )
 
     @property
@@ -376,7 +377,7 @@ def community_leaders(*, community: Community, user=None):
     return (
         leaders.filter(community=community, role__in=[Membership.Role.COORDINATOR, Membership.Role.FACILITATOR])
         .select_related("user", "user__organization", "group")
-        .order_by(ROLE_ORDER, "group__name", "user__full_name")
+        .order_by(ROLE_ORDER, "group__position", "group__sort_name", "user__full_name")
     )
 
 
@@ -449,7 +450,7 @@ def my_memberships(*, user):
         Membership.objects.filter(user=user)
         .exclude(status=Membership.Status.LEFT)
         .select_related("community", "group", "group__community")
-        .order_by("community__name", "group__name")
+        .order_by("community__name", "group__position", "group__sort_name")
     )
 
 

@@ -188,7 +188,7 @@ def member_profile(*, viewer, community: Community, user_id: int) -> PersonProfi
         .filter(community=community, memberships__user=person, memberships__status=Membership.Status.ACTIVE)
         .select_related("community")
         .distinct()
-        .order_by("name")
+        .in_order()
     )
     shared: tuple[Community, ...] = ()
     if person.show_communities:

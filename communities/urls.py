@@ -62,6 +62,22 @@ urlpatterns = [
     path("manage/labels/values/<int:value_pk>/rename/", views.manage_value_rename, name="manage_value_rename"),
     path("manage/labels/values/<int:value_pk>/move/", views.manage_value_move, name="manage_value_move"),
     path("manage/labels/values/<int:value_pk>/delete/", views.manage_value_delete, name="manage_value_delete"),
+    path("manage/groups/", views.manage_groups, name="manage_groups"),
+    path("manage/groups/new/", views.manage_group_new, name="manage_group_new"),
+    path("manage/groups/<slug:group_slug>/edit/", views.manage_group_edit, name="manage_group_edit"),
+    path("manage/groups/<slug:group_slug>/archive/", views.manage_group_archive, name="manage_group_archive"),
+    path("manage/groups/<slug:group_slug>/restore/", views.manage_group_restore, name="manage_group_restore"),
+    path("manage/groups/<slug:group_slug>/move/", views.manage_group_move, name="manage_group_move"),
+    path(
+        "manage/groups/<slug:group_slug>/facilitators/",
+        views.manage_group_facilitator_add,
+        name="manage_group_facilitator_add",
+    ),
+    path(
+        "manage/groups/<slug:group_slug>/facilitators/<int:user_id>/end/",
+        views.manage_group_facilitator_end,
+        name="manage_group_facilitator_end",
+    ),
     path("manage/invitations/", views.manage_invite, name="manage_invite"),
     path(
         "manage/invitations/<int:invitation_pk>/resend/",

@@ -39,7 +39,7 @@ class ThreadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = Group.objects.filter(
             community=community, pk__in=permissions.postable_group_ids(user)
-        ).order_by("name")
+        ).in_order()
 
 
 class ReplyForm(forms.Form):
@@ -71,6 +71,8 @@ class MoveForm(forms.Form):
 
     def __init__(self, *args, community, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = Group.objects.filter(
-            community=community, pk__in=permissions.managed_group_ids(user)
-        ).order_by("name")
+        self.fields["group"].queryset = (
+            Group.objects.unarchived()
+            .filter(community=community, pk__in=permissions.managed_group_ids(user))
+            .in_order()
+        )

@@ -108,7 +108,7 @@ def email_settings(request, community):
                 return redirect(_settings_path(community))
     else:
         form = DeliveryModeForm(initial={"mode": delivery_mode(user=request.user, community=community)})
-    groups = list(Group.objects.visible_to(request.user).filter(community=community).order_by("name", "pk"))
+    groups = list(Group.objects.visible_to(request.user).filter(community=community).in_order())
     postable = set(
         Group.objects.filter(community=community, pk__in=permissions.postable_group_ids(request.user)).values_list(
             "pk", flat=True

@@ -104,9 +104,10 @@ class ItemForm(forms.Form):
     def __init__(self, *args, community: Community, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.community = community
-        self.fields["group"].queryset = (
-            Group.objects.visible_to(user).filter(community=community).order_by("position", "sort_name", "pk")
-        )
+        self.fields["group"].queryset = Group.objects.visible_to(user).filter(community=community).in_order()
+        # Offer only groups in use (and the item's own); the service refuses an archived one with a message.
+        offered = self.fields["group"].queryset.filter(Q(archived_at__isnull=True) | Q(pk=self.initial.get("group")))
+        self.fields["group"].choices = [("", self.fields["group"].empty_label), *((g.pk, str(g)) for g in offered)]
         self.fields["organizations"].queryset = community_organizations(community)
         self.fields["language"].initial = community.default_language
         self.fields["themes"].set_suggestions(theme_suggestions(community))

@@ -75,7 +75,8 @@ def schedulable_groups(*, user, community: Community) -> QuerySet[Group] | None:
     """
     if not user.is_authenticated:
         return None
-    groups = Group.objects.filter(community=community).order_by("name")
+    # Nothing new goes into an archived group (communities.permissions.group_accepts_new_content).
+    groups = Group.objects.filter(community=community).unarchived().in_order()
     if permissions.can_manage(user, community):
         return groups
     own = groups.filter(pk__in=permissions.managed_group_ids(user))

@@ -407,3 +407,15 @@ MANAGER_URL_NAMES |= {
 # Co-organisers of a meeting (issue 13): meeting_pk is registered above; only the people who organise the
 # meeting by their role (coordinators, facilitators of its group) open the page, others get 404.
 MANAGER_URL_NAMES |= {"meetings:coorganisers", "meetings:coorganiser_add", "meetings:coorganiser_remove"}
+# The console's Groups pages (issue 13): group_slug and user_id are registered above; coordinators open
+# them all (a facilitator opens the list and their own group's edit page, others get 404).
+MANAGER_URL_NAMES |= {
+    "communities:manage_groups",
+    "communities:manage_group_new",
+    "communities:manage_group_edit",
+    "communities:manage_group_archive",
+    "communities:manage_group_restore",
+    "communities:manage_group_move",
+    "communities:manage_group_facilitator_add",
+    "communities:manage_group_facilitator_end",
+}

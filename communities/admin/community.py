@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .. import permissions
 from ..models import Community, Group, Membership, PartnerRole
-from ..services import community_logo_variant_update, community_update
+from ..services import (
+    GroupError,
+    community_logo_variant_update,
+    community_update,
+    group_archive,
+    group_restore,
+    group_update,
+)
 from ..services.community import PAGE_FIELDS
+from ..services.groups import TRACKED_FIELDS
 from ._base import MembershipInline, MembershipSyncMixin
 
 
@@ -111,9 +120,11 @@ class GroupAdminForm(forms.ModelForm):
             "kind",
             "description",
             "join_policy",
+            "visibility",
             "eligible_organization_kinds",
             "dimension_values",
             "themes",
+            "position",
         ]
 
     def clean(self):
@@ -131,9 +142,20 @@ class GroupAdminForm(forms.ModelForm):
 
 @admin.register(Group)
 class GroupAdmin(MembershipSyncMixin, admin.ModelAdmin):
+    """Groups: archiving and restoring, and changes of the console's fields, go through the console's services.
+
+    The actions call group_archive / group_restore; saving an existing group calls group_update
+    for the fields the console edits (so the change is checked and recorded in the community's
+    history) and then saves what only the admin edits (slug, reporting labels, position). A new
+    group is saved as typed (the admin sets its slug itself); a person who does not coordinate
+    the community (staff with model rights only) saves without the services' record.
+    """
+
     form = GroupAdminForm
-    list_display = ["name", "community", "kind", "join_policy", "member_count", "labels"]
-    list_filter = ["community", "kind", "join_policy", "dimension_values"]
+    list_display = ["name", "community", "kind", "join_policy", "position", "is_archived", "member_count", "labels"]
+    list_filter = ["community", "kind", "join_policy", ("archived_at", admin.EmptyFieldListFilter), "dimension_values"]
+    readonly_fields = ["archived_at", "archived_by"]
+    actions = ["archive_groups", "restore_groups"]
     search_fields = ["name", "slug", "community__name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["community", "dimension_values"]
@@ -156,3 +178,33 @@ class GroupAdmin(MembershipSyncMixin, admin.ModelAdmin):
     @admin.display(description=_("reporting labels"))
     def labels(self, obj) -> str:
         return ", ".join(value.name for value in obj.dimension_values.all())
+
+    @admin.display(description=_("archived"), boolean=True, ordering="archived_at")
+    def is_archived(self, obj) -> bool:
+        return obj.is_archived
+
+    def save_model(self, request, obj, form, change):
+        if change and not obj.is_archived and permissions.may_shape_groups(request.user, obj.community):
+            fields = {name: form.cleaned_data[name] for name in TRACKED_FIELDS if name in form.cleaned_data}
+            group_update(group=obj, by=request.user, **fields)  # a refusal shows on the form
+        super().save_model(request, obj, form, change)
+
+    def _through(self, request, queryset, service, done: str) -> None:
+        count = 0
+        for group in queryset.select_related("community"):
+            try:
+                service(group=group, by=request.user)
+            except GroupError as error:
+                self.message_user(request, f"{group.name}: {error.text}", level=messages.ERROR)
+            else:
+                count += 1
+        if count:
+            self.message_user(request, done % {"count": count}, level=messages.SUCCESS)
+
+    @admin.action(description=_("Archive the selected groups (read-only, kept in reports)"))
+    def archive_groups(self, request, queryset):
+        self._through(request, queryset, group_archive, gettext("Groups archived: %(count)d."))
+
+    @admin.action(description=_("Restore the selected groups"))
+    def restore_groups(self, request, queryset):
+        self._through(request, queryset, group_restore, gettext("Groups restored: %(count)d."))

@@ -51,6 +51,16 @@ from .dimensions import (
     dimension_value_move,
     dimension_value_rename,
 )
+from .groups import (
+    GroupError,
+    facilitator_name,
+    facilitator_remove,
+    group_archive,
+    group_create,
+    group_move,
+    group_restore,
+    group_update,
+)
 from .invitations import (
     INVITATION_SALT,
     RESEND_INTERVAL,
@@ -95,8 +105,16 @@ __all__ = [
     "INVITATION_SALT",
     "InvitationError",
     "LOGO_SMALL_SIZE",
+    "GroupError",
     "MembershipError",
     "PartnerError",
+    "facilitator_name",
+    "facilitator_remove",
+    "group_archive",
+    "group_create",
+    "group_move",
+    "group_restore",
+    "group_update",
     "RESEND_INTERVAL",
     "changes_between",
     "CommunityPageError",

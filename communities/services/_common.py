@@ -66,6 +66,15 @@ def _check_group(community: Community, group: Group | None) -> None:
         raise ValueError("The group belongs to another community.")
 
 
+def _check_not_archived(group: Group | None) -> None:
+    """Refuse to let anyone into an archived group (it is read-only until a coordinator restores it)."""
+    if not permissions.group_accepts_new_content(group):
+        raise MembershipError(
+            _("%(group)s is archived: nobody can join it until a coordinator restores it.") % {"group": group.name},
+            code="archived",
+        )
+
+
 def _lock_community(community: Community) -> Community:
     """Lock community's row: every membership write of a community runs one at a time."""
     return Community.objects.select_for_update().get(pk=community.pk)

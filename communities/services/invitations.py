@@ -23,6 +23,7 @@ from ._common import (
     MembershipError,
     _activate,
     _check_group,
+    _check_not_archived,
     _lock_community,
     _locked_membership,
     _place_name,
@@ -100,6 +101,7 @@ def invitation_check(*, token: str) -> Invitation:
 def _invitation_target_checks(*, community: Community, group: Group | None, role: str, by) -> None:
     _check_group(community, group)
     _require_manager(by, community, group)
+    _check_not_archived(group)
     allowed = GROUP_ROLES if group is not None else tuple(Membership.Role.values)
     if role not in allowed:
         raise MembershipError(_("Choose one of the roles offered."), code="invalid_role")
@@ -278,6 +280,7 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
     error = _invitation_state_error(invitation)
     if error is not None:
         raise error
+    _check_not_archived(group)
     if group is not None:
         _accept_into(user=user, community=community, group=None, role=Membership.Role.MEMBER, invitation=invitation)
     membership = _accept_into(user=user, community=community, group=group, role=invitation.role, invitation=invitation)

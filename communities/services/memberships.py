@@ -15,6 +15,7 @@ from ._common import (
     _activate,
     _check_eligible,
     _check_group,
+    _check_not_archived,
     _check_verified,
     _end_group_memberships,
     _end_rights,
@@ -28,13 +29,6 @@ from ._common import (
     _require_manager,
     permissions_sync,
 )
-
-
-def _check_not_archived(group: Group) -> None:
-    if group.is_archived:
-        raise MembershipError(
-            _("%(group)s is archived: nobody joins it any more.") % {"group": group.name}, code="archived"
-        )
 
 
 def _join(*, user, community: Community, group: Group | None) -> Membership:
@@ -145,6 +139,7 @@ def membership_approve(*, membership: Membership, by, reason: str = "") -> Membe
     if membership.status != Membership.Status.PENDING:
         raise MembershipError(_("This request is no longer pending."), code="not_pending")
     _check_verified(membership)
+    _check_not_archived(membership.group)
     if membership.group_id is not None:
         in_community = (
             Membership.objects.active()

@@ -21,6 +21,16 @@ from .console import (
     manage_remove,
     manage_role,
 )
+from .console_groups import (
+    manage_group_archive,
+    manage_group_edit,
+    manage_group_facilitator_add,
+    manage_group_facilitator_end,
+    manage_group_move,
+    manage_group_new,
+    manage_group_restore,
+    manage_groups,
+)
 from .console_history import manage_history
 from .console_labels import (
     manage_dimension_add,
@@ -98,5 +108,13 @@ __all__ = [
     "manage_value_rename",
     "manage_value_move",
     "manage_value_delete",
+    "manage_groups",
+    "manage_group_new",
+    "manage_group_edit",
+    "manage_group_archive",
+    "manage_group_restore",
+    "manage_group_move",
+    "manage_group_facilitator_add",
+    "manage_group_facilitator_end",
     "invitation_detail",
 ]

@@ -102,7 +102,7 @@ class Report:
 
     @cached_property
     def groups(self) -> list[tuple[int, str, str]]:
-        return list(Group.objects.filter(community=self.community).order_by("name").values_list("pk", "name", "slug"))
+        return list(Group.objects.filter(community=self.community).in_order().values_list("pk", "name", "slug"))
 
     @cached_property
     def roles(self) -> list[tuple[int, str]]:

@@ -59,7 +59,7 @@ class AudienceChoice:
 
 def announcement_groups(*, user, community) -> QuerySet:
     """Return the groups of community user may announce to (all for a coordinator, their own for a facilitator)."""
-    return Group.objects.filter(community=community, pk__in=permissions.managed_group_ids(user)).order_by("name")
+    return Group.objects.filter(community=community, pk__in=permissions.managed_group_ids(user)).in_order()
 
 
 def can_announce(*, user, community) -> bool:

@@ -103,6 +103,8 @@ def thread_move(*, thread: Thread, by, group=None) -> Thread:
     target = group if group is not None else thread.community
     if not permissions.can_manage(by, target):
         raise DiscussionError(_("You can move threads only to spaces you moderate."), code="not_a_moderator")
+    if not permissions.group_accepts_new_content(group):
+        raise DiscussionError(_("This group is archived: nothing new can be added to it."), code="group_archived")
     if thread.group_id == (group.pk if group is not None else None):
         return thread
     thread.group = group

@@ -40,7 +40,7 @@ def thread_list(request, community):
         "community": community,
         "page": page,
         "threads": page.object_list,
-        "groups": Group.objects.visible_to(user).filter(community=community).order_by("name"),
+        "groups": Group.objects.visible_to(user).filter(community=community).in_order(),
         "current_group": group,
         "current_filter": show,
         "query": query,

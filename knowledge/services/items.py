@@ -62,7 +62,7 @@ def _clean_links(links: Iterable) -> list[dict]:
     return cleaned
 
 
-def _clean_item_fields(*, community: Community, fields: dict) -> dict:
+def _clean_item_fields(*, community: Community, fields: dict, current_group_id: int | None = None) -> dict:
     errors = {}
     if "title" in fields:
         fields["title"] = _clean_text(fields["title"], limit=200)
@@ -82,6 +82,8 @@ def _clean_item_fields(*, community: Community, fields: dict) -> dict:
     group = fields.get("group")
     if group is not None and group.community_id != community.pk:
         errors["group"] = _("Choose a group of this community.")
+    elif group is not None and group.pk != current_group_id and not permissions.group_accepts_new_content(group):
+        errors["group"] = _("This group is archived: nothing new can be added to it.")
     if "meeting" in fields and fields["meeting"] is not None and fields["meeting"].community_id != community.pk:
         errors["meeting"] = _("Choose a meeting of this community.")
     if "links" in fields:
@@ -301,7 +303,7 @@ def item_update(
     unknown = set(fields) - set(CONTENT_FIELDS) - {"meeting"}
     if unknown:
         raise TypeError(f"item_update() got unexpected fields: {sorted(unknown)}")
-    fields = _clean_item_fields(community=item.community, fields=dict(fields))
+    fields = _clean_item_fields(community=item.community, fields=dict(fields), current_group_id=item.group_id)
     if authors is not None:
         authors = _clean_authors(community=item.community, authors=authors)
     before = _snapshot(item)

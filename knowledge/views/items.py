@@ -48,7 +48,7 @@ def item_list(request, community):
     """List the items the viewer may see, filtered by kind, theme, group, language, author, organisation, date."""
     visible = KnowledgeItem.objects.visible_to(request.user).filter(community=community)
     visible_ids = visible.values("pk")
-    groups = Group.objects.visible_to(request.user).filter(community=community).order_by("position", "sort_name", "pk")
+    groups = Group.objects.visible_to(request.user).filter(community=community).in_order()
     authors = User.objects.filter(authorships__item__in=visible_ids).distinct().order_by("full_name")
     organizations = Organization.objects.filter(knowledge_items__in=visible_ids).distinct().order_by("name")
     themes = (

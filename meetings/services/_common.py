@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from communities import permissions
+
 from ..models import Audience, Meeting, Registration
 
 # Fields organisers set on a meeting (the rest is bookkeeping).
@@ -95,6 +97,12 @@ def _validate(meeting: Meeting) -> None:
         errors.setdefault("group", []).append(
             ValidationError(_("Choose a group of this community."), code="foreign_group")
         )
+    elif meeting.group_id and not permissions.group_accepts_new_content(meeting.group):
+        stays = meeting.pk and Meeting.objects.filter(pk=meeting.pk, group_id=meeting.group_id).exists()
+        if not stays:  # a meeting already in the group may still be changed (minutes, a new time)
+            errors.setdefault("group", []).append(
+                ValidationError(_("This group is archived: nothing new can be added to it."), code="archived_group")
+            )
     try:
         meeting.full_clean(exclude=[*errors, "uid", "series", "community"], validate_constraints=False)
     except ValidationError as error:

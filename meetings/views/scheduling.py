@@ -60,6 +60,7 @@ def meeting_edit(request, community_slug, meeting_pk):
         request.community.groups.filter(pk=meeting.group_id),
         True,
     )
+    groups = groups | request.community.groups.filter(pk=meeting.group_id)  # its group, even when archived
     form = MeetingForm(
         request.POST or None,
         initial=MeetingForm.initial_from(meeting),
