@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
@@ -11,19 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from members.models import Organization
 
 from .models import Group, JoinPolicy
-
-# Themes are typed separated by commas (an Arabic comma too); a theme of several words stays one.
-THEME_SEPARATORS = re.compile(r"[,\u060c]")
-
-
-def split_themes(text: str) -> list[str]:
-    """Return the themes typed in text: split at commas, quotes and spaces around each theme dropped."""
-    themes = []
-    for part in THEME_SEPARATORS.split(text or ""):
-        theme = " ".join(part.strip().strip("\"'“”«»").split())
-        if theme:
-            themes.append(theme)
-    return themes
+from .theme_fields import ThemesField, theme_suggestions
 
 
 class GroupForm(forms.Form):
@@ -47,18 +33,15 @@ class GroupForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Leave every box empty to let anyone in the community join."),
     )
-    themes = forms.CharField(
-        label=_("Themes"),
-        required=False,
-        max_length=1000,
-        help_text=_("Separate themes with commas; a theme may have several words."),
-    )
+    themes = ThemesField()
 
-    def __init__(self, *args, editable: frozenset[str], **kwargs):
+    def __init__(self, *args, editable: frozenset[str], community=None, **kwargs):
         super().__init__(*args, **kwargs)
         for name in list(self.fields):
             if name not in editable:
                 del self.fields[name]
+        if "themes" in self.fields and community is not None:
+            self.fields["themes"].set_suggestions(theme_suggestions(community))
 
     @staticmethod
     def initial_for(group: Group) -> dict:
@@ -69,15 +52,12 @@ class GroupForm(forms.Form):
             "join_policy": group.join_policy,
             "visibility": group.visibility,
             "eligible_organization_kinds": list(group.eligible_organization_kinds or []),
-            "themes": ", ".join(sorted((tag.name for tag in group.themes.all()), key=str.casefold)),
+            "themes": sorted((tag.name for tag in group.themes.all()), key=str.casefold),
         }
 
     def service_fields(self) -> dict:
         """Return the cleaned values as keyword arguments of group_create / group_update."""
-        fields = dict(self.cleaned_data)
-        if "themes" in fields:
-            fields["themes"] = split_themes(fields["themes"])
-        return fields
+        return dict(self.cleaned_data)
 
 
 class FacilitatorForm(forms.Form):

@@ -86,6 +86,7 @@ def manage_group_new(request, community_slug):
     form = GroupForm(
         request.POST or None,
         editable=permissions.GROUP_FIELDS,
+        community=community,
         initial={"kind": Group.Kind.THEMATIC, "join_policy": community.join_policy},
     )
     if request.method == "POST" and form.is_valid():
@@ -106,7 +107,9 @@ def manage_group_edit(request, community_slug, group_slug):
     """Change a group (a coordinator: everything; its facilitator: description and themes) and its facilitators."""
     is_coordinator, group = _managed_group(request, group_slug)
     editable = permissions.group_editable_fields(request.user, group)
-    form = GroupForm(request.POST or None, editable=editable, initial=GroupForm.initial_for(group))
+    form = GroupForm(
+        request.POST or None, editable=editable, community=request.community, initial=GroupForm.initial_for(group)
+    )
     if request.method == "POST":
         if not editable:
             messages.error(request, _("%(group)s is archived: restore it before changing it.") % {"group": group.name})
