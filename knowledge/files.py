@@ -248,6 +248,14 @@ def _check_odt(upload) -> str:
     return ODT_TYPE
 
 
+def _too_many_pixels() -> ValidationError:
+    return ValidationError(
+        _("The image has too many pixels; the limit is %(limit)d megapixels. Nothing was saved."),
+        code="too_many_pixels",
+        params={"limit": MAX_IMAGE_PIXELS // 1_000_000},
+    )
+
+
 def _check_image(upload, extension: str) -> str:
     from PIL import Image, UnidentifiedImageError
 
@@ -257,15 +265,13 @@ def _check_image(upload, extension: str) -> str:
     try:
         upload.seek(0)
         with Image.open(upload) as image:
-            width, height = image.size
-            if width * height > MAX_IMAGE_PIXELS:
-                raise ValidationError(
-                    _("The image is too large (%(width)d × %(height)d pixels); the limit is %(limit)d megapixels."),
-                    code="too_many_pixels",
-                    params={"width": width, "height": height, "limit": MAX_IMAGE_PIXELS // 1_000_000},
-                )
+            # Opening reads only the header: the pixel count is known before anything is decoded.
+            if image.width * image.height > MAX_IMAGE_PIXELS:
+                raise _too_many_pixels()
             image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+    except Image.DecompressionBombError as error:
+        raise _too_many_pixels() from error
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise _mismatch(extension) from error
     finally:
         upload.seek(0)
