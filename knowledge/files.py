@@ -61,6 +61,7 @@ ZIP_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
 # The end-of-central-directory record: signature, disk numbers, entry counts, directory size and offset.
 _EOCD = struct.Struct("<4s4H2LH")
 _EOCD_SIGNATURE = b"PK\x05\x06"
+_ZIP64_LOCATOR = b"PK\x06\x07"
 # Images: refused above this many pixels before any decoding (a 50-megapixel photo decodes to 150 MB).
 MAX_IMAGE_PIXELS = 50_000_000
 # Markup a browser would run or render as a page: refused inside images, and at the start of the
@@ -170,6 +171,8 @@ def _zip_entry_count(upload) -> int | None:
     at = tail.rfind(_EOCD_SIGNATURE)
     if at < 0 or len(tail) - at < _EOCD.size:
         return None
+    if at >= 20 and tail[at - 20 : at - 16] == _ZIP64_LOCATOR:
+        return 0xFFFF  # zipfile would take its counts from the ZIP64 record instead
     _sig, _disk, _cd_disk, _disk_entries, entries, _cd_size, _cd_offset, _comment = _EOCD.unpack_from(tail, at)
     return entries
 

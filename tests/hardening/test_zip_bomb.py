@@ -128,3 +128,19 @@ def test_the_upload_page_refuses_the_bomb_with_a_clear_message_and_stores_nothin
     assert response.status_code == 200
     assert "unpacks to far more data" in response.content.decode()
     assert not ItemFile.objects.exists()
+
+
+def test_a_zip64_directory_cannot_hide_its_entry_count():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("[Content_Types].xml", TYPES + "</Types>")
+        with archive.open(DOCUMENT_MAIN, "w", force_zip64=True) as member:
+            member.write(b"<xml/>")
+    data = out.getvalue()
+    # Python writes a ZIP64 end record only when needed: add a locator in front of the end record,
+    # as an attacker would to make zipfile read its counts from elsewhere.
+    at = data.rfind(b"PK\x05\x06")
+    forged = data[:at] + b"PK\x06\x07" + b"\0" * 16 + data[at:]
+    with pytest.raises(ValidationError) as error:
+        check_upload(upload("report.docx", forged))
+    assert error.value.code == "type_mismatch"
