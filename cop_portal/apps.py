@@ -10,6 +10,7 @@ class CopPortalConfig(AppConfig):
 
         from communities.models import Membership
 
+        from . import checks  # noqa: F401  (registers the system checks)
         from .navigation import membership_changed
 
         # The header's "my communities" menu is cached per person; a changed membership drops it.

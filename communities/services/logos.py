@@ -5,6 +5,8 @@ from __future__ import annotations
 from ..models import Community
 
 LOGO_SMALL_SIZE = (128, 128)
+# A logo declaring more pixels than this is not decoded (it would take hundreds of MB of memory).
+LOGO_MAX_PIXELS = 50_000_000
 
 
 def _small_logo_png(source) -> bytes | None:
@@ -16,6 +18,9 @@ def _small_logo_png(source) -> bytes | None:
     try:
         source.open("rb")
         with Image.open(source) as image:
+            if image.width * image.height > LOGO_MAX_PIXELS:
+                return None
+            image.draft(None, LOGO_SMALL_SIZE)
             image.thumbnail(LOGO_SMALL_SIZE)
             if image.mode not in {"RGB", "RGBA", "L", "LA"}:
                 image = image.convert("RGBA")

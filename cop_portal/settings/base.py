@@ -53,10 +53,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise (static files keep their long caching), above everything that reads the person.
+    "cop_portal.hardening.PrivateCacheMiddleware",
     # Pages are compressed too (WhiteNoise serves static files pre-compressed): a community's home is
     # ~30 KB of HTML, 6 KB gzipped. Django's GZip pads each answer with random bytes against BREACH,
     # and CSRF tokens are masked per request.
     "django.middleware.gzip.GZipMiddleware",
+    # Oversized bodies (413) and NUL characters (400) are refused before the session or a view reads them.
+    "cop_portal.hardening.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -121,6 +125,8 @@ if CACHE_URL:
 else:
     # A real (if per-process) cache so allauth's rate limits work in development.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "cop-portal"}}
+# The production profile turns this on: a per-process cache is then a system check error (cop_portal.checks).
+REQUIRE_SHARED_CACHE = False
 
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
@@ -188,6 +194,13 @@ WHITENOISE_USE_FINDERS = True
 # Knowledge files: kept outside MEDIA_ROOT (never served directly), checked by content, size-limited.
 KNOWLEDGE_FILES_ROOT = env.path("KNOWLEDGE_FILES_ROOT", default=VAR_DIR / "private")
 KNOWLEDGE_MAX_UPLOAD_SIZE = env.int("KNOWLEDGE_MAX_UPLOAD_SIZE", default=20 * 1024 * 1024)
+# Any request body larger than this is refused (413) by its Content-Length before a byte of it is read
+# (cop_portal.hardening): the largest file plus room for the form around it. Keep the proxy's limit
+# (nginx client_max_body_size) at or above it. Form fields without files are held in memory up to
+# DATA_UPLOAD_MAX_MEMORY_SIZE; uploaded files above FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file.
+MAX_REQUEST_BODY_SIZE = env.int("MAX_REQUEST_BODY_SIZE", default=KNOWLEDGE_MAX_UPLOAD_SIZE + 2 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

@@ -27,3 +27,5 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = False
 DEMO_DATA_ALLOWED = False
+# Login rate limits must hold across workers: cop_portal.checks refuses a per-process cache (E001).
+REQUIRE_SHARED_CACHE = True
