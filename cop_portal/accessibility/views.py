@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from members import outbox
+from members.text import multi_line, one_line
 
 from .tasks import accessibility_feedback_send
 
@@ -52,7 +53,14 @@ class FeedbackForm(forms.Form):
     )
 
     def clean_message(self) -> str:
-        return self.cleaned_data["message"].strip()
+        return multi_line(self.cleaned_data["message"]).strip()
+
+    def clean_page(self) -> str:
+        # Kept whatever it holds (the feedback matters more), but on one line: it goes in the subject.
+        return one_line(self.cleaned_data["page"], max_length=500)
+
+    def clean_name(self) -> str:
+        return one_line(self.cleaned_data["name"], max_length=200)
 
 
 def _visitor_key(request) -> str:
@@ -105,7 +113,7 @@ def statement(request):
         else:
             status = 400
     else:
-        form = FeedbackForm(initial={"page": request.GET.get("page", "")[:500]})
+        form = FeedbackForm(initial={"page": one_line(request.GET.get("page", ""), max_length=500)})
     context = {
         "form": form,
         "reviewed": STATEMENT_REVIEWED,

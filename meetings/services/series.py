@@ -49,7 +49,9 @@ def series_create(
         raise ValidationError(errors)
     missing = rule.missing_occurrences()
     if missing:
-        raise ValidationError({"start_time": localtime.missing_time_error(missing[0], zoneinfo.ZoneInfo(rule.time_zone))})
+        raise ValidationError(
+            {"start_time": localtime.missing_time_error(missing[0], zoneinfo.ZoneInfo(rule.time_zone))}
+        )
     occurrences = rule.occurrences()
     if not occurrences:
         raise ValidationError({"until": [_("This rule gives no meeting between the first day and the last.")]})
