@@ -26,6 +26,14 @@ FEEDBACK_LIMIT = 5  # messages per visitor
 FEEDBACK_WINDOW = 3600  # seconds
 
 
+class CleanedOneLineField(forms.CharField):
+    """A one-line value kept whatever it holds (the feedback matters more): control characters,
+    NUL and line breaks become spaces before validation, so the page can go in the subject."""
+
+    def to_python(self, value):
+        return one_line(super().to_python(value))
+
+
 class FeedbackForm(forms.Form):
     message = forms.CharField(
         label=_("What did not work for you?"),
@@ -38,13 +46,13 @@ class FeedbackForm(forms.Form):
             "min_length": _("Write at least %(limit_value)d characters, so we understand what went wrong."),
         },
     )
-    page = forms.CharField(
+    page = CleanedOneLineField(
         label=_("Page address (optional)"),
         required=False,
         max_length=500,
         help_text=_("For example /c/rebuild/meetings/."),
     )
-    name = forms.CharField(label=_("Your name (optional)"), required=False, max_length=200)
+    name = CleanedOneLineField(label=_("Your name (optional)"), required=False, max_length=200)
     email = forms.EmailField(
         label=_("Your email address (optional)"),
         required=False,
@@ -54,13 +62,6 @@ class FeedbackForm(forms.Form):
 
     def clean_message(self) -> str:
         return multi_line(self.cleaned_data["message"]).strip()
-
-    def clean_page(self) -> str:
-        # Kept whatever it holds (the feedback matters more), but on one line: it goes in the subject.
-        return one_line(self.cleaned_data["page"], max_length=500)
-
-    def clean_name(self) -> str:
-        return one_line(self.cleaned_data["name"], max_length=200)
 
 
 def _visitor_key(request) -> str:

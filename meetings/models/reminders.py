@@ -12,7 +12,7 @@ from .registrations import Registration
 
 
 class Reminder(models.Model):
-    """A reminder email due at a moment (UTC): one per registration, offset and start, or an organiser's for the meeting.
+    """A reminder email due at a moment (UTC): one per registration, offset and start, or an organiser's.
 
     A beat task claims the due rows (meetings.reminders.reminders_dispatch); nothing waits in
     the broker, so a restarted or flushed Redis loses none. Rows are recomputed when the
