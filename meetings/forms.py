@@ -15,12 +15,23 @@ from taggit.utils import edit_string_for_tags
 from communities.models import Community, Membership
 from communities.theme_fields import ThemesField, theme_suggestions
 from members.models import TIME_ZONE_CHOICES, Organization
+from members.text import validate_one_line
 
+from . import localtime
 from .models import Audience, Meeting
 from .recurrence import Frequency, SeriesRule
 
 LOCAL_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 UNKNOWN_ZONE = _("“%(value)s” is not a time zone we know. Choose one from the list, such as Europe/Rome.")
+REPEATED_HOUR = _(
+    "In the meeting's time zone. On the night the clocks go back, a time that happens twice means the first one."
+)
+
+
+class OneLineField(forms.CharField):
+    """A title, a name or a place: one line, without control characters or direction overrides."""
+
+    default_validators = [validate_one_line]
 
 
 def _country_choices() -> list[tuple[str, str]]:
@@ -45,14 +56,35 @@ class LocalDateTimeField(forms.DateTimeField):
     def strptime(self, value, format):  # noqa: A002 - Django's signature
         return datetime.strptime(value, format)
 
+    def validate(self, value):
+        super().validate(value)
+        if not localtime.year_in_range(value):
+            raise localtime.out_of_range_error()
+
     def prepare_value(self, value):
         return value
 
 
-def _aware(value: datetime | None, zone_name: str) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=zoneinfo.ZoneInfo(zone_name))
+class BoundedDateField(forms.DateField):
+    """A day within the years meetings may use (see meetings.localtime)."""
+
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+    def validate(self, value):
+        super().validate(value)
+        if not localtime.year_in_range(value):
+            raise localtime.out_of_range_error()
+
+
+def _place_fields(form: forms.Form, cleaned: dict, names: tuple[str, ...], zone_name: str) -> None:
+    """Replace each naive local time in cleaned by its moment in zone_name, or add the field's error."""
+    for name in names:
+        if cleaned.get(name) is None:
+            continue
+        try:
+            cleaned[name] = localtime.place(cleaned[name], zone_name)
+        except forms.ValidationError as error:
+            form.add_error(name, error)
 
 
 def _naive_local(value: datetime | None, zone_name: str) -> datetime | None:
@@ -71,7 +103,7 @@ class MeetingFieldsMixin(forms.Form):
     """The fields every meeting has, shared by the meeting form and the series form."""
 
     kind = forms.ChoiceField(label=_("Kind of meeting"), choices=Meeting.Kind.choices)
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = OneLineField(label=_("Title"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
     format = forms.ChoiceField(label=_("Format"), choices=Meeting.Format.choices, widget=forms.RadioSelect)
     time_zone = forms.ChoiceField(
@@ -84,8 +116,8 @@ class MeetingFieldsMixin(forms.Form):
     group = forms.ModelChoiceField(
         label=_("Group"), queryset=None, required=False, empty_label=_("The whole community")
     )
-    venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
-    city = forms.CharField(label=_("City"), max_length=120, required=False)
+    venue = OneLineField(label=_("Venue"), max_length=200, required=False)
+    city = OneLineField(label=_("City"), max_length=120, required=False)
     country = forms.ChoiceField(label=_("Country"), choices=_country_choices, required=False)
     online_url = forms.URLField(
         label=_("Online link"),
@@ -119,7 +151,7 @@ class MeetingFieldsMixin(forms.Form):
 
 
 class MeetingForm(MeetingFieldsMixin):
-    start = LocalDateTimeField(label=_("Starts at"))
+    start = LocalDateTimeField(label=_("Starts at"), help_text=REPEATED_HOUR)
     end = LocalDateTimeField(label=_("Ends at"))
     registration_deadline = LocalDateTimeField(
         label=_("Registration deadline"), required=False, help_text=_("Optional; in the meeting's time zone.")
@@ -178,11 +210,8 @@ class MeetingForm(MeetingFieldsMixin):
 
     def service_fields(self) -> tuple[dict, list[str]]:
         """Return (fields for meeting_schedule/meeting_update, themes) with times placed in the meeting's zone."""
-        data = dict(self.cleaned_data)
+        data = dict(self.cleaned_data)  # times already placed in the meeting's zone by clean()
         themes = data.pop("themes") or []
-        zone = data["time_zone"]
-        for name in ("start", "end", "registration_deadline"):
-            data[name] = _aware(data.get(name), zone)
         data["country"] = data.get("country") or ""
         return data, themes
 
@@ -192,11 +221,24 @@ class MeetingForm(MeetingFieldsMixin):
         if "time_zone" not in cleaned:
             for name in ("start", "end", "registration_deadline"):
                 cleaned.pop(name, None)
+        else:
+            _place_fields(self, cleaned, ("start", "end", "registration_deadline"), cleaned["time_zone"])
         return cleaned
 
 
 class DuplicateForm(forms.Form):
+    """The new start of a copy, typed in the meeting's zone and cleaned to a moment (UTC)."""
+
     start = LocalDateTimeField(label=_("New start"), help_text=_("In the meeting's time zone."))
+
+    def __init__(self, *args, zone_name: str, **kwargs):
+        self.zone_name = zone_name
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        _place_fields(self, cleaned, ("start",), self.zone_name)
+        return cleaned
 
 
 class SeriesForm(MeetingFieldsMixin):
@@ -227,11 +269,13 @@ class SeriesForm(MeetingFieldsMixin):
         ],
     )
     start_time = forms.TimeField(
-        label=_("Local start time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        label=_("Local start time"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=REPEATED_HOUR,
     )
     duration_minutes = forms.IntegerField(label=_("Duration in minutes"), min_value=5, max_value=24 * 60, initial=60)
-    starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    until = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    starts_on = BoundedDateField(label=_("From"))
+    until = BoundedDateField(label=_("Until"))
 
     field_order = [
         "kind",
@@ -276,18 +320,21 @@ class SeriesForm(MeetingFieldsMixin):
 
 class AgendaItemForm(forms.Form):
     starts_at = LocalDateTimeField(label=_("Time"), required=False, help_text=_("In the meeting's time zone."))
-    title = forms.CharField(label=_("Title"), max_length=300)
-    speaker = forms.CharField(label=_("Speaker"), max_length=200, required=False)
+    title = OneLineField(label=_("Title"), max_length=300)
+    speaker = OneLineField(label=_("Speaker"), max_length=200, required=False)
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         self.meeting = meeting
         super().__init__(*args, **kwargs)
 
+    def clean(self):
+        cleaned = super().clean()
+        _place_fields(self, cleaned, ("starts_at",), self.meeting.time_zone)
+        return cleaned
+
     def service_fields(self) -> dict:
-        data = dict(self.cleaned_data)
-        data["starts_at"] = _aware(data.get("starts_at"), self.meeting.time_zone)
-        return data
+        return dict(self.cleaned_data)
 
 
 class CloseForm(forms.Form):
@@ -301,9 +348,9 @@ class CloseForm(forms.Form):
 
 
 class ActionItemForm(forms.Form):
-    description = forms.CharField(label=_("Action"), max_length=500, required=False)
+    description = OneLineField(label=_("Action"), max_length=500, required=False)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False, empty_label=_("Not a member"))
-    owner_name = forms.CharField(label=_("Owner (if not a member)"), max_length=200, required=False)
+    owner_name = OneLineField(label=_("Owner (if not a member)"), max_length=200, required=False)
     due_date = forms.DateField(
         label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -341,12 +388,12 @@ ActionItemFormSet = forms.formset_factory(ActionItemForm, formset=BaseActionItem
 
 
 class WalkInForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    name = OneLineField(label=_("Name"), max_length=200, required=False)
     email = forms.EmailField(
         label=_("Email address"), required=False, help_text=_("Optional; an existing account is recognised.")
     )
     organization = forms.ModelChoiceField(label=_("Organisation"), queryset=Organization.objects.none(), required=False)
-    organization_name = forms.CharField(label=_("Organisation (if not listed)"), max_length=200, required=False)
+    organization_name = OneLineField(label=_("Organisation (if not listed)"), max_length=200, required=False)
     country = forms.ChoiceField(label=_("Country"), choices=_country_choices, required=False)
 
     def __init__(self, *args, community: Community, **kwargs):

@@ -10,10 +10,15 @@ personal) and the invitations attached to emails (METHOD:REQUEST / METHOD:CANCEL
 - Times carry the meeting's TZID, with VTIMEZONE blocks limited to the years used.
 - A cancelled meeting stays in feeds with STATUS:CANCELLED.
 - The join link appears only when the caller says the person is registered.
+- Text is cleaned before it is written (one-line values on one line, no control characters;
+  the library escapes and folds the rest), and a feed is built row by row: a meeting that
+  cannot be written (a date outside the years meetings use, a broken row) is left out and
+  logged, so one bad row never breaks a community's or a person's calendar.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 
@@ -23,10 +28,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.notifications import absolute_url
+from members.text import multi_line, one_line
 
+from . import localtime
 from .models import Meeting
 
 PRODID = "-//CoP Portal//Meetings//EN"
+logger = logging.getLogger(__name__)
 
 
 def _noreply_address() -> str:
@@ -45,17 +53,17 @@ def event_description(meeting: Meeting, *, page_url: str, join_url: str | None) 
     if join_url:
         parts.append(_("Join online: %(url)s") % {"url": join_url})
     parts.append(_("Meeting page: %(url)s") % {"url": page_url})
-    return "\n\n".join(parts)
+    return multi_line("\n\n".join(parts))
 
 
 def event_location(meeting: Meeting, *, join_url: str | None) -> str:
     place = meeting.place_label()
     if meeting.format == Meeting.Format.ONLINE:
-        return join_url or _("Online")
+        return one_line(join_url or _("Online"))
     if meeting.format == Meeting.Format.HYBRID:
         online = join_url or _("online")
-        return f"{place} + {online}" if place else online
-    return place
+        return one_line(f"{place} + {online}" if place else online)
+    return one_line(place)
 
 
 def meeting_event(
@@ -77,22 +85,22 @@ def meeting_event(
     event.add("last-modified", meeting.updated_at.astimezone(UTC))
     event.add("dtstart", meeting.local_start)
     event.add("dtend", meeting.local_end)
-    event.add("summary", meeting.title)
+    event.add("summary", one_line(meeting.title))
     event.add("description", event_description(meeting, page_url=page_url, join_url=join_url))
     location = event_location(meeting, join_url=join_url)
     if location:
         event.add("location", location)
     event.add("url", page_url)
     event.add("status", "CANCELLED" if meeting.is_cancelled else "CONFIRMED")
-    event.add("categories", [meeting.get_kind_display()])
+    event.add("categories", [one_line(str(meeting.get_kind_display()))])
     event.add("class", "PUBLIC" if meeting.visibility == Meeting.Visibility.PUBLIC else "PRIVATE")
     if attendee_email:
         organizer = icalendar.vCalAddress(f"mailto:{_noreply_address()}")
-        organizer.params["cn"] = icalendar.vText(meeting.community.name)
+        organizer.params["cn"] = icalendar.vText(one_line(meeting.community.name))
         event.add("organizer", organizer)
         attendee = icalendar.vCalAddress(f"mailto:{attendee_email}")
         if attendee_name:
-            attendee.params["cn"] = icalendar.vText(attendee_name)
+            attendee.params["cn"] = icalendar.vText(one_line(attendee_name))
         attendee.params["role"] = icalendar.vText("REQ-PARTICIPANT")
         attendee.params["partstat"] = icalendar.vText("ACCEPTED")
         attendee.params["rsvp"] = icalendar.vText("FALSE")
@@ -107,6 +115,7 @@ def _calendar(name: str | None, method: str | None = None) -> icalendar.Calendar
     calendar.add("calscale", "GREGORIAN")
     if method:
         calendar.add("method", method)
+    name = one_line(name or "")
     if name:
         calendar.add("x-wr-calname", name)
         calendar.add("name", name)
@@ -117,9 +126,16 @@ def _add_timezones(calendar: icalendar.Calendar, meetings: list[Meeting]) -> Non
     """Add one VTIMEZONE per zone used, covering only the years of the meetings (small files)."""
     if not meetings:
         return
-    first = min(m.start for m in meetings)
-    last = max(m.end for m in meetings)
-    calendar.add_missing_timezones(first_date=date(first.year - 1, 1, 1), last_date=date(last.year + 2, 1, 1))
+    first = max(min(m.start for m in meetings).year - 1, localtime.EARLIEST_YEAR)
+    last = min(max(m.end for m in meetings).year + 2, localtime.LATEST_YEAR + 1)
+    try:
+        calendar.add_missing_timezones(first_date=date(first, 1, 1), last_date=date(last, 1, 1))
+    except Exception:  # a zone the library cannot describe: times keep their TZID, clients know it
+        logger.exception("Could not add the VTIMEZONE blocks of a calendar")
+
+
+def _writable(meeting: Meeting) -> bool:
+    return localtime.moment_in_range(meeting.start) and localtime.moment_in_range(meeting.end)
 
 
 def build_calendar(
@@ -131,11 +147,21 @@ def build_calendar(
 ) -> bytes:
     """Return a feed (no METHOD) of meetings; join links only for the meeting ids in join_for."""
     calendar = _calendar(name)
-    meetings = list(meetings)
+    written = []
     for meeting in meetings:
-        page_url = absolute_url(meeting.get_absolute_url(), base_url)
-        calendar.add_component(meeting_event(meeting, page_url=page_url, include_join=meeting.pk in join_for))
-    _add_timezones(calendar, meetings)
+        if not _writable(meeting):
+            logger.warning("Meeting %s left out of a calendar: its dates are out of range", meeting.pk)
+            continue
+        try:
+            page_url = absolute_url(meeting.get_absolute_url(), base_url)
+            event = meeting_event(meeting, page_url=page_url, include_join=meeting.pk in join_for)
+            event.to_ical()  # fails here, for this row only, rather than for the whole feed
+        except Exception:
+            logger.exception("Meeting %s left out of a calendar: it could not be written", meeting.pk)
+            continue
+        calendar.add_component(event)
+        written.append(meeting)
+    _add_timezones(calendar, written)
     return calendar.to_ical()
 
 

@@ -59,14 +59,24 @@ class SeriesRule:
         """Return the naive local start of every occurrence, at most MAX_OCCURRENCES + 1 of them."""
         return expand(self.to_rrule(), self.starts_on, self.start_time)
 
+    def missing_occurrences(self) -> list[datetime]:
+        """Return the local starts that do not exist in the zone (skipped when the clocks go forward)."""
+        from .localtime import is_missing
+
+        zone = zoneinfo.ZoneInfo(self.time_zone)
+        return [local for local in self.local_occurrences() if is_missing(local, zone)]
+
     def occurrences(self) -> list[tuple[datetime, datetime]]:
-        """Return (start, end) of every occurrence in UTC; DST changes keep the local time."""
+        """Return (start, end) of every occurrence in UTC; DST changes keep the local start time.
+
+        The duration is real time: a meeting across the night the clocks change still lasts
+        duration_minutes. A start repeated when the clocks go back is its first occurrence (fold=0).
+        """
         zone = zoneinfo.ZoneInfo(self.time_zone)
         result = []
         for local in self.local_occurrences():
             start = local.replace(tzinfo=zone).astimezone(UTC)
-            end = (local + timedelta(minutes=self.duration_minutes)).replace(tzinfo=zone).astimezone(UTC)
-            result.append((start, end))
+            result.append((start, start + timedelta(minutes=self.duration_minutes)))
         return result
 
 

@@ -66,10 +66,16 @@ def _plan(
     preferences: dict[int, NotificationPreference],
     now: datetime,
 ) -> tuple[list[Reminder], list[Reminder]]:
-    """Return (rows to create, rows to update) so the reminders match the meeting, registrations and offsets."""
-    by_registration: dict[int | None, dict[int, Reminder]] = defaultdict(dict)
+    """Return (rows to create, rows to update) so the reminders match the meeting, registrations and offsets.
+
+    A person's reminders are planned per (registration, offset, start): a row already sent or
+    missed belongs to the start it announced. When the meeting moves, the unsent row follows
+    the new start; when there is none (the day-before reminder already went out), a fresh row
+    is created for the new start, and the one sent stays as history.
+    """
+    by_registration: dict[int | None, dict[int, list[Reminder]]] = defaultdict(lambda: defaultdict(list))
     for row in existing:
-        by_registration[row.registration_id][row.offset_minutes] = row
+        by_registration[row.registration_id][row.offset_minutes].append(row)
     scheduled = meeting.status == Meeting.Status.SCHEDULED
     create, update = [], []
 
@@ -85,20 +91,39 @@ def _plan(
             row.due_at, row.status, row.claimed_at, row.updated_at = due, status, None, now
             update.append(row)
 
+    def cancel(row: Reminder) -> None:
+        """Cancel an unsent row left at another start (its due_at stays: it names that start)."""
+        if row.status in UNSENT:
+            row.status, row.claimed_at, row.updated_at = Reminder.Status.CANCELLED, None, now
+            update.append(row)
+
     for registration in registrations:
-        rows = by_registration.get(registration.pk, {})
+        rows_by_offset = by_registration.get(registration.pk, {})
         offsets = set()
         if scheduled and _wants_reminders(registration):
             offsets = set(preferences[registration.user_id].active_offsets())
-        for offset in offsets - set(rows):
+        for offset in offsets | set(rows_by_offset):
+            rows = rows_by_offset.get(offset, [])
             due = due_time(meeting, offset)
-            if due > now:
+            # The row for the current start: the one planned for it, else an unsent (or cancelled) one to move.
+            current = next((row for row in rows if row.due_at == due), None)
+            if current is None:
+                movable = sorted(
+                    (row for row in rows if row.status in (*UNSENT, Reminder.Status.CANCELLED)),
+                    key=lambda row: (row.status == Reminder.Status.CANCELLED, -row.pk),
+                )
+                current = movable[0] if movable else None
+            for row in rows:
+                if row is not current:
+                    cancel(row)
+            if current is not None:
+                follow(current, offset in offsets)
+            elif offset in offsets and due > now:
                 create.append(Reminder(meeting=meeting, registration=registration, offset_minutes=offset, due_at=due))
-        for offset, row in rows.items():
-            follow(row, offset in offsets)
-    for row in by_registration.get(None, {}).values():
-        if row.status != Reminder.Status.CANCELLED:  # an organiser's cancelled reminder stays cancelled
-            follow(row, True)
+    for rows in by_registration.get(None, {}).values():
+        for row in rows:
+            if row.status != Reminder.Status.CANCELLED:  # an organiser's cancelled reminder stays cancelled
+                follow(row, True)
     return create, update
 
 
@@ -336,13 +361,21 @@ def reminder_send(*, reminder_id: int) -> int:
         _finish(reminder, Reminder.Status.CANCELLED)
         return 0
     if reminder.due_at != due_time(meeting, reminder.offset_minutes):
-        # The meeting moved after the claim and nothing recomputed this row: put it back in the queue.
-        Reminder.objects.filter(pk=reminder.pk, status=Reminder.Status.CLAIMED).update(
-            status=Reminder.Status.PENDING,
-            due_at=due_time(meeting, reminder.offset_minutes),
-            claimed_at=None,
-            updated_at=timezone.now(),
+        # The meeting moved after the claim and nothing recomputed this row: put it back in the
+        # queue for the new start, unless that start already has its own row (then this one is done).
+        due = due_time(meeting, reminder.offset_minutes)
+        claimed = Reminder.objects.filter(pk=reminder.pk, status=Reminder.Status.CLAIMED)
+        planned = reminder.registration_id is not None and (
+            Reminder.objects.filter(
+                registration_id=reminder.registration_id, offset_minutes=reminder.offset_minutes, due_at=due
+            )
+            .exclude(pk=reminder.pk)
+            .exists()
         )
+        if planned:
+            claimed.update(status=Reminder.Status.CANCELLED, claimed_at=None, updated_at=timezone.now())
+        else:
+            claimed.update(status=Reminder.Status.PENDING, due_at=due, claimed_at=None, updated_at=timezone.now())
         return 0
     if meeting.start <= timezone.now():
         _finish(reminder, Reminder.Status.MISSED)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import zoneinfo
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 
 from django.utils import formats
 from django.utils.html import format_html
@@ -25,6 +25,14 @@ def zone_of(value: str | tzinfo | None) -> tzinfo | None:
         return zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return None
+
+
+def in_zone(value: datetime, zone: tzinfo) -> datetime:
+    """Return value on the clocks of zone; a moment those clocks cannot show (past year 9999) stays in UTC."""
+    try:
+        return value.astimezone(zone)
+    except (OverflowError, ValueError):
+        return value.astimezone(UTC)
 
 
 def zone_name(zone: tzinfo) -> str:
@@ -87,20 +95,20 @@ class When:
 
 
 def _clocks_differ(value: datetime, a: tzinfo, b: tzinfo) -> bool:
-    return value.astimezone(a).utcoffset() != value.astimezone(b).utcoffset()
+    return in_zone(value, a).utcoffset() != in_zone(value, b).utcoffset()
 
 
 def when(start: datetime, end: datetime | None, meeting_zone: str | tzinfo, viewer_zone: str | tzinfo | None) -> When:
     """Describe start–end in the viewer's zone, and in the meeting's zone when those clocks differ."""
     meeting_tz = zone_of(meeting_zone) or zoneinfo.ZoneInfo("UTC")
     viewer_tz = zone_of(viewer_zone) or meeting_tz
-    local_start = start.astimezone(viewer_tz)
-    local_end = end.astimezone(viewer_tz) if end else None
+    local_start = in_zone(start, viewer_tz)
+    local_end = in_zone(end, viewer_tz) if end else None
     viewer_text = _span(local_start, local_end) if local_end else f"{_day(local_start)}, {_times(local_start, None)}"
     meeting_text = ""
     if _clocks_differ(start, meeting_tz, viewer_tz) or (end and _clocks_differ(end, meeting_tz, viewer_tz)):
-        meeting_start = start.astimezone(meeting_tz)
-        meeting_end = end.astimezone(meeting_tz) if end else None
+        meeting_start = in_zone(start, meeting_tz)
+        meeting_end = in_zone(end, meeting_tz) if end else None
         meeting_text = _times(meeting_start, meeting_end)
         if meeting_start.date() != local_start.date() and (
             not meeting_end or meeting_start.date() == meeting_end.date()
@@ -136,9 +144,9 @@ def time_only(value: datetime, meeting_zone: str | tzinfo, viewer_zone: str | tz
     viewer_tz = zone_of(viewer_zone) or meeting_tz
     meeting_text = ""
     if _clocks_differ(value, meeting_tz, viewer_tz):
-        meeting_text = formats.date_format(value.astimezone(meeting_tz), TIME)
+        meeting_text = formats.date_format(in_zone(value, meeting_tz), TIME)
     return When(
-        viewer_text=formats.date_format(value.astimezone(viewer_tz), TIME),
+        viewer_text=formats.date_format(in_zone(value, viewer_tz), TIME),
         viewer_zone=zone_label(viewer_tz),
         meeting_text=meeting_text,
         meeting_zone=zone_label(meeting_tz),

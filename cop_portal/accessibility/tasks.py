@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from members.notifications import absolute_url
+from members.text import one_line
 
 SENT_MARK_SECONDS = 7 * 24 * 3600
 
@@ -39,7 +40,8 @@ def accessibility_feedback_send(feedback: dict, key: str) -> bool:
         return False
     with translation.override(settings.LANGUAGE_CODE):
         context = {**feedback, "site_url": absolute_url("")}
-        subject = render_to_string("accessibility/emails/feedback.subject.txt", context).strip()
+        # One line whatever the feedback holds (a line break in a subject is refused by the mailer).
+        subject = one_line(render_to_string("accessibility/emails/feedback.subject.txt", context))
         body = render_to_string("accessibility/emails/feedback.txt", context)
     email = EmailMessage(
         subject=getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "") + subject,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from members import outbox
+from members.text import multi_line, one_line
 
 from .tasks import accessibility_feedback_send
 
@@ -23,6 +24,14 @@ from .tasks import accessibility_feedback_send
 STATEMENT_REVIEWED = date(2026, 11, 25)
 FEEDBACK_LIMIT = 5  # messages per visitor
 FEEDBACK_WINDOW = 3600  # seconds
+
+
+class CleanedOneLineField(forms.CharField):
+    """A one-line value kept whatever it holds (the feedback matters more): control characters,
+    NUL and line breaks become spaces before validation, so the page can go in the subject."""
+
+    def to_python(self, value):
+        return one_line(super().to_python(value))
 
 
 class FeedbackForm(forms.Form):
@@ -37,13 +46,13 @@ class FeedbackForm(forms.Form):
             "min_length": _("Write at least %(limit_value)d characters, so we understand what went wrong."),
         },
     )
-    page = forms.CharField(
+    page = CleanedOneLineField(
         label=_("Page address (optional)"),
         required=False,
         max_length=500,
         help_text=_("For example /c/rebuild/meetings/."),
     )
-    name = forms.CharField(label=_("Your name (optional)"), required=False, max_length=200)
+    name = CleanedOneLineField(label=_("Your name (optional)"), required=False, max_length=200)
     email = forms.EmailField(
         label=_("Your email address (optional)"),
         required=False,
@@ -52,7 +61,7 @@ class FeedbackForm(forms.Form):
     )
 
     def clean_message(self) -> str:
-        return self.cleaned_data["message"].strip()
+        return multi_line(self.cleaned_data["message"]).strip()
 
 
 def _visitor_key(request) -> str:
@@ -105,7 +114,7 @@ def statement(request):
         else:
             status = 400
     else:
-        form = FeedbackForm(initial={"page": request.GET.get("page", "")[:500]})
+        form = FeedbackForm(initial={"page": one_line(request.GET.get("page", ""), max_length=500)})
     context = {
         "form": form,
         "reviewed": STATEMENT_REVIEWED,

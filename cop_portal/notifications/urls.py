@@ -2,7 +2,11 @@
 
 from django.urls import path
 
+from members import ids
+
 from . import views
+
+ids.register()
 
 app_name = "notifications"
 
@@ -10,7 +14,7 @@ urlpatterns = [
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("c/<slug:community_slug>/manage/deliveries/", views.deliveries, name="deliveries"),
     path(
-        "c/<slug:community_slug>/meetings/<int:meeting_pk>/reminders/",
+        "c/<slug:community_slug>/meetings/<id:meeting_pk>/reminders/",
         views.meeting_reminders,
         name="meeting_reminders",
     ),

@@ -34,6 +34,7 @@ from communities.models import Community, Group, Membership
 from communities.selectors import user_can_manage
 from meetings.models import Meeting, Reminder
 from meetings.reminders import CUSTOM_OFFSET_CHOICES, reminder_custom_add, reminder_custom_cancel, reminders_sync_user
+from members.ids import parse_id
 from members.models import EmailLedger, NotificationPreference, User
 from members.notifications import (
     REMINDER_OFFSET_CHOICES,
@@ -247,7 +248,8 @@ def meeting_reminders(request, community_slug, meeting_pk):
     if request.method == "POST":
         if request.POST.get("action") == "cancel":
             reminder = get_object_or_404(
-                Reminder.objects.filter(meeting=meeting, registration__isnull=True), pk=request.POST.get("reminder")
+                Reminder.objects.filter(meeting=meeting, registration__isnull=True),
+                pk=parse_id(request.POST.get("reminder")),
             )
             reminder_custom_cancel(reminder=reminder, by=request.user)
             messages.success(request, _("The reminder is cancelled."))

@@ -24,6 +24,7 @@ from communities.models import Community, Group
 from members.models import TIME_ZONE_CHOICES, Organization
 
 from ..querysets import MeetingQuerySet
+from ..timefmt import in_zone
 
 UID_DOMAIN = "cop-portal"
 
@@ -208,11 +209,11 @@ class Meeting(models.Model):
 
     @property
     def local_start(self) -> datetime:
-        return self.start.astimezone(self.zone)
+        return in_zone(self.start, self.zone)
 
     @property
     def local_end(self) -> datetime:
-        return self.end.astimezone(self.zone)
+        return in_zone(self.end, self.zone)
 
     @property
     def is_cancelled(self) -> bool:

@@ -12,11 +12,13 @@ from .registrations import Registration
 
 
 class Reminder(models.Model):
-    """A reminder email due at a moment (UTC): one per registration and offset, or an organiser's for the meeting.
+    """A reminder email due at a moment (UTC): one per registration, offset and start, or an organiser's.
 
     A beat task claims the due rows (meetings.reminders.reminders_dispatch); nothing waits in
     the broker, so a restarted or flushed Redis loses none. Rows are recomputed when the
-    meeting moves and cancelled when it is, or when the registration ends.
+    meeting moves and cancelled when it is, or when the registration ends. A row sent (or
+    missed) stays with the start it announced: a meeting moved after its day-before reminder
+    went out gets a new row for the new start (due_at = start - offset names the start).
     """
 
     class Status(models.TextChoices):
@@ -50,9 +52,9 @@ class Reminder(models.Model):
         indexes = [models.Index(fields=["status", "due_at"], name="reminder_status_due")]
         constraints = [
             models.UniqueConstraint(
-                fields=["registration", "offset_minutes"],
+                fields=["registration", "offset_minutes", "due_at"],
                 condition=Q(registration__isnull=False),
-                name="reminder_one_per_registration_offset",
+                name="reminder_one_per_registration_offset_start",
             ),
             models.UniqueConstraint(
                 fields=["meeting", "offset_minutes"],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Iterable
+from datetime import UTC
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -11,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from communities import permissions
+from members.text import has_control_characters
 
+from .. import localtime
 from ..models import Audience, Meeting, Registration
 
 # Fields organisers set on a meeting (the rest is bookkeeping).
@@ -38,6 +41,9 @@ EDITABLE_FIELDS = (
 # A change to any of these is a new revision for calendars (iCalendar SEQUENCE).
 SIGNIFICANT_FIELDS = ("start", "end", "venue", "city", "country", "format", "online_url", "status")
 
+# One-line fields: a line break there breaks calendar files and email headers.
+ONE_LINE_FIELDS = ("title", "venue", "city")
+
 CO_ORGANISER_PERM = "meetings.organise_meeting"
 
 
@@ -53,6 +59,10 @@ def _known_time_zone(name: str) -> bool:
     return bool(name) and name in zoneinfo.available_timezones()
 
 
+def _utc(value):
+    return value.astimezone(UTC)
+
+
 def _validate(meeting: Meeting) -> None:
     """Raise a ValidationError keyed by field for everything wrong with meeting; return when it may be saved."""
     errors: dict[str, list] = {}
@@ -64,11 +74,32 @@ def _validate(meeting: Meeting) -> None:
                 params={"zone": meeting.time_zone},
             )
         )
-    if meeting.start and meeting.end and meeting.end <= meeting.start:
+    for name in ("start", "end", "registration_deadline"):
+        value = getattr(meeting, name)
+        if value is None:
+            continue
+        if not localtime.moment_in_range(value):
+            errors.setdefault(name, []).append(localtime.out_of_range_error())
+            setattr(meeting, name, None)  # nothing below may compute with it
+        elif isinstance(value.tzinfo, zoneinfo.ZoneInfo) and localtime.is_missing(
+            value.replace(tzinfo=None), value.tzinfo
+        ):
+            errors.setdefault(name, []).append(localtime.missing_time_error(value.replace(tzinfo=None), value.tzinfo))
+    for name in ONE_LINE_FIELDS:
+        if has_control_characters(getattr(meeting, name) or ""):
+            errors.setdefault(name, []).append(
+                ValidationError(
+                    _("Write this on one line, without line breaks, tabs or invisible control characters."),
+                    code="control_characters",
+                )
+            )
+    # Compare moments, not wall-clock readings: two times in the same zone object compare by
+    # their wall clocks, so 02:30 < 03:30 even on the day those are the same instant.
+    if meeting.start and meeting.end and _utc(meeting.end) <= _utc(meeting.start):
         errors.setdefault("end", []).append(
             ValidationError(_("The meeting must end after it starts."), code="end_before_start")
         )
-    if meeting.registration_deadline and meeting.start and meeting.registration_deadline > meeting.start:
+    if meeting.registration_deadline and meeting.start and _utc(meeting.registration_deadline) > _utc(meeting.start):
         errors.setdefault("registration_deadline", []).append(
             ValidationError(
                 _("The registration deadline must be before the meeting starts."), code="deadline_after_start"

@@ -16,7 +16,7 @@ from communities.services import record_event
 from members import outbox
 from members.models import User
 
-from .. import reminders, tasks
+from .. import localtime, reminders, tasks
 from ..models import AgendaItem, Meeting
 from ._common import (
     CO_ORGANISER_PERM,
@@ -75,19 +75,35 @@ def meeting_update(*, meeting: Meeting, by: User | None, themes: Iterable[str] |
     return meeting
 
 
+def _shifted(value: datetime | None, shift) -> datetime | None:
+    """Return value moved by shift, or None when there is none or it would leave the years meetings use."""
+    if value is None:
+        return None
+    try:
+        moved = value + shift
+    except OverflowError:
+        return None
+    return moved if localtime.moment_in_range(moved) else None
+
+
 @transaction.atomic
 def meeting_duplicate(*, meeting: Meeting, by: User | None, start: datetime) -> Meeting:
     """Copy a meeting (fields, themes, agenda) to a new start; registrations and outcomes stay behind."""
+    if not localtime.moment_in_range(start):
+        raise ValidationError({"start": localtime.out_of_range_error()})
     shift = start - meeting.start
     copy = Meeting(
         community=meeting.community,
         created_by=by,
         **{name: getattr(meeting, name) for name in EDITABLE_FIELDS},
     )
-    copy.start = meeting.start + shift
-    copy.end = meeting.end + shift
-    if meeting.registration_deadline:
-        copy.registration_deadline = meeting.registration_deadline + shift
+    try:
+        copy.start = meeting.start + shift
+        copy.end = meeting.end + shift
+        if meeting.registration_deadline:
+            copy.registration_deadline = meeting.registration_deadline + shift
+    except OverflowError:
+        raise ValidationError({"start": localtime.out_of_range_error()}) from None
     _validate(copy)
     copy.save()
     copy.themes.set(list(meeting.themes.all()))
@@ -95,7 +111,7 @@ def meeting_duplicate(*, meeting: Meeting, by: User | None, start: datetime) -> 
         AgendaItem(
             meeting=copy,
             order=item.order,
-            starts_at=item.starts_at + shift if item.starts_at else None,
+            starts_at=_shifted(item.starts_at, shift),
             title=item.title,
             speaker=item.speaker,
             notes=item.notes,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from communities.models import Community
 from members.models import User
 
+from .. import localtime
 from ..models import Meeting, MeetingSeries
 from ..recurrence import MAX_OCCURRENCES, SeriesRule
 from ._common import _known_time_zone, _set_themes, _unknown_fields, _validate
@@ -34,6 +36,9 @@ def series_create(
                 params={"zone": rule.time_zone},
             )
         ]
+    for name in ("starts_on", "until"):
+        if not localtime.year_in_range(getattr(rule, name)):
+            errors[name] = [localtime.out_of_range_error()]
     if rule.until < rule.starts_on:
         errors["until"] = [ValidationError(_("The series must end after its first day."), code="until_before_start")]
     if rule.duration_minutes <= 0:
@@ -42,6 +47,11 @@ def series_create(
         ]
     if errors:
         raise ValidationError(errors)
+    missing = rule.missing_occurrences()
+    if missing:
+        raise ValidationError(
+            {"start_time": localtime.missing_time_error(missing[0], zoneinfo.ZoneInfo(rule.time_zone))}
+        )
     occurrences = rule.occurrences()
     if not occurrences:
         raise ValidationError({"until": [_("This rule gives no meeting between the first day and the last.")]})

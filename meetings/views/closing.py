@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from members.ids import parse_ids
+
 from .. import selectors, services
 from ..forms import ActionItemFormSet, CloseForm, WalkInForm
 from ..models import MeetingOutcome, Registration
@@ -38,7 +40,7 @@ def attendance(request, community_slug, meeting_pk):
                     messages.success(request, _("The walk-in is recorded."))
                     return redirect("meetings:attendance", community_slug=community_slug, meeting_pk=meeting_pk)
             else:
-                ids = [int(value) for value in request.POST.getlist("attended") if value.isdigit()]
+                ids = parse_ids(request.POST.getlist("attended"))
                 count = services.attendance_mark(meeting=meeting, by=request.user, attended_ids=ids)
                 messages.success(request, _("Attendance saved: %(count)d present.") % {"count": count})
                 return redirect("meetings:attendance", community_slug=community_slug, meeting_pk=meeting_pk)

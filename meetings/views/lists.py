@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import calendar as pycalendar
+import re
 import zoneinfo
 from datetime import date, datetime, timedelta
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from communities.access import deny
 from communities.models import Group
 from communities.selectors import user_can_see_content
 
-from .. import selectors
+from .. import localtime, selectors
 from ..models import Meeting
 
 PAGE_SIZE = 20
+MONTH = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{1,2})")
 
 
 def meeting_list(request, community_slug):
@@ -54,13 +58,22 @@ def meeting_list(request, community_slug):
 
 
 def _month_from(request) -> date:
-    today = timezone.localdate()
+    """Return the first day of the month asked for (?month=YYYY-MM), or of this month with a message."""
+    this_month = timezone.localdate().replace(day=1)
     value = request.GET.get("month", "")
-    try:
-        year, month = (int(part) for part in value.split("-", 1))
-        return date(year, month, 1)
-    except (TypeError, ValueError):
-        return today.replace(day=1)
+    if not value:
+        return this_month
+    match = MONTH.fullmatch(value.strip())
+    if match:
+        year, month = int(match["year"]), int(match["month"])
+        if localtime.EARLIEST_YEAR <= year <= localtime.LATEST_YEAR and 1 <= month <= 12:
+            return date(year, month, 1)
+    messages.warning(
+        request,
+        _("There is no calendar for that month: choose one between the years %(first)d and %(last)d.")
+        % {"first": localtime.EARLIEST_YEAR, "last": localtime.LATEST_YEAR},
+    )
+    return this_month
 
 
 def meeting_calendar(request, community_slug):
@@ -89,6 +102,9 @@ def meeting_calendar(request, community_slug):
     weeks = [[(day, day.month == first.month, by_day.get(day, [])) for day in week] for week in month_days]
     previous = (first - timedelta(days=1)).replace(day=1)
     following = (first + timedelta(days=32)).replace(day=1)
+    # No link to a month the calendar does not show.
+    previous = previous if localtime.year_in_range(previous) else None
+    following = following if localtime.year_in_range(following) else None
     context = {
         "community": community,
         "month": first,

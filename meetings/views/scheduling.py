@@ -95,11 +95,10 @@ def meeting_duplicate(request, community_slug, meeting_pk):
     if response:
         return response
     default = (meeting.local_start + timedelta(days=7)).replace(tzinfo=None)
-    form = DuplicateForm(request.POST or None, initial={"start": default})
+    form = DuplicateForm(request.POST or None, initial={"start": default}, zone_name=meeting.time_zone)
     if request.method == "POST" and form.is_valid():
-        start = form.cleaned_data["start"].replace(tzinfo=meeting.zone)
         try:
-            copy = services.meeting_duplicate(meeting=meeting, by=request.user, start=start)
+            copy = services.meeting_duplicate(meeting=meeting, by=request.user, start=form.cleaned_data["start"])
         except ValidationError as error:
             _apply_errors(form, error)
         else:
