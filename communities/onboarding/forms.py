@@ -24,8 +24,8 @@ class OnboardingForm(forms.Form):
         label=gettext_lazy("Addresses"),
         required=False,
         help_text=gettext_lazy(
-            "One per line, or separated by commas or semicolons; “Name <address>” is fine. "
-            "A CSV with a header row may be pasted here too."
+            "One per line, or separated by commas or semicolons; a name may come before the address, "
+            "as in “Ada Rossi <ada@example.org>”. A CSV with a header row may be pasted here too."
         ),
         widget=forms.Textarea(attrs={"rows": 10, "dir": "auto", "spellcheck": "false"}),
     )

@@ -316,7 +316,7 @@ def test_the_admin_import_sends_welcome_emails_to_new_accounts_only(
     assert added.extra_headers["Content-Language"] == "it"
     assert "Con i Bambini" in welcome.subject and "Prima Infanzia Sud" in welcome.body
     assert "/accounts/password/reset/key/" in welcome.body
-    assert "You were added to Con i Bambini" in added.subject
+    assert "Sei stato aggiunto a Con i Bambini" in added.subject, "in Italian, Olga's language"
     assert "Prima Infanzia Sud" in added.body and "/accounts/password/" not in added.body
     assert Membership.objects.filter(user=old, group=group, status="active").exists()
 

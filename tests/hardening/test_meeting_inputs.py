@@ -52,7 +52,8 @@ def url(name, community, **kwargs):
 
 
 @pytest.mark.parametrize(
-    "month", ["9999-12", "1-1", "0-0", "2024-13", "2024-00", "garbage", "2024-1-1", "\x00", "99999-1"]
+    # (A NUL byte never reaches the view: cop_portal.hardening answers 400 first, see test_nul_bytes.py.)
+    "month", ["9999-12", "1-1", "0-0", "2024-13", "2024-00", "garbage", "2024-1-1", "\x7f", "99999-1"]
 )
 def test_a_month_out_of_range_falls_back_to_this_month_with_a_message(browser, cop, organiser, month):
     browser.force_login(organiser)
@@ -124,7 +125,7 @@ def test_feedback_whose_page_holds_a_line_break_is_kept_and_mailed_on_one_line(
     with django_capture_on_commit_callbacks(execute=True):
         response = browser.post(
             reverse("accessibility:statement"),
-            {"message": message, "page": "/c/x/\r\nBcc: everyone@example.org\x00", "name": "Ada\nLovelace"},
+            {"message": message, "page": "/c/x/\r\nBcc: everyone@example.org\x1b", "name": "Ada\nLovelace"},
         )
     assert response.status_code == 302
     (email,) = mail.outbox
