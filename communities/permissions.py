@@ -86,6 +86,33 @@ def is_active_member(user, community) -> bool:
     return Membership.objects.active().community_level().filter(user=user, community=community).exists()
 
 
+# --- Invitations -----------------------------------------------------------------------------------
+
+
+def verified_addresses(user) -> QuerySet:
+    """Return a subquery of user's verified email addresses, lower-cased (invitations store them so)."""
+    from allauth.account.models import EmailAddress
+    from django.db.models.functions import Lower
+
+    if not _signed_in(user):
+        return EmailAddress.objects.none().values("email")
+    return EmailAddress.objects.filter(user=user, verified=True).annotate(address=Lower("email")).values("address")
+
+
+def may_accept_invitation(user, invitation) -> bool:
+    """Return whether user may accept invitation: it was sent to an address verified on their account.
+
+    An invitation is for its address, not for whoever holds the link: a forwarded or leaked
+    link gives nothing to another account. Every role follows the rule, a coordinator's role
+    included, with no fallback to the account's (possibly unverified) main address; a person
+    invited under another address of theirs adds it to their account and confirms it first.
+    """
+    if not _signed_in(user):
+        return False
+    address = (invitation.email or "").strip().lower()
+    return bool(address) and verified_addresses(user).filter(address=address).exists()
+
+
 # --- Per-object grants -----------------------------------------------------------------------------
 
 

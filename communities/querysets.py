@@ -100,10 +100,7 @@ class InvitationQuerySet(models.QuerySet):
         """Return the invitations sent to one of user's verified email addresses."""
         if not user.is_authenticated:
             return self.none()
-        from allauth.account.models import EmailAddress
-
-        verified = EmailAddress.objects.filter(user=user, verified=True).values("email")
-        return self.filter(Q(email__in=verified) | Q(email=user.email.lower()))
+        return self.filter(email__in=permissions.verified_addresses(user))
 
     def manageable_by(self, user, community) -> InvitationQuerySet:
         """Return the invitations of community that user may resend or revoke (as for memberships)."""

@@ -4,9 +4,14 @@ The invitation page (communities.views.invitation_detail) puts the token in the 
 when an anonymous visitor chooses to sign up or sign in. Whatever path then signs them in
 (a plain sign-in, or allauth's sign-in on email confirmation after sign-up, which keeps the
 session), Django's user_logged_in fires and the invitation is accepted here. The token is
-re-checked, so an expired, revoked or used one only leaves a message.
+re-checked, so an expired, revoked or used one only leaves a message, and so does one sent
+to another address than the person's (only the verified invited address may accept it).
+
+A person already signed in who chose to add the invited address to their account has the
+token waiting too: it is redeemed when they confirm that address (allauth's email_confirmed).
 """
 
+from allauth.account.signals import email_confirmed
 from django.contrib import messages
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
@@ -23,6 +28,22 @@ def redeem_pending_invitation(sender, request, user, **kwargs):
     token = session.pop(PENDING_INVITATION_SESSION_KEY, None)
     if not token:
         return
+    _redeem(request, user, token)
+
+
+@receiver(email_confirmed, dispatch_uid="communities.redeem_invitation_on_confirmation")
+def redeem_invitation_on_confirmation(sender, request, email_address, **kwargs):
+    """Accept the waiting invitation of the signed-in person who just confirmed the invited address."""
+    session = getattr(request, "session", None)
+    user = getattr(request, "user", None)
+    if session is None or user is None or not user.is_authenticated or user.pk != email_address.user_id:
+        return  # a sign-up's confirmation: the sign-in that follows redeems it
+    token = session.pop(PENDING_INVITATION_SESSION_KEY, None)
+    if token:
+        _redeem(request, user, token)
+
+
+def _redeem(request, user, token: str) -> None:
     from .services import InvitationError, MembershipError, invitation_accept, invitation_check
 
     try:

@@ -15,9 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from taggit.utils import edit_string_for_tags, parse_tags
 
 from .models import Theme
+from .theme_names import MAX_THEME_LENGTH, MAX_THEMES
 
-MAX_THEMES = 20
-MAX_THEME_LENGTH = 100
 # Past this many names the help text points to the suggestions instead of listing them all.
 HINT_LIMIT = 30
 

@@ -82,6 +82,7 @@ class ItemForm(forms.Form):
     body = forms.CharField(
         label=_("Text"),
         required=False,
+        max_length=200_000,
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_("Markdown: **bold**, *italic*, - lists, [links](https://example.org)."),
     )

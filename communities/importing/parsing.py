@@ -37,6 +37,27 @@ COLUMNS: list[tuple[str, str]] = [
     ),
 ]
 COLUMN_NAMES = [name for name, _description in COLUMNS]
+# The longest value each column may hold (the model fields' sizes; lists get room for several).
+# A longer value is refused on its row, never cut: a cut name or address would be wrong.
+COLUMN_LIMITS: dict[str, int] = {
+    "email": 254,
+    "full_name": 200,
+    "job_title": 200,
+    "country": 100,
+    "language": 10,
+    "expertise": 2000,
+    "organisation": 200,
+    "organisation_kind": 100,
+    "organisation_country": 100,
+    "organisation_region": 120,
+    "organisation_city": 120,
+    "organisation_website": 200,
+    "community": 60,
+    "group": 80,
+    "role": 40,
+    "partner_role": 120,
+    "dimension_values": 2000,
+}
 
 
 def language_codes() -> list[str]:
@@ -47,7 +68,9 @@ def _read_rows(text: str, report: ImportReport) -> list[tuple[int, dict[str, str
     """Parse the CSV text into (line number, row) pairs; header problems are reported at line 1."""
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    # strict: an unclosed quote, or text after a closing quote, refuses the file at that line
+    # instead of swallowing the rest of the file into one cell.
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
     try:
         header = next(reader, None)
     except csv.Error as error:
@@ -96,8 +119,32 @@ def _read_rows(text: str, report: ImportReport) -> list[tuple[int, dict[str, str
                 )
             )
             continue
-        rows.append((start, {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(names)}))
+        row = {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(names)}
+        if not _cells_fit(start, row, report):
+            continue
+        rows.append((start, row))
         if len(rows) > MAX_ROWS:
             report.errors.append(RowError(start, gettext("Import at most %d rows at a time.") % MAX_ROWS))
             break
     return rows
+
+
+def _cells_fit(line: int, row: dict[str, str], report: ImportReport) -> bool:
+    """Report the NUL bytes and over-long values of row; return whether it has none."""
+    fits = True
+    for name, value in row.items():
+        if "\x00" in value:
+            report.errors.append(
+                RowError(line, gettext("%(column)s holds a NUL character: is this a text file?") % {"column": name})
+            )
+            fits = False
+        elif len(value) > COLUMN_LIMITS.get(name, 200):
+            report.errors.append(
+                RowError(
+                    line,
+                    gettext("%(column)s is longer than %(limit)d characters.")
+                    % {"column": name, "limit": COLUMN_LIMITS.get(name, 200)},
+                )
+            )
+            fits = False
+    return fits

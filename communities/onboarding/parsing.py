@@ -97,7 +97,8 @@ def looks_like_csv(text: str) -> bool:
 def _read_csv(text: str) -> list[RawRow]:
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text.lstrip("\n")), delimiter=delimiter)
+    # strict: an unclosed quote, or text after a closing quote, refuses the file at that line.
+    reader = csv.reader(io.StringIO(text.lstrip("\n")), delimiter=delimiter, strict=True)
     try:
         header = next(reader, [])
     except csv.Error as error:

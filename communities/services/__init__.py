@@ -13,10 +13,13 @@ Rules these functions keep (and the decisions behind them):
   is approved only after a coordinator verified it. An invitation is a coordinator's deliberate
   choice and is not held to it (a person who signs up from an invitation has no
   organisation on their profile yet).
-- Invitations. The signed token is the proof: whoever holds a valid token and is signed in
-  may accept it, even under another address than the invited one (people often have a
-  work and a private address). Each invitation is accepted once; accepting never lowers a
-  role the person already has.
+- Invitations. An invitation is for the address it was sent to, not for whoever holds the
+  link: only an account on which that address is verified may accept it
+  (permissions.may_accept_invitation), whatever the role, coordinator included. A person
+  invited under another address of theirs adds it to their account and confirms it first
+  (invitation_address_add; a new person who signs up under the invited address confirms it
+  with allauth's link, then the invitation waiting in the session is accepted). Each
+  invitation is accepted once; accepting never lowers a role the person already has.
 - Leaving a community, or being removed from it, also ends that person's group memberships
   and pending group requests in it.
 - The last active coordinator of a community cannot leave, be removed or be demoted.
@@ -65,6 +68,7 @@ from .invitations import (
     INVITATION_SALT,
     RESEND_INTERVAL,
     invitation_accept,
+    invitation_address_add,
     invitation_check,
     invitation_create,
     invitation_max_age,
@@ -138,6 +142,7 @@ __all__ = [
     "BatchResult",
     "invitations_bulk_create",
     "invitation_accept",
+    "invitation_address_add",
     "invitation_check",
     "invitation_create",
     "invitation_max_age",

@@ -23,7 +23,7 @@ class MembershipError(ValidationError):
 
 
 class InvitationError(MembershipError):
-    """An invitation token that cannot be used; code is "tampered", "expired", "used" or "revoked"."""
+    """An invitation token that cannot be used; code is "tampered", "expired", "used", "revoked" or "wrong_address"."""
 
     def __init__(self, message, code: str, invitation: Invitation | None = None):
         super().__init__(message, code=code)

@@ -36,6 +36,7 @@ from .. import permissions
 from ..colours import TEXT_CONTRAST, WHITE, contrast_ratio
 from ..images import check_logo
 from ..models import Community, CommunityEvent
+from ..theme_names import theme_names_clean
 from .audit import changes_between, record_event
 from .logos import community_logo_variant_update
 
@@ -195,9 +196,10 @@ def _clean(community: Community, fields: dict[str, Any]) -> dict[str, Any]:
             elif value not in (None, False, ""):
                 raise TypeError("logo must be an uploaded file, or False to remove it")
         elif name == "themes":
-            value = sorted({" ".join(str(theme).split()) for theme in value or [] if str(theme).strip()})
-            if any(len(theme) > 100 for theme in value):
-                errors[name] = _("Keep each theme under 100 characters.")
+            try:
+                value = sorted(theme_names_clean(value))
+            except ValidationError as error:
+                errors[name] = " ".join(error.messages)
         clean[name] = value
     languages = clean.get("languages", community.languages)
     default = clean.get("default_language", community.default_language)

@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -39,6 +40,7 @@ from members.models import Organization
 
 from .. import permissions
 from ..models import Community, CommunityEvent, Group, JoinPolicy, Membership, natural_key
+from ..theme_names import theme_names_clean
 from ._common import MembershipError, _lock_community
 from .audit import changes_between, record_event, snapshot
 from .memberships import membership_change_role, membership_grant
@@ -47,7 +49,6 @@ from .memberships import membership_change_role, membership_grant
 TRACKED_FIELDS = ("name", "kind", "description", "join_policy", "visibility", "eligible_organization_kinds", "themes")
 NAME_MAX = 200
 DESCRIPTION_MAX = 10_000
-THEME_MAX = 100
 SLUG_MAX = 80
 # A "create" sent twice within this window by the same person gives back the group it made.
 DOUBLE_SUBMIT_WINDOW = timedelta(minutes=2)
@@ -63,15 +64,6 @@ class GroupError(MembershipError):
 def _require_shaper(by, community: Community) -> None:
     if not permissions.may_shape_groups(by, community):
         raise GroupError(_("Only a coordinator of the community may do this."), code="forbidden")
-
-
-def _clean_themes(themes: Iterable[str] | None) -> list[str]:
-    cleaned: list[str] = []
-    for theme in themes or []:
-        theme = " ".join(str(theme).split())[:THEME_MAX]
-        if theme and theme.casefold() not in {known.casefold() for known in cleaned}:
-            cleaned.append(theme)
-    return cleaned
 
 
 def _clean(fields: dict[str, Any], *, community: Community, group: Group | None) -> dict[str, Any]:
@@ -107,7 +99,10 @@ def _clean(fields: dict[str, Any], *, community: Community, group: Group | None)
             errors["eligible_organization_kinds"] = _("Choose kinds of organisation from the list.")
         cleaned["eligible_organization_kinds"] = [kind for kind in Organization.Kind.values if kind in kinds]
     if "themes" in cleaned:
-        cleaned["themes"] = _clean_themes(cleaned["themes"])
+        try:
+            cleaned["themes"] = theme_names_clean(cleaned["themes"])
+        except ValidationError as error:
+            errors["themes"] = " ".join(error.messages)
     if errors:
         raise GroupError(errors, code="invalid")
     return cleaned

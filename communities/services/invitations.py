@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from members import outbox
 from members.models import Organization
 
+from .. import permissions
 from ..models import Community, Group, Invitation, Membership, MembershipEvent
 from ..selectors import GROUP_ROLES, ROLE_RANK
 from ._common import (
@@ -270,6 +271,8 @@ def _accept_into(*, user, community: Community, group: Group | None, role: str, 
 def invitation_accept(*, invitation: Invitation, user) -> Membership:
     """Make user a member as invitation says, once; the same person accepting again changes nothing.
 
+    Only an account on which the invited address is verified may accept
+    (permissions.may_accept_invitation); anyone else gets InvitationError "wrong_address".
     A group invitation also brings the person into the community (as a member).
     """
     community = _lock_community(invitation.community)
@@ -280,6 +283,8 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
     error = _invitation_state_error(invitation)
     if error is not None:
         raise error
+    if not permissions.may_accept_invitation(user, invitation):
+        raise InvitationError(wrong_address_message(invitation), code="wrong_address", invitation=invitation)
     _check_not_archived(group)
     if group is not None:
         _accept_into(user=user, community=community, group=None, role=Membership.Role.MEMBER, invitation=invitation)
@@ -289,3 +294,31 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     permissions_sync(user=user, community=community)
     return membership
+
+
+def wrong_address_message(invitation: Invitation) -> str:
+    return _(
+        "This invitation was sent to %(email)s. To accept it, sign in with the account of that address, "
+        "or add that address to your account and confirm it."
+    ) % {"email": invitation.email}
+
+
+def invitation_address_add(*, invitation: Invitation, user, request) -> None:
+    """Start confirming the invited address on user's account: allauth sends its confirmation link there.
+
+    Accounts have one address (ACCOUNT_CHANGE_EMAIL): once confirmed, the invited address
+    becomes the account's address, and the invitation may be accepted. An address that
+    already belongs to another account is left alone and nothing is sent; the caller
+    answers the same way in every case, so the page tells nothing about other accounts.
+    Asking again while a confirmation is waiting sends nothing more.
+    """
+    from allauth.account.models import EmailAddress
+
+    if _invitation_state_error(invitation) is not None or permissions.may_accept_invitation(user, invitation):
+        return
+    address = invitation.email
+    if EmailAddress.objects.filter(email__iexact=address).exclude(user=user).exists():
+        return
+    if EmailAddress.objects.filter(user=user, email__iexact=address, verified=False).exists():
+        return  # a confirmation is already on its way (allauth's own page may send it again)
+    EmailAddress.objects.add_new_email(request, user, address)

@@ -9,8 +9,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from ..models import Invitation
-from ..services import InvitationError, MembershipError, invitation_accept, invitation_check
+from .. import permissions
+from ..services import (
+    InvitationError,
+    MembershipError,
+    invitation_accept,
+    invitation_address_add,
+    invitation_check,
+)
 from ..signals import PENDING_INVITATION_SESSION_KEY
 
 
@@ -20,6 +26,9 @@ def invitation_detail(request, token):
     A visitor without an account chooses "sign up" or "sign in": the token waits in the
     session and is redeemed when they are signed in (communities.signals), and the
     sign-in/sign-up "next" brings them back here, which then leads into the community.
+    Only the account holding the invited address, verified, may accept; someone signed in
+    under another address may add it to their account ("add_address"): the token waits in
+    the session and is redeemed once they confirm it.
     """
     try:
         invitation = invitation_check(token=token)
@@ -38,6 +47,18 @@ def invitation_detail(request, token):
             request.session[PENDING_INVITATION_SESSION_KEY] = token
             target = reverse("account_signup" if request.POST.get("intent") == "signup" else "account_login")
             return redirect(f"{target}?{urlencode({'next': request.path})}")
+        if request.POST.get("intent") == "add_address":
+            invitation_address_add(invitation=invitation, user=request.user, request=request)
+            request.session[PENDING_INVITATION_SESSION_KEY] = token
+            messages.info(
+                request,
+                _(
+                    "If %(email)s can be added to your account, a confirmation link is on its way there. "
+                    "Open it while signed in to confirm the address: the invitation is then accepted."
+                )
+                % {"email": invitation.email},
+            )
+            return redirect(request.path)
         try:
             invitation_accept(invitation=invitation, user=request.user)
         except MembershipError as error:
@@ -46,9 +67,6 @@ def invitation_detail(request, token):
         request.session.pop(PENDING_INVITATION_SESSION_KEY, None)
         messages.success(request, _("Welcome to %(place)s!") % {"place": place.name})
         return redirect(place.get_absolute_url())
-    email_matches = request.user.is_authenticated and (
-        request.user.email.lower() == invitation.email
-        or Invitation.objects.addressed_to(request.user).filter(pk=invitation.pk).exists()
-    )
+    email_matches = permissions.may_accept_invitation(request.user, invitation)
     context = {"invitation": invitation, "place": place, "email_matches": email_matches}
     return render(request, "communities/invitation_detail.html", context)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from communities import permissions
 from communities.models import Community, Group, Membership
+from communities.theme_names import theme_names_clean
 from members.models import Organization, User
 
 from ..markup import plain_text, render_markdown
@@ -62,15 +63,26 @@ def _clean_links(links: Iterable) -> list[dict]:
     return cleaned
 
 
+TITLE_MAX = 200
+SUMMARY_MAX = 1000
+BODY_MAX = 200_000
+
+
 def _clean_item_fields(*, community: Community, fields: dict, current_group_id: int | None = None) -> dict:
     errors = {}
     if "title" in fields:
-        fields["title"] = _clean_text(fields["title"], limit=200)
+        fields["title"] = _clean_text(fields["title"])
         if not fields["title"]:
             errors["title"] = _("Give the item a title.")
-    for name, limit in (("summary", 1000), ("body", 200_000)):
+    # Too long is refused, never cut: a cut text would lose its end without anybody knowing.
+    for name, limit in (("title", TITLE_MAX), ("summary", SUMMARY_MAX), ("body", BODY_MAX)):
         if name in fields:
-            fields[name] = _clean_text(fields[name], limit=limit)
+            fields[name] = _clean_text(fields[name])
+            if len(fields[name]) > limit:
+                errors[name] = _(
+                    "This text has %(count)s characters; the limit is %(limit)s. Shorten it, "
+                    "or share the rest as a file."
+                ) % {"count": len(fields[name]), "limit": limit}
     if "kind" in fields and fields["kind"] not in KnowledgeItem.Kind.values:
         errors["kind"] = _("Choose a kind.")
     if "language" in fields and fields["language"] not in dict(settings.LANGUAGES):
@@ -251,6 +263,7 @@ def item_create(
     if meeting is not None:
         fields["meeting"] = meeting
     fields = _clean_item_fields(community=community, fields=fields)
+    themes = _clean_themes(themes)
     authors = _clean_authors(community=community, authors=authors if authors is not None else [AuthorSpec(user=by)])
     recent = KnowledgeItem.objects.filter(
         community=community,
@@ -269,20 +282,19 @@ def item_create(
         item.published_at = timezone.now()
     item.save()
     _set_authors(item=item, authors=authors)
-    item.themes.set(_clean_themes(themes))
+    item.themes.set(themes)
     item.organizations.set(list(organizations))
     search_vector_update(item=item)
     _write_revision(item=item, by=by, before=None, action=Revision.Action.CREATED)
     return item
 
 
-def _clean_themes(themes: Iterable[str]) -> list[str]:
-    result = []
-    for theme in themes or []:
-        theme = _clean_text(str(theme), limit=100)
-        if theme and theme.lower() not in {t.lower() for t in result}:
-            result.append(theme)
-    return result
+def _clean_themes(themes: Iterable[str] | None) -> list[str]:
+    """Return the theme names cleaned, or raise ValidationError keyed "themes" past the limits."""
+    try:
+        return theme_names_clean(themes)
+    except ValidationError as error:
+        raise ValidationError({"themes": error.messages}) from None
 
 
 @transaction.atomic
@@ -304,6 +316,8 @@ def item_update(
     if unknown:
         raise TypeError(f"item_update() got unexpected fields: {sorted(unknown)}")
     fields = _clean_item_fields(community=item.community, fields=dict(fields), current_group_id=item.group_id)
+    if themes is not None:
+        themes = _clean_themes(themes)
     if authors is not None:
         authors = _clean_authors(community=item.community, authors=authors)
     before = _snapshot(item)
@@ -316,10 +330,8 @@ def item_update(
         wanted = [(a.user.pk if a.user else None, a.name, a.affiliation) for a in authors]
         if current != wanted:
             _set_authors(item=item, authors=authors)
-    if themes is not None:
-        cleaned = _clean_themes(themes)
-        if sorted(cleaned) != before["themes"]:
-            item.themes.set(cleaned)
+    if themes is not None and sorted(themes) != before["themes"]:
+        item.themes.set(themes)
     if organizations is not None:
         organizations = list(organizations)
         if sorted(o.pk for o in organizations) != before["organizations"]:

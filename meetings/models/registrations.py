@@ -80,7 +80,10 @@ class Registration(models.Model):
 
     @property
     def display_email(self) -> str:
-        return self.user.email if self.user_id else self.email
+        """Return the address organisers see: a member's only if they chose to show it (User.show_email)."""
+        if self.user_id:
+            return self.user.email if self.user.show_email else ""
+        return self.email
 
     @property
     def organisation_label(self) -> str:
@@ -93,6 +96,9 @@ class Registration(models.Model):
 
     @property
     def country_code(self) -> str:
+        """Return the country organisers see; a member who hides theirs (User.show_country) shows none."""
+        if self.user_id and not self.user.show_country:
+            return ""
         if self.user_id and self.user.country:
             return str(self.user.country)
         if self.country:

@@ -27,6 +27,7 @@ from .registrations import (
     registration_create,
     registration_decline,
     registration_invite,
+    registration_invite_by_email,
 )
 from .scheduling import (
     meeting_add_coorganiser,
@@ -74,6 +75,7 @@ __all__ = [
     "registration_create",
     "registration_decline",
     "registration_invite",
+    "registration_invite_by_email",
     "series_cancel_following",
     "series_create",
     "walk_in_add",

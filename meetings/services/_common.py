@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from communities import permissions
+from communities.theme_names import theme_names_clean
 from members.text import has_control_characters
 
 from .. import localtime
@@ -149,9 +150,20 @@ def _unknown_fields(fields: dict[str, Any]) -> None:
         raise TypeError(f"Not editable meeting fields: {sorted(unknown)}")
 
 
+def _clean_themes(themes: Iterable[str] | None) -> list[str] | None:
+    """Return the theme names cleaned (None: leave them), or raise ValidationError keyed "themes"."""
+    if themes is None:
+        return None
+    try:
+        return theme_names_clean(themes)
+    except ValidationError as error:
+        raise ValidationError({"themes": error.messages}) from None
+
+
 def _set_themes(meeting: Meeting, themes: Iterable[str] | None) -> None:
+    themes = _clean_themes(themes)
     if themes is not None:
-        meeting.themes.set([theme.strip() for theme in themes if theme.strip()])
+        meeting.themes.set(themes)
 
 
 def _require_started(meeting: Meeting) -> None:

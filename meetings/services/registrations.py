@@ -8,6 +8,7 @@ from django.db.models import Max
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from communities import permissions
 from members import outbox
 from members.models import User
 
@@ -97,6 +98,11 @@ def registration_create(*, meeting: Meeting, user: User) -> Registration:
 def registration_invite(*, meeting: Meeting, user: User, by: User | None) -> Registration:
     """Register user on the organisers' behalf (invitation-only meetings); capacity still applies."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if not permissions.is_active_member(user, meeting.community):
+        raise ValidationError(
+            {"email": _("Only active members of the community can be registered by the organisers.")},
+            code="not_member",
+        )
     if not Meeting.objects.visible_to(user).filter(pk=meeting.pk).exists():
         raise ValidationError(
             {"email": _("This person cannot see the meeting: invite members of the community.")}, code="not_visible"
@@ -117,6 +123,46 @@ def registration_invite(*, meeting: Meeting, user: User, by: User | None) -> Reg
     registration.save()
     _notify(registration, event)
     return registration
+
+
+@transaction.atomic
+def registration_invite_by_email(*, meeting: Meeting, email: str, by: User) -> str:
+    """Register the active member of meeting's community with email, or invite the address into the community.
+
+    Return what happened: "registered", "invited" or "nothing". The caller must answer the
+    organiser the same way in every case (no account enumeration): whether an address has
+    an account, belongs to a member of another community or to nobody is never told. An
+    address that is not an active member's gets an invitation to the community through
+    the invitation service, when the organiser may invite (a coordinator); otherwise nothing.
+    A member who cannot see the meeting (a private group's) is not registered. Repeating
+    the request changes nothing more (registration_invite and invitation_create are idempotent).
+    """
+    from communities.models import Membership
+    from communities.services import MembershipError, invitation_create
+
+    if meeting.status == Meeting.Status.CANCELLED:
+        # Checked before the address is looked at, so that the refusal is the same for every address.
+        raise ValidationError(_("This meeting was cancelled."), code="cancelled")
+    email = (email or "").strip().lower()
+    member = (
+        Membership.objects.active()
+        .community_level()
+        .filter(community=meeting.community, user__email__iexact=email, user__is_active=True)
+        .select_related("user")
+        .first()
+    )
+    if member is not None:
+        if not Meeting.objects.visible_to(member.user).filter(pk=meeting.pk).exists():
+            return "nothing"
+        registration_invite(meeting=meeting, user=member.user, by=by)
+        return "registered"
+    if not permissions.can_manage(by, meeting.community):
+        return "nothing"
+    try:
+        invitation_create(community=meeting.community, email=email, by=by, role=Membership.Role.MEMBER)
+    except MembershipError:
+        return "nothing"
+    return "invited"
 
 
 def _fill_free_seats(meeting: Meeting) -> list[Registration]:

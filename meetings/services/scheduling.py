@@ -22,6 +22,7 @@ from ._common import (
     CO_ORGANISER_PERM,
     EDITABLE_FIELDS,
     SIGNIFICANT_FIELDS,
+    _clean_themes,
     _require_started,
     _set_themes,
     _unknown_fields,
@@ -36,6 +37,7 @@ def meeting_schedule(
 ) -> Meeting:
     """Create a scheduled meeting of community from the organiser's fields; validate everything first."""
     _unknown_fields(fields)
+    themes = _clean_themes(themes)
     meeting = Meeting(community=community, created_by=by, **fields)
     if uid:
         meeting.uid = uid
@@ -49,6 +51,7 @@ def meeting_schedule(
 def meeting_update(*, meeting: Meeting, by: User | None, themes: Iterable[str] | None = None, **fields) -> Meeting:
     """Change a meeting; SEQUENCE grows only when its time, place or status changes, not for a typo."""
     _unknown_fields(fields)
+    themes = _clean_themes(themes)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     before = {name: getattr(meeting, name) for name in SIGNIFICANT_FIELDS}
     capacity_before = meeting.capacity

@@ -15,7 +15,7 @@ from members.models import User
 from .. import localtime
 from ..models import Meeting, MeetingSeries
 from ..recurrence import MAX_OCCURRENCES, SeriesRule
-from ._common import _known_time_zone, _set_themes, _unknown_fields, _validate
+from ._common import _clean_themes, _known_time_zone, _set_themes, _unknown_fields, _validate
 from .scheduling import meeting_cancel
 
 
@@ -27,6 +27,7 @@ def series_create(
     _unknown_fields(fields)
     if "start" in fields or "end" in fields:
         raise TypeError("A series takes its times from the rule.")
+    themes = _clean_themes(themes) or []
     errors: dict[str, list] = {}
     if not _known_time_zone(rule.time_zone):
         errors["time_zone"] = [
@@ -77,7 +78,6 @@ def series_create(
         until=rule.until,
         created_by=by,
     )
-    themes = list(themes or [])
     deadline_offset = None
     for start, end in occurrences:
         meeting = Meeting(

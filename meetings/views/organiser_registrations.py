@@ -11,8 +11,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from communities import permissions
 from members.csvsafe import csv_safe
-from members.models import User
 
 from .. import selectors, services
 from ..forms import PersonByEmailForm
@@ -27,17 +27,25 @@ def registrations(request, community_slug, meeting_pk):
         return response
     form = PersonByEmailForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        person = User.objects.filter(email__iexact=form.cleaned_data["email"], is_active=True).first()
-        if person is None:
-            form.add_error("email", _("Nobody with this email address has an account."))
+        email = form.cleaned_data["email"]
+        try:
+            services.registration_invite_by_email(meeting=meeting, email=email, by=request.user)
+        except ValidationError as error:
+            _apply_errors(form, error)
         else:
-            try:
-                services.registration_invite(meeting=meeting, user=person, by=request.user)
-            except ValidationError as error:
-                _apply_errors(form, error)
+            # One answer whatever the address: the page never tells whether it has an account.
+            if permissions.can_manage(request.user, meeting.community):
+                text = _(
+                    "Done for %(email)s: a member of this community who may see the meeting is now registered "
+                    "(the list below shows them); any other address gets an invitation to join the community."
+                )
             else:
-                messages.success(request, _("%(name)s is registered.") % {"name": person.get_full_name()})
-                return redirect("meetings:registrations", community_slug=community_slug, meeting_pk=meeting_pk)
+                text = _(
+                    "Done for %(email)s: a member of this community who may see the meeting is now registered "
+                    "(the list below shows them). Other people need an invitation from a coordinator first."
+                )
+            messages.info(request, text % {"email": email})
+            return redirect("meetings:registrations", community_slug=community_slug, meeting_pk=meeting_pk)
     rows = list(selectors.registrations_for_organisers(meeting=meeting))
     return render(
         request,

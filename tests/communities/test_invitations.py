@@ -51,15 +51,17 @@ def test_a_signed_in_person_accepts_with_the_button(client, invitation):
     assert Membership.objects.get(user=person).role == Role.FACILITATOR
 
 
-def test_someone_signed_in_under_another_address_is_told_and_may_still_accept(client, invitation):
+def test_someone_signed_in_under_another_address_is_told_and_cannot_accept(client, invitation):
     other = UserFactory(email="private@example.net")
     client.force_login(other)
 
     page = client.get(link(invitation)).content.decode()
-    client.post(link(invitation))
+    response = client.post(link(invitation), follow=True)
 
     assert "This invitation was sent to newcomer@example.org; you are signed in as private@example.net." in page
-    assert Membership.objects.get(user=other).status == Membership.Status.ACTIVE
+    assert "Use this address on my account and confirm it" in page
+    assert not Membership.objects.filter(user=other).exists()
+    assert "To accept it, sign in with the account of that address" in response.content.decode()
 
 
 def test_an_existing_account_signs_in_from_the_invitation_and_lands_in_the_community(client, invitation):
@@ -114,14 +116,15 @@ def test_a_new_person_signs_up_from_the_invitation_and_lands_in_the_community(cl
     assert PENDING_INVITATION_SESSION_KEY not in client.session
 
 
-def test_a_new_person_signing_up_under_another_address_still_joins(client, invitation):
-    user, _response = _sign_up_and_confirm(client, invitation, email="nora.private@example.net")
+def test_a_new_person_signing_up_under_another_address_is_told_and_does_not_join(client, invitation):
+    user, response = _sign_up_and_confirm(client, invitation, email="nora.private@example.net")
 
-    assert Membership.objects.get(user=user).status == Membership.Status.ACTIVE
+    assert not Membership.objects.filter(user=user).exists()
+    assert any("This invitation was sent to newcomer@example.org" in str(m) for m in response.context["messages"])
 
 
 def test_a_used_invitation_link_shows_a_clear_message_to_someone_else(client, invitation):
-    invitation_accept(invitation=invitation, user=UserFactory())
+    invitation_accept(invitation=invitation, user=UserFactory(email="newcomer@example.org"))
     client.force_login(UserFactory())
 
     response = client.get(link(invitation))
@@ -132,7 +135,7 @@ def test_a_used_invitation_link_shows_a_clear_message_to_someone_else(client, in
 
 
 def test_the_person_who_used_an_invitation_is_taken_to_the_community(client, invitation):
-    person = UserFactory()
+    person = UserFactory(email="newcomer@example.org")
     token_link = link(invitation)
     invitation_accept(invitation=invitation, user=person)
     client.force_login(person)

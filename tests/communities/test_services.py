@@ -4,6 +4,7 @@ import threading
 from datetime import timedelta
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -586,9 +587,10 @@ def test_an_invitation_never_lowers_a_role_and_bypasses_eligibility(coordinator,
     approval_community.eligible_organization_kinds = [Organization.Kind.REGION]
     approval_community.save()
     other = make_member(approval_community, role=Role.COORDINATOR)
-    no_org = UserFactory(organization=None)
+    # A second verified address of theirs: invitation_create looks at the account's address only.
+    EmailAddress.objects.create(user=other, email="x@example.org", verified=True)
+    no_org = UserFactory(organization=None, email="y@example.org")
     for_coordinator = invitation_create(community=approval_community, email="x@example.org", by=coordinator)
-    # The address differs from the account: the token is the proof.
     for_outsider = invitation_create(community=approval_community, email="y@example.org", by=coordinator)
 
     invitation_accept(invitation=for_coordinator, user=other)
