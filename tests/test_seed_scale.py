@@ -98,9 +98,9 @@ def test_a_members_only_seeded_community_keeps_its_content_from_an_outsider(seed
 
 def test_the_seeded_coordinator_opens_their_console(seeded, client):
     community = Community.objects.get(slug=f"{PREFIX}000")
-    coordinator = Membership.objects.active().get(
-        community=community, group__isnull=True, role=Membership.Role.COORDINATOR
-    ).user
+    coordinator = (
+        Membership.objects.active().get(community=community, group__isnull=True, role=Membership.Role.COORDINATOR).user
+    )
     assert can_manage(coordinator, community)
     assert all(can_manage(coordinator, group) for group in community.groups.all())
     client.force_login(coordinator)

@@ -212,7 +212,9 @@ def _people_names(s):
 def _organisation_names(s, organisations, extras) -> None:
     from members.models import Organization
 
-    names = dict(Organization.objects.filter(pk__in={o["organization_id"] for o in organisations}).values_list("pk", "name"))
+    names = dict(
+        Organization.objects.filter(pk__in={o["organization_id"] for o in organisations}).values_list("pk", "name")
+    )
     for link in organisations:
         extra, body = extras[link["knowledgeitem_id"]]
         extras[link["knowledgeitem_id"]] = (f"{extra} {names[link['organization_id']]}", body)
@@ -224,6 +226,7 @@ def _search_vectors(extras: dict[int, tuple[str, str]]) -> None:
         return  # SQLite searches with icontains
     cases = " ".join(f"WHEN '{code}' THEN '{config}'" for code, config in SEARCH_CONFIGS.items())
     config = f"(CASE k.language {cases} ELSE 'simple' END)::regconfig"
+    # Only constants are formatted in (the configurations); the values go as parameters.
     sql = f"""
         UPDATE knowledge_knowledgeitem AS k SET search_vector =
             setweight(to_tsvector({config}, COALESCE(k.title, '')), 'A')
@@ -232,7 +235,7 @@ def _search_vectors(extras: dict[int, tuple[str, str]]) -> None:
             || setweight(to_tsvector({config}, COALESCE(x.body, '')), 'C')
         FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS x(id, extra, body)
         WHERE k.id = x.id
-    """
+    """  # noqa: S608
     keys = list(extras)
     with connection.cursor() as cursor:
         for start in range(0, len(keys), VECTOR_BATCH):

@@ -128,7 +128,9 @@ def seed_memberships(s) -> None:
     rng = s.rng
     active, pending = Membership.Status.ACTIVE, Membership.Status.PENDING
     rows = {}  # (user, community, group) -> [role, status]
-    for user_id, community_id, group_id in Membership.objects.active().values_list("user_id", "community_id", "group_id"):
+    for user_id, community_id, group_id in Membership.objects.active().values_list(
+        "user_id", "community_id", "group_id"
+    ):
         target = s.group_members if group_id else s.members
         target.setdefault(group_id or community_id, []).append(user_id)
     for user_id in s.people:

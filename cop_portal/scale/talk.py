@@ -72,5 +72,7 @@ def seed_discussions(s) -> None:
     s.writer.insert(Thread, threads)
     s.writer.insert(Post, posts)
     Thread.objects.bulk_update(
-        [Thread(pk=thread_id, last_post_id=post_id) for post_id, thread_id in last.items()], ["last_post"], batch_size=2000
+        [Thread(pk=thread_id, last_post_id=post_id) for post_id, thread_id in last.items()],
+        ["last_post"],
+        batch_size=2000,
     )

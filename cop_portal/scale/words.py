@@ -1,21 +1,108 @@
 """The words the scale seed writes with: names, titles and themes, chosen by the seed's random generator."""
 
-FIRST_NAMES = (
-    "Amal Ahmed Alessandro Anna Aya Chiara Daniele Elena Fatma Francesca Giorgio Giulia Hana Ibrahim Karim "
-    "Laura Leila Luca Marco Maria Mohamed Nadia Omar Paola Rania Salma Sara Sofia Tarek Youssef Zeineb"
-).split()
-LAST_NAMES = (
-    "Ali Bianchi Ben Salem Bouazizi Colombo Conti Costa De Luca El Amri Esposito Ferrari Gallo Greco Hamdi "
-    "Jaziri Lombardi Mansour Marino Moretti Rinaldi Ricci Romano Russo Trabelsi Villa Zaied"
-).split()
-ORG_WORDS = (
-    "Municipality Cooperative Foundation Association Institute Agency Network Centre Consortium University "
-    "Council School Union Observatory Lab"
-).split()
-PLACES = (
-    "Bologna Tunis Tripoli Sfax Napoli Palermo Roma Milano Sousse Misrata Bari Torino Genova Firenze "
-    "Bizerte Benghazi Catania Parma Modena Kairouan"
-).split()
+FIRST_NAMES = [
+    "Amal",
+    "Ahmed",
+    "Alessandro",
+    "Anna",
+    "Aya",
+    "Chiara",
+    "Daniele",
+    "Elena",
+    "Fatma",
+    "Francesca",
+    "Giorgio",
+    "Giulia",
+    "Hana",
+    "Ibrahim",
+    "Karim",
+    "Laura",
+    "Leila",
+    "Luca",
+    "Marco",
+    "Maria",
+    "Mohamed",
+    "Nadia",
+    "Omar",
+    "Paola",
+    "Rania",
+    "Salma",
+    "Sara",
+    "Sofia",
+    "Tarek",
+    "Youssef",
+    "Zeineb",
+]
+LAST_NAMES = [
+    "Ali",
+    "Bianchi",
+    "Ben",
+    "Salem",
+    "Bouazizi",
+    "Colombo",
+    "Conti",
+    "Costa",
+    "De",
+    "Luca",
+    "El",
+    "Amri",
+    "Esposito",
+    "Ferrari",
+    "Gallo",
+    "Greco",
+    "Hamdi",
+    "Jaziri",
+    "Lombardi",
+    "Mansour",
+    "Marino",
+    "Moretti",
+    "Rinaldi",
+    "Ricci",
+    "Romano",
+    "Russo",
+    "Trabelsi",
+    "Villa",
+    "Zaied",
+]
+ORG_WORDS = [
+    "Municipality",
+    "Cooperative",
+    "Foundation",
+    "Association",
+    "Institute",
+    "Agency",
+    "Network",
+    "Centre",
+    "Consortium",
+    "University",
+    "Council",
+    "School",
+    "Union",
+    "Observatory",
+    "Lab",
+]
+PLACES = [
+    "Bologna",
+    "Tunis",
+    "Tripoli",
+    "Sfax",
+    "Napoli",
+    "Palermo",
+    "Roma",
+    "Milano",
+    "Sousse",
+    "Misrata",
+    "Bari",
+    "Torino",
+    "Genova",
+    "Firenze",
+    "Bizerte",
+    "Benghazi",
+    "Catania",
+    "Parma",
+    "Modena",
+    "Kairouan",
+]
 COUNTRIES = ("IT", "IT", "IT", "TN", "TN", "LY", "FR", "ES", "GR", "MT")
 TIME_ZONES = ("Europe/Rome", "Africa/Tunis", "Africa/Tripoli", "Europe/Paris")
 LANGUAGES = ("en", "it", "ar")
@@ -56,16 +143,47 @@ THEMES = (
 
 # Common words appear in many titles (a search for "community" matches a large share of the items);
 # rare words in few (RARE_WORDS: about one item in RARE_EVERY carries one): the benchmark's two searches.
-COMMON_WORDS = (
-    "community practice network school energy water city training project lesson experience method "
-    "pilot plan guide report tool partnership service learning"
-).split()
+COMMON_WORDS = [
+    "community",
+    "practice",
+    "network",
+    "school",
+    "energy",
+    "water",
+    "city",
+    "training",
+    "project",
+    "lesson",
+    "experience",
+    "method",
+    "pilot",
+    "plan",
+    "guide",
+    "report",
+    "tool",
+    "partnership",
+    "service",
+    "learning",
+]
 RARE_WORDS = ("quinoa", "aquifer", "tramway", "beekeeping", "cartography", "microgrid", "olive", "saffron")
 RARE_EVERY = 1000
-ADJECTIVES = (
-    "Practical Shared Local Regional Participatory Open Green Inclusive Digital Rural Urban Coastal Young "
-    "Sustainable Collaborative"
-).split()
+ADJECTIVES = [
+    "Practical",
+    "Shared",
+    "Local",
+    "Regional",
+    "Participatory",
+    "Open",
+    "Green",
+    "Inclusive",
+    "Digital",
+    "Rural",
+    "Urban",
+    "Coastal",
+    "Young",
+    "Sustainable",
+    "Collaborative",
+]
 
 SENTENCES = (
     "The partners met every month to compare what worked and what did not.",

@@ -47,7 +47,11 @@ class Writer:
                 defaults[field.attname] = default if callable(default) else (lambda value=default: value)
             elif field.null:
                 defaults[field.attname] = lambda: None
-            elif not field.primary_key and not field.is_relation and isinstance(field, models.CharField | models.TextField):
+            elif (
+                not field.primary_key
+                and not field.is_relation
+                and isinstance(field, models.CharField | models.TextField)
+            ):
                 defaults[field.attname] = lambda: ""
         return defaults
 
