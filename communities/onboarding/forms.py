@@ -32,10 +32,6 @@ class OnboardingForm(forms.Form):
     csv_file = forms.FileField(
         label=gettext_lazy("Or a CSV file"),
         required=False,
-        help_text=gettext_lazy(
-            "UTF-8, at most 1 MB and 2000 rows; a header row naming the columns (comma or semicolon separated): %s."
-        )
-        % ", ".join(CSV_COLUMNS),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
     group = forms.ModelChoiceField(label=gettext_lazy("Into"), queryset=Group.objects.none(), required=False)
@@ -51,6 +47,10 @@ class OnboardingForm(forms.Form):
 
     def __init__(self, *args, groups, whole_community: bool, **kwargs):
         super().__init__(*args, **kwargs)
+        # Formatted here, in the request's language: a lazy string formatted at import is English for good.
+        self.fields["csv_file"].help_text = _(
+            "UTF-8, at most 1 MB and 2000 rows; a header row naming the columns (comma or semicolon separated): %s."
+        ) % ", ".join(CSV_COLUMNS)
         field = self.fields["group"]
         field.queryset = groups
         field.help_text = _("For the rows that name no group.")
