@@ -67,8 +67,10 @@ def awaits_verification(*, user, place: Community | Group) -> bool:
     place's coordinators see them, verify the organisation and approve the request.
     """
     kinds = place.eligible_organization_kinds or []
-    organization = user.organization if user.is_authenticated else None
-    return bool(kinds) and organization is not None and organization.kind in kinds and not organization.is_verified
+    if not kinds or not user.is_authenticated or user.organization_id is None:
+        return False  # (without reading the organisation: a page of open places runs no query for it)
+    organization = user.organization
+    return organization.kind in kinds and not organization.is_verified
 
 
 def eligibility_error(*, user, place: Community | Group, allow_unverified: bool = False) -> str:

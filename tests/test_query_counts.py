@@ -59,12 +59,6 @@ def measure(client) -> dict[tuple[str, str | None], int]:
     return counts
 
 
-# Found by this test: the member's community home runs 23 queries on the demo and 24 with more data,
-# the extra one a members_organization read (lead: an item author's organisation loaded lazily;
-# issue 15). Listed here so the other pages stay pinned; its own test fails until it is fixed.
-KNOWN_GROWTH = {("community home", MEMBER)}
-
-
 def _grown(client, settings) -> dict:
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     on_demo = measure(client)
@@ -76,11 +70,5 @@ def _grown(client, settings) -> dict:
 
 
 def test_key_pages_run_as_many_queries_on_more_data_as_on_the_demo(demo_data, client, settings):
-    grown = {page: counts for page, counts in _grown(client, settings).items() if page not in KNOWN_GROWTH}
-    assert not grown, f"queries grew with the data (demo, more): {grown}"
-
-
-@pytest.mark.xfail(strict=True, reason="issue 15: the member's community home gains a query with more data")
-def test_the_members_community_home_runs_as_many_queries_on_more_data(demo_data, client, settings):
     grown = _grown(client, settings)
-    assert not KNOWN_GROWTH & grown.keys(), grown
+    assert not grown, f"queries grew with the data (demo, more): {grown}"
