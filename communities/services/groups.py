@@ -35,10 +35,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from members import outbox
 from members.models import Organization
 
 from .. import permissions
-from ..models import Community, CommunityEvent, Group, JoinPolicy, Membership, natural_key
+from ..models import Community, CommunityEvent, Group, JoinPolicy, Membership, MembershipEvent, natural_key
 from ._common import MembershipError, _lock_community
 from .audit import changes_between, record_event, snapshot
 from .memberships import membership_change_role, membership_grant
@@ -367,6 +368,17 @@ def facilitator_name(*, group: Group, user, by) -> Membership:
         membership = membership_grant(
             user=user, community=community, group=group, role=Membership.Role.FACILITATOR, by=by
         )
+        # membership_grant is the quiet door of imports and demo data; a person named here is
+        # told, as a member whose role is raised is told by membership_change_role.
+        joined = (
+            MembershipEvent.objects.filter(membership=membership, to_role=Membership.Role.FACILITATOR)
+            .order_by("-pk")
+            .first()
+        )
+        if joined is not None:
+            outbox.enqueue(
+                "communities.notify_role_changed", membership.pk, joined.pk, key=f"membership-event:{joined.pk}"
+            )
     record_event(
         community=community,
         by=by,

@@ -1,0 +1,70 @@
+"""Gaps found auditing issue 13 as the launch communities' coordinators would use the console."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from communities.models import Community, Membership
+from communities.services import facilitator_name
+from tests.factories import CommunityFactory, GroupFactory, UserFactory, make_member
+
+pytestmark = pytest.mark.django_db
+
+Role = Membership.Role
+
+
+@pytest.fixture
+def space(db):
+    """REBUILD-like: a coordinator, two teams (one with its facilitator), a plain member and an outsider."""
+    community = CommunityFactory(slug="rebuild", name="REBUILD", join_policy=Community.JoinPolicy.OPEN)
+    coordinator = make_member(community, UserFactory(full_name="Cora Coordinator"), role=Role.COORDINATOR)
+    team = GroupFactory(community=community, slug="team-1", name="Team 1")
+    other = GroupFactory(community=community, slug="team-2", name="Team 2")
+    facilitator = make_member(community, UserFactory(full_name="Fabio Facilitator"))
+    make_member(community, facilitator, role=Role.FACILITATOR, group=team)
+    member = make_member(community, UserFactory(full_name="Mia Member", language="it"))
+    return {
+        "community": community,
+        "coordinator": coordinator,
+        "facilitator": facilitator,
+        "member": member,
+        "team": team,
+        "other": other,
+    }
+
+
+# --- Naming a facilitator tells the person, once, in their language ---------------------------------------
+
+
+def test_a_brand_new_facilitator_is_told_once_in_their_language(space, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        facilitator_name(group=space["other"], user=space["member"], by=space["coordinator"])
+    with django_capture_on_commit_callbacks(execute=True):
+        facilitator_name(group=space["other"], user=space["member"], by=space["coordinator"])  # again: no email
+
+    (message,) = mail.outbox
+    assert message.to == [space["member"].email]
+    assert message.extra_headers["Content-Language"] == "it"
+    assert "Team 2" in message.subject
+    assert "(it was: )" not in message.body
+
+
+def test_a_member_of_the_group_raised_to_facilitator_is_told_once(space, django_capture_on_commit_callbacks):
+    make_member(space["community"], space["member"], group=space["other"])
+    with django_capture_on_commit_callbacks(execute=True):
+        facilitator_name(group=space["other"], user=space["member"], by=space["coordinator"])
+
+    (message,) = mail.outbox
+    assert message.to == [space["member"].email]
+    assert message.extra_headers["Content-Language"] == "it"
+
+
+def test_naming_from_the_console_sends_the_email(client, space, django_capture_on_commit_callbacks):
+    client.force_login(space["coordinator"])
+    path = reverse(
+        "communities:manage_group_facilitator_add",
+        kwargs={"community_slug": "rebuild", "group_slug": space["other"].slug},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(path, {"user": space["member"].pk})
+    assert [message.to for message in mail.outbox] == [[space["member"].email]]
