@@ -68,3 +68,51 @@ def test_naming_from_the_console_sends_the_email(client, space, django_capture_o
     with django_capture_on_commit_callbacks(execute=True):
         client.post(path, {"user": space["member"].pk})
     assert [message.to for message in mail.outbox] == [[space["member"].email]]
+
+
+# --- An archived group: its open invitations are withdrawn, nothing is announced to it ----------------------
+
+
+def test_archiving_a_group_withdraws_its_open_invitations_once(space):
+    from communities.models import CommunityEvent, Invitation
+    from communities.services import group_archive, invitation_create
+
+    team, coordinator = space["team"], space["coordinator"]
+    open_one = invitation_create(community=space["community"], group=team, email="new@example.org", by=coordinator)
+    elsewhere = invitation_create(
+        community=space["community"], group=space["other"], email="new@example.org", by=coordinator
+    )
+
+    group_archive(group=team, by=coordinator)
+    group_archive(group=team, by=coordinator)  # again: nothing more
+
+    open_one.refresh_from_db()
+    elsewhere.refresh_from_db()
+    assert open_one.revoked_at is not None
+    assert elsewhere.revoked_at is None
+    assert not Invitation.objects.open().filter(group=team).exists()
+    [event] = CommunityEvent.objects.filter(action=CommunityEvent.Action.GROUP_ARCHIVED)
+    assert event.changes == {"archived": [False, True], "open_invitations": [1, 0]}
+
+
+def test_nothing_is_announced_to_an_archived_group(space, django_capture_on_commit_callbacks):
+    from communities.services import group_archive
+    from discussions.models import Announcement
+    from discussions.services import AudienceChoice, DiscussionError, announcement_send
+    from discussions.services.announcements import announcement_groups
+
+    team, coordinator = space["team"], space["coordinator"]
+    group_archive(group=team, by=coordinator)
+
+    assert list(announcement_groups(user=coordinator, community=space["community"])) == [space["other"]]
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(DiscussionError) as caught:
+        announcement_send(
+            community=space["community"],
+            by=coordinator,
+            audience=AudienceChoice(kind="group", group=team),
+            title="Meeting moved",
+            body="Tuesday.",
+        )
+    assert caught.value.code == "group_archived"
+    assert not Announcement.objects.exists()
+    assert mail.outbox == []
