@@ -116,3 +116,37 @@ def test_nothing_is_announced_to_an_archived_group(space, django_capture_on_comm
     assert caught.value.code == "group_archived"
     assert not Announcement.objects.exists()
     assert mail.outbox == []
+
+
+# --- Renaming or merging a theme carries its followers along --------------------------------------------
+
+
+@pytest.mark.parametrize("how", ["rename", "merge"])
+def test_followers_of_a_renamed_or_merged_theme_follow_the_new_name(space, how):
+    from taggit.models import Tag
+
+    from communities.models import Theme
+    from communities.services import theme_add, theme_merge, theme_rename
+    from knowledge.models import Follow
+
+    community, coordinator = space["community"], space["coordinator"]
+    community.visibility = Community.Visibility.MEMBERS
+    community.save(update_fields=["visibility"])
+    space["team"].themes.set(["welfare"])
+    old_tag = Tag.objects.get(name="welfare")
+    member, stranger = space["member"], UserFactory(full_name="Stella Stranger")
+    Follow.objects.create(user=member, theme=old_tag)
+    Follow.objects.create(user=stranger, theme=old_tag)  # follows the name, cannot see this community
+    theme = theme_add(community=community, by=coordinator, name="welfare")
+
+    if how == "rename":
+        theme_rename(theme=theme, by=coordinator, name="welfare di comunità")
+        theme_rename(theme=Theme.objects.get(pk=theme.pk), by=coordinator, name="welfare di comunità")  # again
+    else:
+        into = theme_add(community=community, by=coordinator, name="welfare di comunità")
+        theme_merge(theme=theme, into=into, by=coordinator)
+        theme_merge(theme=theme, into=into, by=coordinator)  # again
+
+    new_tag = Tag.objects.get(name="welfare di comunità")
+    assert set(Follow.objects.filter(theme=new_tag).values_list("user__full_name", flat=True)) == {"Mia Member"}
+    assert Follow.objects.filter(theme=old_tag).count() == 2  # the old name is still followed (other communities)
