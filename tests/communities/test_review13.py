@@ -150,3 +150,143 @@ def test_followers_of_a_renamed_or_merged_theme_follow_the_new_name(space, how):
     new_tag = Tag.objects.get(name="welfare di comunità")
     assert set(Follow.objects.filter(theme=new_tag).values_list("user__full_name", flat=True)) == {"Mia Member"}
     assert Follow.objects.filter(theme=old_tag).count() == 2  # the old name is still followed (other communities)
+
+
+# --- The console menu: a facilitator sees only what they may open; every page marks itself ------------------
+
+COORDINATOR_ONLY_PAGES = [
+    "manage_history",
+    "manage_organisations",
+    "manage_page",
+    "manage_themes",
+    "manage_partners",
+    "manage_labels",
+    "manage_group_new",
+]
+
+
+def _nav_links(html: str) -> list[tuple[str, bool]]:
+    """Return (href, is current) for each link of the console's menu in html."""
+    import re
+
+    nav = re.search(r'<nav aria-label="Console".*?</nav>', html, re.S).group(0)
+    return [
+        (href, "aria-current" in attrs)
+        for attrs, href in re.findall(r'<a ([^>]*?)href="([^"]+)"', nav.replace('" href', '"  href'))
+    ]
+
+
+@pytest.mark.parametrize("who", ["coordinator", "facilitator"])
+def test_every_tab_of_the_menu_opens_and_marks_itself_as_the_current_page(client, space, who):
+    client.force_login(space[who])
+    start = reverse("communities:manage", kwargs={"community_slug": "rebuild"})
+    tabs = [href for href, _current in _nav_links(client.get(start).content.decode())]
+    assert len(tabs) == (9 if who == "coordinator" else 3)
+    for href in tabs:
+        response = client.get(href)
+        assert response.status_code == 200, href
+        links = _nav_links(response.content.decode())
+        assert [link for link, current in links if current] == [href], href
+
+
+def test_a_facilitator_gets_404_on_the_coordinators_pages_and_sees_only_their_groups(client, space):
+    client.force_login(space["facilitator"])
+    for name in COORDINATOR_ONLY_PAGES:
+        assert client.get(reverse(f"communities:{name}", kwargs={"community_slug": "rebuild"})).status_code == 404
+    other_edit = reverse(
+        "communities:manage_group_edit", kwargs={"community_slug": "rebuild", "group_slug": space["other"].slug}
+    )
+    assert client.get(other_edit).status_code == 404
+    groups_page = client.get(reverse("communities:manage_groups", kwargs={"community_slug": "rebuild"}))
+    assert "Team 1" in groups_page.content.decode() and "Team 2" not in groups_page.content.decode()
+    onboarding = client.get(reverse("communities:manage_onboarding", kwargs={"community_slug": "rebuild"}))
+    assert onboarding.status_code == 200 and "Team 2" not in onboarding.content.decode()
+
+
+# --- The console's overview --------------------------------------------------------------------------------
+
+
+def _overview(html: str) -> dict[str, tuple[str, str]]:
+    """Return {label: (count, href)} of the console's overview in html."""
+    import re
+
+    section = re.search(r'aria-labelledby="overview-heading".*?</section>', html, re.S).group(0)
+    return {
+        label: (count, href)
+        for href, count, label in re.findall(
+            r'<a [^>]*href="([^"]+)"><span[^>]*>(\d+)</span> <span>([^<]+)</span></a>', section
+        )
+    }
+
+
+def test_the_console_opens_on_an_overview_of_what_awaits_the_coordinator(client, space):
+    from communities.services import group_archive, invitation_create, membership_request
+    from members.models import Organization
+    from tests.factories import OrganizationFactory
+
+    community, coordinator = space["community"], space["coordinator"]
+    community.join_policy = Community.JoinPolicy.APPROVAL
+    community.eligible_organization_kinds = [Organization.Kind.MUNICIPALITY]
+    community.save(update_fields=["join_policy", "eligible_organization_kinds"])
+    newcomer = UserFactory(full_name="Nina Newcomer")
+    newcomer.organization = OrganizationFactory(
+        name="Comune di Prova", kind=Organization.Kind.MUNICIPALITY, is_verified=False, proposed_by=newcomer
+    )
+    newcomer.save(update_fields=["organization"])
+    membership_request(user=newcomer, community=community)
+    invitation_create(community=community, email="a@example.org", by=coordinator)
+    invitation_create(community=community, email="b@example.org", by=coordinator)
+    GroupFactory(community=community, slug="team-3", name="Team 3")
+    group_archive(group=GroupFactory(community=community, slug="old", name="Old team"), by=coordinator)
+    client.force_login(coordinator)
+
+    overview = _overview(
+        client.get(reverse("communities:manage", kwargs={"community_slug": "rebuild"})).content.decode()
+    )
+
+    assert overview == {
+        "Pending requests": ("1", "#requests-heading"),
+        "Groups": ("3", "/c/rebuild/manage/groups/"),
+        "Open invitations": ("2", "#invitations-heading"),
+        "Organisations awaiting verification": ("1", "/c/rebuild/manage/organisations/"),
+    }
+
+
+def test_a_facilitator_s_overview_counts_their_groups_only(client, space):
+    client.force_login(space["facilitator"])
+    overview = _overview(
+        client.get(reverse("communities:manage", kwargs={"community_slug": "rebuild"})).content.decode()
+    )
+    assert overview == {
+        "Pending requests": ("0", "#requests-heading"),
+        "Your groups": ("1", "/c/rebuild/manage/groups/"),
+        "Open invitations": ("0", "#invitations-heading"),
+    }
+
+
+def test_the_overview_keeps_its_query_count_with_many_proposals(client, space, django_assert_max_num_queries):
+    from members.models import Organization
+    from tests.factories import OrganizationFactory
+
+    community = space["community"]
+    community.eligible_organization_kinds = [Organization.Kind.MUNICIPALITY]
+    community.save(update_fields=["eligible_organization_kinds"])
+
+    def propose(count):
+        for _n in range(count):
+            person = make_member(community)
+            person.organization = OrganizationFactory(is_verified=False, proposed_by=person)
+            person.save(update_fields=["organization"])
+
+    client.force_login(space["coordinator"])
+    path = reverse("communities:manage", kwargs={"community_slug": "rebuild"})
+    propose(1)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(path)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(path)
+    propose(12)
+    with django_assert_max_num_queries(len(queries)):
+        client.get(path)
