@@ -290,3 +290,35 @@ def test_the_overview_keeps_its_query_count_with_many_proposals(client, space, d
     propose(12)
     with django_assert_max_num_queries(len(queries)):
         client.get(path)
+
+
+# --- The history names each change in the reader's language -------------------------------------------------
+
+
+def test_the_history_names_changes_by_their_label_not_the_field_s_code(client, space):
+    from django.utils import translation
+
+    from communities.models import CommunityEvent
+    from communities.services import group_archive, invitation_create
+
+    community, coordinator = space["community"], space["coordinator"]
+    CommunityEvent.objects.create(
+        community=community,
+        actor=coordinator,
+        action=CommunityEvent.Action.COMMUNITY_UPDATED,
+        changes={"accent_color": ["#1f5f8b", "#2e6b30"]},
+    )
+    invitation_create(community=community, group=space["team"], email="new@example.org", by=coordinator)
+    group_archive(group=space["team"], by=coordinator)
+    client.force_login(coordinator)
+    path = reverse("communities:manage_history", kwargs={"community_slug": "rebuild"})
+
+    html = client.get(path).content.decode()
+    assert "<dt>accent colour</dt>" in html and "<dt>open invitations</dt>" in html
+    assert "accent_color" not in html and "open_invitations" not in html
+
+    coordinator.language = "it"
+    coordinator.save(update_fields=["language"])
+    with translation.override("it"):
+        html = client.get(path, HTTP_ACCEPT_LANGUAGE="it").content.decode()
+    assert "<dt>colore distintivo</dt>" in html
