@@ -179,3 +179,22 @@ def themed_objects(*, community) -> list[ThemedObjects]:
     for provide in _themed_objects_providers:
         found.extend(provide(community=community) or [])
     return found
+
+
+# A theme-moved handler receives (community, old_tag, new_tag) after the theme console renamed or
+# merged a theme of community (its objects moved from old_tag to new_tag), inside the same
+# transaction: e.g. knowledge makes the people who follow the old name follow the new one too.
+_theme_moved_handlers: list[Callable[..., None]] = []
+
+
+def register_theme_moved(func: Callable[..., None]) -> Callable[..., None]:
+    """Register func(community=community, old_tag=tag, new_tag=tag), called when a theme is renamed or merged."""
+    if func not in _theme_moved_handlers:
+        _theme_moved_handlers.append(func)
+    return func
+
+
+def theme_moved(*, community, old_tag, new_tag) -> None:
+    """Let higher apps follow a theme of community that moved from old_tag to new_tag."""
+    for handle in _theme_moved_handlers:
+        handle(community=community, old_tag=old_tag, new_tag=new_tag)

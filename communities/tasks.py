@@ -57,12 +57,17 @@ def notify_decision(membership_id: int, event_id: int) -> bool:
 
 @shared_task(name="communities.notify_role_changed", **RETRY)
 def notify_role_changed(membership_id: int, event_id: int) -> bool:
-    """Tell a member about a role change, unless their role has changed again since."""
+    """Tell a member about a role change, unless their role has changed again since.
+
+    The event is a role change, or the joining of someone named facilitator of a group they were not in.
+    """
     from . import notifications
 
-    membership, event = _membership_and_event(
-        membership_id, event_id, MembershipEvent.Action.ROLE_CHANGED, Membership.Status.ACTIVE
-    )
+    event = MembershipEvent.objects.filter(pk=event_id, membership_id=membership_id).first()
+    action = event.action if event is not None else MembershipEvent.Action.ROLE_CHANGED
+    if action not in (MembershipEvent.Action.ROLE_CHANGED, MembershipEvent.Action.JOINED):
+        return False
+    membership, event = _membership_and_event(membership_id, event_id, action, Membership.Status.ACTIVE)
     if membership is None or membership.role != event.to_role:
         return False
     return notifications.send_role_changed(membership=membership, event=event)

@@ -1,7 +1,8 @@
 """The five launch communities, drawn from the source texts in shared/seeds/.
 
 Counts here are the real ones from those texts (16 Con i Bambini groups, ten REBUILD
-coordination teams, three Con i Bambini facilitators). Where a text gives a total but
+coordination teams, three Con i Bambini facilitators); each community's groups are listed in
+the order given here, which seed_demo keeps as their position in the console. Where a text gives a total but
 not its breakdown (Con i Bambini's "Tab 21" table is not in the seed), the split below
 is our assumption and is marked as such.
 """
@@ -38,23 +39,10 @@ COMMUNITIES = [
         "join_policy": "approval",
         "eligible": [],
         "groups": [
-            # The ten coordination teams of municipalities' and universities' officials.
-            (f"coordination-team-{n}", f"Coordination team {n} – {topic}", "coordination", "approval", [])
-            for n, topic in enumerate(
-                [
-                    "Project management",
-                    "Capacity building",
-                    "Training of trainers",
-                    "Pilot project 1",
-                    "Pilot project 2",
-                    "Communication and visibility",
-                    "Monitoring and evaluation",
-                    "Universities' network",
-                    "Summer schools",
-                    "Financial reporting",
-                ],
-                start=1,
-            )
+            # The ten coordination teams of municipalities' and universities' officials. The seed gives
+            # their number, not their subjects: they are numbered, and listed 1..10 in that order.
+            (f"coordination-team-{n}", f"Coordination team {n}", "coordination", "approval", [])
+            for n in range(1, 11)
         ],
     },
     {
@@ -742,3 +730,22 @@ def group_themes(community_slug: str, group_slug: str) -> list[str]:
     if community_slug == "con-i-bambini":
         return list(CON_I_BAMBINI_GROUP_THEMES)
     return []
+
+
+# An organisation proposed by a newcomer and awaiting verification in a reserved community, so the
+# console's Organisations page has something to verify: MULTIPLY is reserved to municipalities,
+# regions and public bodies. The seed names no such newcomer: the person and the town are our
+# assumption. (community, email, full name, language, organisation, kind, country, city, message)
+PROPOSALS = [
+    (
+        "multiply",
+        "energia.treviso@cop.demo",
+        "Chiara Zanon",
+        "it",
+        "Comune di Treviso",
+        "municipality",
+        "IT",
+        "Treviso",
+        "Il nostro Comune vorrebbe partecipare agli scambi tra Città On the Road.",
+    ),
+]

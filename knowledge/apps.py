@@ -24,6 +24,7 @@ class KnowledgeConfig(AppConfig):
 
         hooks.register_membership_ended(services.knowledge_membership_ended)
 
-        from .themes import themed_items
+        from .themes import follows_theme_moved, themed_items
 
         hooks.register_themed_objects(themed_items)
+        hooks.register_theme_moved(follows_theme_moved)

@@ -13,9 +13,9 @@ Rules these functions keep (and the decisions behind them):
   links and bookmarks keep working.
 - Archived is read-only. An archived group keeps its members, meetings, knowledge and
   discussions and counts in reports, but nobody joins it, is invited or named facilitator in
-  it, and nothing new is posted into it (communities.permissions.group_accepts_new_content is
-  the one answer). It cannot be changed either: restore it first. Ending a facilitator role
-  stays possible.
+  it (archiving withdraws its open invitations), nothing is announced to it, and nothing new
+  is posted into it (communities.permissions.group_accepts_new_content is the one answer).
+  It cannot be changed either: restore it first. Ending a facilitator role stays possible.
 - Order. Groups are listed by position (set here, densely 1..n), then naturally by name.
   group_move takes the target position (not "one up"), so a repeated request changes nothing more.
 - Every write locks the community row first, returns early when there is nothing to change
@@ -36,10 +36,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from members import outbox
 from members.models import Organization
 
 from .. import permissions
-from ..models import Community, CommunityEvent, Group, JoinPolicy, Membership, natural_key
+from ..models import Community, CommunityEvent, Group, Invitation, JoinPolicy, Membership, MembershipEvent, natural_key
 from ..theme_names import theme_names_clean
 from ._common import MembershipError, _lock_community
 from .audit import changes_between, record_event, snapshot
@@ -262,13 +263,19 @@ def group_archive(*, group: Group, by) -> Group:
     group.archived_at = timezone.now()
     group.archived_by = by if getattr(by, "is_authenticated", False) else None
     group.save(update_fields=["archived_at", "archived_by", "updated_at"])
+    # Nobody may enter an archived group, so its open invitations are withdrawn now rather than
+    # refused when someone clicks them; restoring the group does not bring them back.
+    withdrawn = Invitation.objects.open().filter(group=group).update(revoked_at=group.archived_at)
+    changes = {"archived": [False, True]}
+    if withdrawn:
+        changes["open_invitations"] = [withdrawn, 0]
     record_event(
         community=community,
         by=by,
         action=CommunityEvent.Action.GROUP_ARCHIVED,
         target=group.name,
         group=group,
-        changes={"archived": [False, True]},
+        changes=changes,
     )
     return group
 
@@ -362,6 +369,17 @@ def facilitator_name(*, group: Group, user, by) -> Membership:
         membership = membership_grant(
             user=user, community=community, group=group, role=Membership.Role.FACILITATOR, by=by
         )
+        # membership_grant is the quiet door of imports and demo data; a person named here is
+        # told, as a member whose role is raised is told by membership_change_role.
+        joined = (
+            MembershipEvent.objects.filter(membership=membership, to_role=Membership.Role.FACILITATOR)
+            .order_by("-pk")
+            .first()
+        )
+        if joined is not None:
+            outbox.enqueue(
+                "communities.notify_role_changed", membership.pk, joined.pk, key=f"membership-event:{joined.pk}"
+            )
     record_event(
         community=community,
         by=by,

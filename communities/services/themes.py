@@ -8,6 +8,9 @@ Rules:
   from the old tag to the tag of the new name. Another community keeps its themes as they are.
 - Names are compared without regard to case inside a vocabulary: "Energy" and "energy"
   cannot both be themes of one community; renaming to another theme's name is a merge.
+- People follow a theme by its (global) tag: after a rename or merge, those who followed the old
+  name and may see this community's content follow the new name too (hooks.theme_moved; knowledge
+  keeps the follows). Their follow of the old name stays: other communities may still use it.
 - A retired theme is no longer suggested; the objects keep it, and restoring brings it back.
 - A theme typed on an object is NOT added to the vocabulary by itself: the vocabulary is the
   coordinators' list. The console's themes page shows the themes in use that the vocabulary
@@ -96,6 +99,7 @@ def _retag(community: Community, old_name: str, new_name: str) -> int:
         moved += len(touched)
         if themed.retagged is not None:
             themed.retagged(touched)
+    hooks.theme_moved(community=community, old_tag=old_tag, new_tag=new_tag)
     return moved
 
 

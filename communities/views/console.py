@@ -1,4 +1,4 @@
-"""The coordinator console: pending requests, members and roles, invitations."""
+"""The coordinator console: an overview, pending requests, members and roles, invitations."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from .. import hooks
 from ..forms import DecisionForm, InvitationForm, RoleForm
 from ..models import Community, Group, Invitation, Membership
 from ..selectors import console_invitations, console_members, console_requests
+from ..selectors_organisations import organisation_proposals, verification_applies
 from ..services import (
     MembershipError,
     invitation_create,
@@ -41,6 +42,29 @@ def _console_url(community: Community, group: Group | None = None) -> str:
     return f"{url}?{urlencode({'group': group.slug})}" if group else url
 
 
+def _overview(community: Community, *, is_coordinator: bool, groups, requests: list, invitations: list) -> list[dict]:
+    """Return the console's overview: what awaits the viewer here, each with a count and a link (constant queries)."""
+    groups_url = reverse("communities:manage_groups", kwargs={"community_slug": community.slug})
+    rows = [
+        {"label": _("Pending requests"), "count": len(requests), "url": "#requests-heading"},
+        {
+            "label": _("Groups") if is_coordinator else _("Your groups"),
+            "count": groups.filter(archived_at__isnull=True).count(),
+            "url": groups_url,
+        },
+        {"label": _("Open invitations"), "count": len(invitations), "url": "#invitations-heading"},
+    ]
+    if is_coordinator and verification_applies(community):
+        rows.append(
+            {
+                "label": _("Organisations awaiting verification"),
+                "count": organisation_proposals(community).count(),
+                "url": reverse("communities:manage_organisations", kwargs={"community_slug": community.slug}),
+            }
+        )
+    return rows
+
+
 def _render_console(request, *, is_coordinator: bool, groups, invite_form=None, status: int = 200):
     community = request.community
     group_slug = request.GET.get("group", "")
@@ -53,17 +77,22 @@ def _render_console(request, *, is_coordinator: bool, groups, invite_form=None, 
     members = console_members(user=request.user, community=community, group=selected, text=text)
     page = Paginator(members, CONSOLE_PAGE_SIZE).get_page(request.GET.get("page"))
     role_choices = RoleForm(group_level=selected is not None).fields["role"].choices
+    requests = list(console_requests(user=request.user, community=community))
+    invitations = list(console_invitations(user=request.user, community=community))
     context = {
         "community": community,
         "is_coordinator": is_coordinator,
         "console_section": "members",
         "groups": groups,
         "selected_group": selected,
-        "requests": console_requests(user=request.user, community=community),
+        "overview": _overview(
+            community, is_coordinator=is_coordinator, groups=groups, requests=requests, invitations=invitations
+        ),
+        "requests": requests,
         "members_page": page,
         "member_query": text,
         "role_choices": role_choices,
-        "invitations": console_invitations(user=request.user, community=community),
+        "invitations": invitations,
         "invite_form": invite_form or InvitationForm(groups=groups, whole_community=is_coordinator),
         "now": timezone.now(),
         "console_url": request.get_full_path(),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -11,10 +12,49 @@ from django.utils.translation import gettext_lazy
 
 from members.models import Organization
 
-from ..models import Community, CommunityEvent, Group, JoinPolicy, Membership
+from ..models import (
+    Community,
+    CommunityEvent,
+    DimensionValue,
+    Group,
+    JoinPolicy,
+    Membership,
+    PartnerRole,
+    Partnership,
+    ReportingDimension,
+)
 from ._console import coordinator_only
 
 HISTORY_PAGE_SIZE = 50
+# The keys of CommunityEvent.changes that are not a model field's name (the services' own words).
+CHANGE_LABELS = {
+    "archived": gettext_lazy("archived"),
+    "themes": gettext_lazy("themes"),
+    "role": gettext_lazy("role"),
+    "position": gettext_lazy("position"),
+    "organisation": gettext_lazy("organisation"),
+    "values": gettext_lazy("values"),
+    "until": gettext_lazy("until"),
+    "into": gettext_lazy("into"),
+    "open_invitations": gettext_lazy("open invitations"),
+    "objects": gettext_lazy("objects changed"),
+    "invited": gettext_lazy("invited"),
+    "skipped": gettext_lazy("skipped"),
+}
+LABELLED_MODELS = (Community, Group, Partnership, PartnerRole, ReportingDimension, DimensionValue, Organization)
+
+
+def change_label(field: str) -> str:
+    """Return the translated name of a key of CommunityEvent.changes (a model field's verbose name, or ours)."""
+    if field in CHANGE_LABELS:
+        return CHANGE_LABELS[field]
+    for model in LABELLED_MODELS:
+        try:
+            return model._meta.get_field(field).verbose_name
+        except FieldDoesNotExist:
+            continue
+    return field.replace("_", " ")
+
 
 # What the services record under each key (CommunityEvent.changes), as the console's forms name it.
 FIELD_LABELS = {
@@ -79,7 +119,7 @@ def readable_changes(event: CommunityEvent) -> list[tuple[str, object, object]]:
     rows = []
     for field, (before, after) in (event.changes or {}).items():
         labels = _choices(event, field)
-        rows.append((FIELD_LABELS.get(field, field), _shown(before, labels), _shown(after, labels)))
+        rows.append((FIELD_LABELS.get(field) or change_label(field), _shown(before, labels), _shown(after, labels)))
     return rows
 
 

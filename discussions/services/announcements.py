@@ -2,8 +2,8 @@
 
 Rules written once:
 - A coordinator (communities.permissions.can_manage of the community) announces to the whole
-  community, a group, the members of a partner role or the members from a country; a facilitator
-  only to the groups they manage (can_manage of the group).
+  community, a group (not an archived one: it is read-only), the members of a partner role or
+  the members from a country; a facilitator only to the groups they manage (can_manage of the group).
 - The audience is the community's active members narrowed by the choice; of them, the people who
   receive it are active accounts with a verified address who have not turned announcements off
   (members.notifications' "announcements" stream). The count shown before sending and recorded on
@@ -58,8 +58,13 @@ class AudienceChoice:
 
 
 def announcement_groups(*, user, community) -> QuerySet:
-    """Return the groups of community user may announce to (all for a coordinator, their own for a facilitator)."""
-    return Group.objects.filter(community=community, pk__in=permissions.managed_group_ids(user)).in_order()
+    """Return the groups of community user may announce to (all for a coordinator, their own for a facilitator).
+
+    An archived group is read-only: nothing new goes out to its members, so it is not offered.
+    """
+    return Group.objects.filter(
+        community=community, pk__in=permissions.managed_group_ids(user), archived_at__isnull=True
+    ).in_order()
 
 
 def can_announce(*, user, community) -> bool:
@@ -78,6 +83,12 @@ def _check(*, user, community, audience: AudienceChoice) -> AudienceChoice:
             raise DiscussionError(_("Choose the group that receives the announcement."), code="group_missing")
         if group.community_id != community.pk or not permissions.can_manage(user, group):
             raise DiscussionError(_("You can only announce to the groups you facilitate."), code="group_not_managed")
+        group = Group.objects.get(pk=group.pk)  # as it is now: it may have been archived since the form was shown
+        if not permissions.group_accepts_new_content(group):
+            raise DiscussionError(
+                _("%(group)s is archived: restore it before announcing to its members.") % {"group": group.name},
+                code="group_archived",
+            )
         return AudienceChoice(kind=audience.kind, group=group)
     if not coordinator:
         raise DiscussionError(

@@ -13,9 +13,11 @@ from django.db import transaction
 
 from communities.models import (
     Community,
+    CommunityEvent,
     DimensionValue,
     Group,
     Membership,
+    MembershipEvent,
     PartnerRole,
     Partnership,
     ReportingDimension,
@@ -23,6 +25,7 @@ from communities.models import (
 from communities.services import membership_grant
 from cop_portal import demo_data
 from members.models import Organization, User
+from members.services import organization_propose
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - documented demo password, refused outside DEMO_DATA_ALLOWED
 
@@ -69,6 +72,10 @@ class Command(BaseCommand):
 
         for community in communities.values():
             themes_seed(community=community)
+        # What a coordinator finds in the console: a proposal to verify, and a history to read.
+        with transaction.atomic():
+            self._proposals(communities)
+            self._console_history(communities)
         partnerships = Partnership.objects.filter(community__in=communities.values()).count()
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready: {len(communities)} communities, {partnerships} partnerships.")
@@ -136,8 +143,14 @@ class Command(BaseCommand):
             if sorted(community.themes.names()) != sorted(spec["themes"]):
                 community.themes.set(spec["themes"])
             groups = {group.slug: group for group in community.groups.prefetch_related("themes")}
-            for slug, name, kind, policy, eligible in spec["groups"]:
-                fields = {"name": name, "kind": kind, "join_policy": policy, "eligible_organization_kinds": eligible}
+            for position, (slug, name, kind, policy, eligible) in enumerate(spec["groups"], start=1):
+                fields = {
+                    "name": name,
+                    "kind": kind,
+                    "join_policy": policy,
+                    "eligible_organization_kinds": eligible,
+                    "position": position,  # the order the programme gives its groups, as a coordinator sets it
+                }
                 if slug in groups:
                     group = groups[slug]
                     _update(group, fields)
@@ -330,3 +343,60 @@ class Command(BaseCommand):
                 self._grant(person, community)
                 if group_slug:
                     self._grant(person, community, role=role, group=community.groups.get(slug=group_slug))
+
+    # --- the console: a proposal awaiting verification, and some history -------------------------------
+
+    def _proposals(self, communities) -> None:
+        """Make each PROPOSALS newcomer propose their organisation and ask to join (once; nobody is emailed)."""
+        for slug, email, name, language, org_name, kind, country, city, message in demo_data.PROPOSALS:
+            community = communities[slug]
+            person = self._user(email, name, language=language, country=country)
+            if not Organization.objects.filter(name=org_name, country=country).exists():
+                organization_propose(by=person, name=org_name, kind=kind, country=country, city=city)
+            membership, created = Membership.objects.get_or_create(
+                user=person,
+                community=community,
+                group=None,
+                defaults={"status": Membership.Status.PENDING, "message": message},
+            )
+            if created:
+                MembershipEvent.objects.create(
+                    membership=membership, actor=person, action=MembershipEvent.Action.REQUESTED, reason=message
+                )
+
+    def _console_history(self, communities) -> None:
+        """Record, once, that each community's demo coordinator named its group facilitators."""
+        coordinators = {
+            user.email: user
+            for user in User.objects.filter(email__in=[f"coordinator.{s}@cop.demo" for s in communities])
+        }
+        groups = {
+            (group.community.slug, group.slug): group
+            for group in Group.objects.filter(community__in=communities.values()).select_related("community")
+        }
+        recorded = set(
+            CommunityEvent.objects.filter(
+                community__in=communities.values(), action=CommunityEvent.Action.FACILITATOR_NAMED
+            ).values_list("community_id", "group_id", "target")
+        )
+        people = [(email, name, places) for email, name, *_rest, places in demo_data.PEOPLE]
+        people += [(email, name, places) for email, name, *_rest, places in demo_data.MORE_PEOPLE]
+        new = []
+        for _email, name, places in people:
+            for slug, role, group_slug in places:
+                if role != Membership.Role.FACILITATOR or not group_slug:
+                    continue
+                community, group = communities[slug], groups[(slug, group_slug)]
+                if (community.pk, group.pk, name) in recorded:
+                    continue
+                new.append(
+                    CommunityEvent(
+                        community=community,
+                        group=group,
+                        actor=coordinators.get(f"coordinator.{slug}@cop.demo"),
+                        action=CommunityEvent.Action.FACILITATOR_NAMED,
+                        target=name,
+                        changes={"role": ["", Membership.Role.FACILITATOR]},
+                    )
+                )
+        CommunityEvent.objects.bulk_create(new)
