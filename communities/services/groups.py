@@ -32,7 +32,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -44,7 +44,7 @@ from ..models import Community, CommunityEvent, Group, Invitation, JoinPolicy, M
 from ..theme_names import theme_names_clean
 from ._common import MembershipError, _lock_community
 from .audit import changes_between, record_event, snapshot
-from .memberships import membership_change_role, membership_grant
+from .memberships import membership_change_role, membership_decline, membership_grant
 
 # The fields the console shows and the history records (themes as their sorted names).
 TRACKED_FIELDS = ("name", "kind", "description", "join_policy", "visibility", "eligible_organization_kinds", "themes")
@@ -266,9 +266,18 @@ def group_archive(*, group: Group, by) -> Group:
     # Nobody may enter an archived group, so its open invitations are withdrawn now rather than
     # refused when someone clicks them; restoring the group does not bring them back.
     withdrawn = Invitation.objects.open().filter(group=group).update(revoked_at=group.archived_at)
+    # Its pending requests can never be approved now: decline them, each requester told why in
+    # their own language (membership_decline emails them, once, through the outbox).
+    pending = list(Membership.objects.pending().filter(group=group).select_related("user", "community", "group"))
+    for membership in pending:
+        with translation.override(membership.user.language or community.default_language):
+            reason = _("%(group)s is archived: nobody joins it any more.") % {"group": group.name}
+        membership_decline(membership=membership, by=by, reason=reason)
     changes = {"archived": [False, True]}
     if withdrawn:
         changes["open_invitations"] = [withdrawn, 0]
+    if pending:
+        changes["pending_requests"] = [len(pending), 0]
     record_event(
         community=community,
         by=by,

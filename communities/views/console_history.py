@@ -37,6 +37,7 @@ CHANGE_LABELS = {
     "until": gettext_lazy("until"),
     "into": gettext_lazy("into"),
     "open_invitations": gettext_lazy("open invitations"),
+    "pending_requests": gettext_lazy("Pending requests"),
     "objects": gettext_lazy("objects changed"),
     "invited": gettext_lazy("invited"),
     "skipped": gettext_lazy("skipped"),

@@ -95,6 +95,32 @@ def test_archiving_a_group_withdraws_its_open_invitations_once(space):
     assert event.changes == {"archived": [False, True], "open_invitations": [1, 0]}
 
 
+def test_archiving_a_group_declines_its_pending_requests_telling_each_requester_once(
+    space, django_capture_on_commit_callbacks
+):
+    from communities.models import CommunityEvent, Membership
+    from communities.services import group_archive, membership_request
+
+    team, coordinator, member = space["team"], space["coordinator"], space["member"]
+    team.join_policy = Community.JoinPolicy.APPROVAL
+    team.save()
+    request = membership_request(user=member, community=space["community"], group=team)
+    assert request.status == Membership.Status.PENDING
+
+    with django_capture_on_commit_callbacks(execute=True):
+        group_archive(group=team, by=coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        group_archive(group=team, by=coordinator)  # again: nothing more
+
+    request.refresh_from_db()
+    assert request.status == Membership.Status.DECLINED
+    assert "Team 1" in request.decision_reason and "archiviato" in request.decision_reason  # in Mia's Italian
+    (message,) = [m for m in mail.outbox if m.to == [member.email]]
+    assert message.extra_headers["Content-Language"] == "it"
+    [event] = CommunityEvent.objects.filter(action=CommunityEvent.Action.GROUP_ARCHIVED)
+    assert event.changes["pending_requests"] == [1, 0]
+
+
 def test_nothing_is_announced_to_an_archived_group(space, django_capture_on_commit_callbacks):
     from communities.services import group_archive
     from discussions.models import Announcement
