@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from communities.access import door, resolve
+from members.ids import parse_id
 
 from .. import services
 from ..forms import CollectionAddItemForm, CollectionForm, add_service_errors
@@ -150,7 +151,7 @@ def collection_entries(request, community, collection_pk):
     item = resolve(
         request,
         KnowledgeItem.objects.visible_to(request.user).filter(community=community),
-        pk=request.POST.get("item") if str(request.POST.get("item", "")).isdigit() else 0,
+        pk=parse_id(request.POST.get("item")) or 0,
     )
     action = request.POST.get("action", "add")
     try:
