@@ -7,7 +7,7 @@ import os
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -45,7 +45,14 @@ def collection_list(request, community):
         Collection.objects.visible_to(request.user)
         .filter(community=community)
         .select_related("editor")
-        .annotate(entry_count=Count("entries"))
+        # Only the entries whose item the viewer may see count: the number is what the collection's page shows.
+        .annotate(
+            entry_count=Count(
+                "entries",
+                filter=Q(entries__item__in=KnowledgeItem.objects.visible_to(request.user).values("pk")),
+                distinct=True,
+            )
+        )
         .order_by("-created_at")
     )
     context = {

@@ -53,7 +53,8 @@ def url(name, community, **kwargs):
 
 @pytest.mark.parametrize(
     # (A NUL byte never reaches the view: cop_portal.hardening answers 400 first, see test_nul_bytes.py.)
-    "month", ["9999-12", "1-1", "0-0", "2024-13", "2024-00", "garbage", "2024-1-1", "\x7f", "99999-1"]
+    "month",
+    ["9999-12", "1-1", "0-0", "2024-13", "2024-00", "garbage", "2024-1-1", "\x7f", "99999-1"],
 )
 def test_a_month_out_of_range_falls_back_to_this_month_with_a_message(browser, cop, organiser, month):
     browser.force_login(organiser)
