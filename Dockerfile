@@ -22,4 +22,5 @@ RUN SECRET_KEY=build-only-$(python -c "import secrets; print(secrets.token_urlsa
 
 USER cop
 EXPOSE 8000
-CMD ["gunicorn", "cop_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# The deployment checks stop the start on any error (no shared cache: cop_portal.E001) before gunicorn serves.
+CMD ["sh", "-c", "python manage.py check --deploy --fail-level ERROR && exec gunicorn cop_portal.wsgi:application --bind 0.0.0.0:8000 --workers 3 --access-logfile -"]

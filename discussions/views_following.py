@@ -10,13 +10,13 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from communities import permissions
 from communities.access import door, resolve
 from communities.models import Group
+from members.redirects import safe_next
 
 from . import services
 from .mail.addresses import incoming_address
@@ -39,10 +39,7 @@ class DeliveryModeForm(forms.Form):
 
 
 def _back(request, fallback: str):
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect(fallback)
+    return redirect(safe_next(request, fallback))
 
 
 def _apply(request, community, fallback: str, *, thread=None, group=None):

@@ -14,6 +14,7 @@ from taggit.utils import edit_string_for_tags
 
 from communities.models import Community, Membership
 from communities.theme_fields import ThemesField, theme_suggestions
+from members import organisations
 from members.models import TIME_ZONE_CHOICES, Organization
 from members.text import validate_one_line
 
@@ -93,10 +94,17 @@ def _naive_local(value: datetime | None, zone_name: str) -> datetime | None:
     return value.astimezone(zoneinfo.ZoneInfo(zone_name)).replace(tzinfo=None)
 
 
-def host_organisations(community: Community):
-    """Return the organisations that may host a meeting of community: its partners and its members' organisations."""
+def host_organisations(community: Community, user, *, keep=None):
+    """Return the organisations that may host a meeting of community: its partners and its members' organisations.
+
+    Only those user may see are offered (members.organisations.visible_to: not a partner of a hidden or
+    members-only community user is not in, not someone else's unverified proposal); keep (an id) stays
+    offered, so editing a meeting does not drop the host it has.
+    """
     member_orgs = Membership.objects.active().filter(community=community).values("user__organization")
-    return Organization.objects.filter(Q(partnerships__community=community) | Q(pk__in=member_orgs)).distinct()
+    offered = Q(partnerships__community=community) | Q(pk__in=member_orgs)
+    visible = Q(pk__in=organisations.visible_to(user).order_by().values("pk"))
+    return Organization.objects.filter((offered & visible) | Q(pk=keep)).distinct()
 
 
 class MeetingFieldsMixin(forms.Form):
@@ -141,12 +149,13 @@ class MeetingFieldsMixin(forms.Form):
         label=_("Who can see the meeting"), choices=Meeting.Visibility.choices, widget=forms.RadioSelect
     )
 
-    def setup(self, *, community: Community, groups, group_required: bool) -> None:
+    def setup(self, *, community: Community, user, groups, group_required: bool) -> None:
         self.fields["group"].queryset = groups
         self.fields["group"].required = group_required
         if group_required:
             self.fields["group"].empty_label = None
-        self.fields["host_organization"].queryset = host_organisations(community).order_by("name")
+        hosts = host_organisations(community, user, keep=self.initial.get("host_organization"))
+        self.fields["host_organization"].queryset = hosts.order_by("name")
         self.fields["themes"].set_suggestions(theme_suggestions(community))
 
 
@@ -179,9 +188,9 @@ class MeetingForm(MeetingFieldsMixin):
         "visibility",
     ]
 
-    def __init__(self, *args, community: Community, groups, group_required: bool, **kwargs):
+    def __init__(self, *args, community: Community, user, groups, group_required: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.setup(community=community, groups=groups, group_required=group_required)
+        self.setup(community=community, user=user, groups=groups, group_required=group_required)
 
     @classmethod
     def initial_from(cls, meeting: Meeting) -> dict:
@@ -293,9 +302,9 @@ class SeriesForm(MeetingFieldsMixin):
         "until",
     ]
 
-    def __init__(self, *args, community: Community, groups, group_required: bool, **kwargs):
+    def __init__(self, *args, community: Community, user, groups, group_required: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.setup(community=community, groups=groups, group_required=group_required)
+        self.setup(community=community, user=user, groups=groups, group_required=group_required)
 
     def rule(self) -> SeriesRule:
         data = self.cleaned_data
@@ -396,9 +405,9 @@ class WalkInForm(forms.Form):
     organization_name = OneLineField(label=_("Organisation (if not listed)"), max_length=200, required=False)
     country = forms.ChoiceField(label=_("Country"), choices=_country_choices, required=False)
 
-    def __init__(self, *args, community: Community, **kwargs):
+    def __init__(self, *args, community: Community, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = host_organisations(community).order_by("name")
+        self.fields["organization"].queryset = host_organisations(community, user).order_by("name")
 
     def clean(self):
         cleaned = super().clean()

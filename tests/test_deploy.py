@@ -65,3 +65,19 @@ def test_the_production_profile_refuses_to_start_without_allowed_hosts():
     result = manage("check", SECRET_KEY=secrets.token_urlsafe(64))
     assert result.returncode != 0
     assert "ALLOWED_HOSTS" in result.stderr
+
+
+def test_the_production_start_command_refuses_to_start_without_a_shared_cache():
+    """Issue 14, item 9: the check the container runs before gunicorn fails without CACHE_URL/REDIS_URL."""
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "ERROR",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="cop.example.org",
+        CACHE_URL="",
+        REDIS_URL="",
+    )
+    assert result.returncode != 0
+    assert "cop_portal.E001" in result.stderr

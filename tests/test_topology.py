@@ -262,3 +262,27 @@ def test_receive_mail_runs_the_inbound_mail_server_of_the_portal():
     assert "--port" in command and "--host" in command
     assert find_spec("discussions.management.commands.receive_mail") is not None
     assert SERVICES["receive_mail"]["environment"]["DJANGO_SETTINGS_MODULE"] == "cop_portal.settings.production"
+
+
+# --- Issue 14, item 9: the production start refuses to run without a shared cache ---------------------------
+
+
+DEPLOY_CHECK = "python manage.py check --deploy --fail-level ERROR"
+
+
+def test_the_web_service_runs_the_deployment_checks_before_gunicorn():
+    parts = [part.strip() for part in command_line("web").split("&&")]
+    assert DEPLOY_CHECK in parts, "check --deploy stops the start on an error (e.g. no shared cache)"
+    gunicorn_at = next(index for index, part in enumerate(parts) if part.startswith("gunicorn"))
+    assert parts.index(DEPLOY_CHECK) < gunicorn_at
+    assert "||" not in command_line("web") and ";" not in command_line("web"), "a failed check must stop the start"
+
+
+def test_the_images_own_command_runs_the_deployment_checks_before_gunicorn():
+    dockerfile = (BASE_DIR / "Dockerfile").read_text()
+    cmd = next(line for line in dockerfile.splitlines() if line.startswith("CMD "))
+    command = json.loads(cmd.removeprefix("CMD "))
+    assert command[:2] == ["sh", "-c"]
+    parts = [part.strip() for part in command[2].split("&&")]
+    assert parts[0] == DEPLOY_CHECK
+    assert parts[-1].removeprefix("exec ").startswith("gunicorn cop_portal.wsgi:application")

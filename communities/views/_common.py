@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
-from django.utils.http import url_has_allowed_host_and_scheme
+
+from members.redirects import safe_next
 
 from ..access import deny
 from ..models import Group
@@ -13,12 +14,7 @@ from ..selectors import user_can_see_content
 
 def _next_url(request, default: str) -> str:
     """Return the POSTed "next" when it is a path of this site, else default."""
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return default
+    return safe_next(request, default)
 
 
 def _post_only(request):

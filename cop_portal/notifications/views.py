@@ -23,7 +23,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.decorators.csrf import csrf_exempt
@@ -43,6 +42,7 @@ from members.notifications import (
     notification_stream_off,
     preference_for,
 )
+from members.redirects import safe_next
 from members.tokens import STREAM_REMINDERS, read_unsubscribe_token
 
 DELIVERIES_PAGE_SIZE = 50
@@ -305,7 +305,4 @@ def group_follow(request, community, group_slug):
                 request,
                 _("Your choice about %(group)s is removed: the community's settings apply.") % {"group": group.name},
             )
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect(fallback)
+    return redirect(safe_next(request, fallback))

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from communities.access import deny, door
+from members.ids import parse_id
 
 from .. import services
 from ..forms import MoveForm
@@ -85,8 +86,8 @@ def flag_list(request, community):
     user = request.user
     flags = open_flags(user=user, community=community)
     if request.method == "POST":
-        flag_pk = request.POST.get("flag", "")
-        flag = flags.filter(pk=int(flag_pk)).first() if flag_pk.isdigit() else None
+        flag_pk = parse_id(request.POST.get("flag"))
+        flag = flags.filter(pk=flag_pk).first() if flag_pk is not None else None
         target = reverse("discussions:flags", kwargs={"community_slug": community.slug})
         if flag is None:
             messages.error(request, _("This flag was already resolved."))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from communities import permissions
 from communities.access import deny, door
 from communities.models import Group
+from members.ids import parse_id
 
 from .. import selectors, services
 from ..forms import ReplyForm, ThreadForm
@@ -81,10 +82,10 @@ def thread_create(request, community):
 
 def _quote(request, thread) -> str:
     """Return the reply text that quotes the post named by ?quote= (a post of this thread whose text is shown)."""
-    quote_pk = request.GET.get("quote", "")
-    if not quote_pk.isdigit():
+    quote_pk = parse_id(request.GET.get("quote"))
+    if quote_pk is None:
         return ""
-    post = Post.objects.shown().filter(thread=thread, pk=int(quote_pk)).select_related("author").first()
+    post = Post.objects.shown().filter(thread=thread, pk=quote_pk).select_related("author").first()
     if post is None:
         return ""
     name = post.author.get_full_name() if post.author else _("Someone")

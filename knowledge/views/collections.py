@@ -7,7 +7,7 @@ import os
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from communities.access import door, resolve
+from members.ids import parse_id
 
 from .. import services
 from ..forms import CollectionAddItemForm, CollectionForm, add_service_errors
@@ -44,7 +45,14 @@ def collection_list(request, community):
         Collection.objects.visible_to(request.user)
         .filter(community=community)
         .select_related("editor")
-        .annotate(entry_count=Count("entries"))
+        # Only the entries whose item the viewer may see count: the number is what the collection's page shows.
+        .annotate(
+            entry_count=Count(
+                "entries",
+                filter=Q(entries__item__in=KnowledgeItem.objects.visible_to(request.user).values("pk")),
+                distinct=True,
+            )
+        )
         .order_by("-created_at")
     )
     context = {
@@ -150,7 +158,7 @@ def collection_entries(request, community, collection_pk):
     item = resolve(
         request,
         KnowledgeItem.objects.visible_to(request.user).filter(community=community),
-        pk=request.POST.get("item") if str(request.POST.get("item", "")).isdigit() else 0,
+        pk=parse_id(request.POST.get("item")) or 0,
     )
     action = request.POST.get("action", "add")
     try:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from communities.access import door, resolve
 from communities.models import Group
+from members.redirects import safe_next
 
 from .. import services
 from ..forms import AnswerForm, CommentForm
@@ -98,14 +99,7 @@ def group_follow(request, community, group_slug):
     else:
         services.follow(user=request.user, group=group)
         messages.success(request, _("You follow this group."))
-    return redirect(request.POST.get("next") if _safe_next(request) else group)
-
-
-def _safe_next(request) -> bool:
-    from django.utils.http import url_has_allowed_host_and_scheme
-
-    target = request.POST.get("next", "")
-    return bool(target) and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+    return redirect(safe_next(request, group))
 
 
 # ----------------------------------------------------------------------------- comments on meetings

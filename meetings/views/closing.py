@@ -21,7 +21,9 @@ def attendance(request, community_slug, meeting_pk):
     if response:
         return response
     walk_in_form = WalkInForm(
-        request.POST if request.POST.get("action") == "walk_in" else None, community=request.community
+        request.POST if request.POST.get("action") == "walk_in" else None,
+        community=request.community,
+        user=request.user,
     )
     if request.method == "POST":
         try:

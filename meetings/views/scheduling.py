@@ -34,7 +34,12 @@ def meeting_create(request, community_slug):
         "registration_policy": Meeting.RegistrationPolicy.OPEN,
     }
     form = MeetingForm(
-        request.POST or None, initial=initial, community=community, groups=groups, group_required=group_required
+        request.POST or None,
+        initial=initial,
+        community=community,
+        user=request.user,
+        groups=groups,
+        group_required=group_required,
     )
     if request.method == "POST" and form.is_valid():
         fields, themes = form.service_fields()
@@ -65,6 +70,7 @@ def meeting_edit(request, community_slug, meeting_pk):
         request.POST or None,
         initial=MeetingForm.initial_from(meeting),
         community=request.community,
+        user=request.user,
         groups=groups,
         group_required=group_required and meeting.group_id is not None,
     )
@@ -151,7 +157,12 @@ def series_create(request, community_slug):
         "duration_minutes": 60,
     }
     form = SeriesForm(
-        request.POST or None, initial=initial, community=community, groups=groups, group_required=group_required
+        request.POST or None,
+        initial=initial,
+        community=community,
+        user=request.user,
+        groups=groups,
+        group_required=group_required,
     )
     if request.method == "POST" and form.is_valid():
         fields, themes = form.service_fields()

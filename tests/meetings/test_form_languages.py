@@ -1,5 +1,6 @@
 """Country names in the meeting forms follow the active language, not the one at import time."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.utils import translation
 
 from communities.models import Group
@@ -8,7 +9,7 @@ from tests.factories import CommunityFactory
 
 
 def _country_labels(db_community):
-    form = MeetingForm(community=db_community, groups=Group.objects.none(), group_required=False)
+    form = MeetingForm(community=db_community, user=AnonymousUser(), groups=Group.objects.none(), group_required=False)
     return dict(form.fields["country"].choices)
 
 
