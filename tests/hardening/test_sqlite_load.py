@@ -7,7 +7,10 @@ import sqlite3
 import threading
 import time
 
+import pytest
 from django.db import connections, transaction
+
+pytestmark = pytest.mark.sqlite
 
 
 def test_eleven_simultaneous_registrations_on_sqlite_all_succeed(tmp_path, django_db_blocker):
