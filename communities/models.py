@@ -213,7 +213,15 @@ class Membership(models.Model):
                 fields=["user", "group"], condition=Q(group__isnull=False), name="membership_one_per_group"
             ),
         ]
-        indexes = [models.Index(fields=["community", "status", "role"])]
+        indexes = [
+            models.Index(fields=["community", "status", "role"]),
+            # The directory counts each card's active members: an index-only count per community.
+            models.Index(
+                fields=["community"],
+                condition=Q(status="active", group__isnull=True),
+                name="membership_active_member_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         where = self.group or self.community

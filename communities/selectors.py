@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, TextField, Value, When
-from django.db.models.functions import Cast
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, TextField, Value, When
+from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext as _
 
 from members.models import Organization
@@ -282,11 +282,6 @@ def directory_communities(
     organisation). Each card may show `next_meeting`, which higher apps set through
     hooks.annotate_directory() (communities never imports meetings).
     """
-    active_members = Count(
-        "memberships",
-        filter=Q(memberships__status=Membership.Status.ACTIVE, memberships__group__isnull=True),
-        distinct=True,
-    )
     communities = Community.objects.listed_for(user)
     if text:
         communities = communities.filter(
@@ -308,8 +303,22 @@ def directory_communities(
         communities = communities.filter(eligible_organization_kinds=[])
     elif access == ACCESS_RESERVED:
         communities = communities.exclude(eligible_organization_kinds=[])
+    # One small count per card, evaluated only for the page's rows (after ORDER BY ... LIMIT), never a
+    # join of every membership with every group; the page count needs neither.
+    members = (
+        Membership.objects.active()
+        .community_level()
+        .filter(community=OuterRef("pk"))
+        .order_by()
+        .values("community")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    groups = Group.objects.filter(community=OuterRef("pk")).order_by().values("community").annotate(count=Count("pk"))
     return (
-        communities.annotate(member_count=active_members, group_count=Count("groups", distinct=True))
+        communities.annotate(
+            member_count=Coalesce(Subquery(members), 0), group_count=Coalesce(Subquery(groups.values("count")), 0)
+        )
         .prefetch_related("themes")
         .order_by("name")
     )

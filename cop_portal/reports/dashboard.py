@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 from taggit.models import TaggedItem
 
@@ -18,7 +18,7 @@ from communities.models import Community, Membership
 from knowledge.models import Follow, KnowledgeItem
 from knowledge.selectors import open_rounds_for_reviewer
 from meetings.models import Meeting, Registration
-from meetings.selectors import upcoming_meetings_for
+from meetings.selectors import registration_count, upcoming_meetings_for
 
 LIST_LIMIT = 5
 FOLLOW_DAYS = 30
@@ -61,18 +61,25 @@ def _organised_by(user):
 
 
 def _awaiting_approval(user):
+    # EXISTS per meeting, not a GROUP BY over every registration of every coming meeting I organise.
+    pending = Registration.objects.filter(meeting=OuterRef("pk"), status=Registration.Status.PENDING)
     return (
         _organised_by(user)
         .exclude(status=Meeting.Status.CANCELLED)
         .filter(end__gte=timezone.now())
-        .annotate(pending_count=Count("registrations", filter=Q(registrations__status=Registration.Status.PENDING)))
-        .filter(pending_count__gt=0)
+        .filter(Exists(pending))
     )
 
 
 def registrations_to_approve(user, *, limit: int = LIST_LIMIT) -> list[Meeting]:
     """Return the coming meetings I organise with registrations awaiting approval, each with pending_count."""
-    return list(_awaiting_approval(user).select_related("community").order_by("start", "pk")[:limit])
+    pending = Registration.objects.filter(status=Registration.Status.PENDING)
+    return list(
+        _awaiting_approval(user)
+        .annotate(pending_count=registration_count(pending))
+        .select_related("community")
+        .order_by("start", "pk")[:limit]
+    )
 
 
 def registrations_to_approve_count(user) -> int:
