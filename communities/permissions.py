@@ -463,3 +463,25 @@ def may_import(user) -> bool:
         _signed_in(user)
         and user.has_perms(["communities.add_membership", "members.add_organization", "members.add_user"])
     )
+
+
+# --- Bulk writers ---------------------------------------------------------------------------------
+
+
+def user_grant_model():
+    """Return guardian's per-user grant model, for writers that fill role grants in bulk (seed_scale).
+
+    Such a writer must leave the rows exactly as permissions_sync would (see communities.services).
+    """
+    from guardian.models import UserObjectPermission
+
+    return UserObjectPermission
+
+
+def existing_user_grants(permission_ids) -> set[tuple[int, int, int, str]]:
+    """Return the (user, permission, content type, object) rows of the given permissions already granted."""
+    return set(
+        user_grant_model()
+        .objects.filter(permission__in=permission_ids)
+        .values_list("user_id", "permission_id", "content_type_id", "object_pk")
+    )

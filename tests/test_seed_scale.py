@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.urls import reverse
 
 from communities.models import Community, Group, Membership
@@ -27,8 +28,12 @@ def seeded(demo_data):
         "people": User.objects.count(),
     }
     out = io.StringIO()
-    call_command("seed_scale", scale=SCALE, seed=7, stdout=out)
-    return before, out.getvalue()
+    # The scale rows must never outlive the test (the demo copy is shared by later tests): an
+    # explicit transaction rolled back after it, whatever state the test's own transaction is in.
+    with transaction.atomic():
+        call_command("seed_scale", scale=SCALE, seed=7, stdout=out)
+        yield before, out.getvalue()
+        transaction.set_rollback(True)
 
 
 def test_seed_adds_the_planned_rows_on_top_of_the_demo(seeded):

@@ -6,8 +6,8 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from guardian.models import UserObjectPermission
 
+from communities import permissions
 from communities.models import Community, Group, Membership, MembershipEvent, natural_key
 from members.models import Organization, User
 
@@ -224,13 +224,9 @@ def _permissions(s) -> None:
                 wanted.add((user_id, group_perm.pk, group_type.pk, str(group.pk)))
         elif group_id is not None:
             wanted.add((user_id, group_perm.pk, group_type.pk, str(group_id)))
-    have = set(
-        UserObjectPermission.objects.filter(permission__in=[community_perm, group_perm]).values_list(
-            "user_id", "permission_id", "content_type_id", "object_pk"
-        )
-    )
+    have = permissions.existing_user_grants([community_perm.pk, group_perm.pk])
     s.writer.insert(
-        UserObjectPermission,
+        permissions.user_grant_model(),
         (
             {"user_id": u, "permission_id": p, "content_type_id": t, "object_pk": o}
             for u, p, t, o in sorted(wanted - have)
