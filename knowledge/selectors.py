@@ -54,7 +54,7 @@ def can_curate(*, user, community: Community) -> bool:
 
 
 def can_edit_item(*, user, item: KnowledgeItem) -> bool:
-    return KnowledgeItem.objects.editable_by(user).filter(pk=item.pk).exists()
+    return KnowledgeItem.objects.editable_by(user, pk=item.pk).exists()
 
 
 def can_see_item(*, user, item: KnowledgeItem) -> bool:
