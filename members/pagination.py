@@ -28,6 +28,9 @@ class BoundedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        found = self.object_list[: self.limit + 1].count()
+        rows = self.object_list
+        if hasattr(rows, "order_by"):
+            rows = rows.order_by()  # counting needs no order: the first rows found will do
+        found = rows[: self.limit + 1].count()
         self.more = found > self.limit
         return min(found, self.limit)

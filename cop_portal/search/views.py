@@ -96,7 +96,7 @@ def _text_query(q: str):
 
 def bounded_count(queryset) -> tuple[int, bool]:
     """Return (how many, whether there are more): counting stops past CANDIDATES rows."""
-    found = queryset[: CANDIDATES + 1].count()
+    found = queryset.order_by()[: CANDIDATES + 1].count()  # no order: the first rows found will do
     return min(found, CANDIDATES), found > CANDIDATES
 
 
