@@ -121,12 +121,16 @@ def _split(perm: str) -> tuple[str, str]:
     return app_label, codename
 
 
-def granted_ids(user, perm: str, model, *, community_field: str = "community") -> QuerySet:
+def granted_ids(user, perm: str, model, *, community_field: str = "community", object_pk=None) -> QuerySet:
     """Return a subquery of the ids of model's objects on which user holds the guardian permission perm.
 
     A grant counts only while user is an active member of the object's community
     (community_field names the path from model to its community; for Community itself the
     object is the community). Grants through auth groups count too; global permissions never do.
+
+    object_pk, when the question is about one object, restricts to it first: guardian's rows are
+    then found by their (user, content type, object) index, and model's by its primary key, instead
+    of casting every grant's text id and scanning all of model's rows (a million items) to match them.
     """
     from guardian.models import GroupObjectPermission, UserObjectPermission
 
@@ -139,6 +143,10 @@ def granted_ids(user, perm: str, model, *, community_field: str = "community") -
     scope = {"permission__codename": codename, "content_type": content_type}
     if app_label:
         scope["permission__content_type__app_label"] = app_label
+    objects = model._default_manager.all()
+    if object_pk is not None:
+        scope["object_pk"] = str(object_pk)
+        objects = objects.filter(pk=object_pk)
     direct = (
         UserObjectPermission.objects.filter(user=user, **scope)
         .annotate(object_id=Cast("object_pk", BigIntegerField()))
@@ -151,7 +159,7 @@ def granted_ids(user, perm: str, model, *, community_field: str = "community") -
     )
     field = "pk" if model is Community else community_field
     return (
-        model._default_manager.filter(Q(pk__in=direct) | Q(pk__in=via_groups))
+        objects.filter(Q(pk__in=direct) | Q(pk__in=via_groups))
         .filter(**{f"{field}__in": active_community_ids(user)})
         .values("pk")
     )
@@ -161,7 +169,7 @@ def has_grant(user, perm: str, obj, *, community_field: str = "community") -> bo
     """Return whether user holds the per-object grant perm on obj, while an active member of its community."""
     if not _signed_in(user):
         return False
-    return granted_ids(user, perm, type(obj), community_field=community_field).filter(pk=obj.pk).exists()
+    return granted_ids(user, perm, type(obj), community_field=community_field, object_pk=obj.pk).exists()
 
 
 def users_granted(perm: str, obj, *, community_field: str = "community") -> QuerySet:

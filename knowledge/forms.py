@@ -230,15 +230,45 @@ class UploadForm(forms.Form):
     file = FileField(required=True)
 
 
+def _as_id(text: str) -> int | None:
+    """Return text as a database id when it is one (the links of older pages carry ids), else None."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else None
+
+
+class SuggestionsInput(forms.TextInput):
+    """A text input tied to a <datalist> of suggestions: typing works without JavaScript, the list stays short."""
+
+    template_name = "communities/widgets/themes_input.html"
+
+    def __init__(self, attrs=None, suggestions=()):
+        super().__init__(attrs)
+        self.suggestions = list(suggestions)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        if self.suggestions:
+            list_id = f"{widget['attrs'].get('id') or name}-suggestions"
+            widget["attrs"]["list"] = list_id
+            widget["list_id"] = list_id
+            widget["suggestions"] = self.suggestions
+        return context
+
+
 class ItemFilterForm(forms.Form):
-    """GET filters of the list; unknown values are ignored rather than failing the page."""
+    """GET filters of the list; unknown values are ignored rather than failing the page.
+
+    Theme, author and organisation are typed (a name or part of one; the ids and slugs of older
+    links still work), with the most used in the community's recent items as suggestions: a
+    community with thousands of authors does not send them all in every page.
+    """
 
     kind = forms.ChoiceField(label=_("Kind"), required=False)
-    theme = forms.CharField(label=_("Theme"), required=False)
+    theme = forms.CharField(label=_("Theme"), required=False, max_length=100)
     group = forms.ChoiceField(label=_("Group"), required=False)
     language = forms.ChoiceField(label=_("Language"), required=False)
-    author = forms.ChoiceField(label=_("Author"), required=False)
-    organization = forms.ChoiceField(label=_("Organisation"), required=False)
+    author = forms.CharField(label=_("Author"), required=False, max_length=100)
+    organization = forms.CharField(label=_("Organisation"), required=False, max_length=100)
     published_after = forms.DateField(
         label=_("Published from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -252,26 +282,41 @@ class ItemFilterForm(forms.Form):
         self.fields["kind"].choices = everything + list(KnowledgeItem.Kind.choices)
         self.fields["language"].choices = everything + list(settings.LANGUAGES)
         self.fields["group"].choices = everything + [(g.slug, g.name) for g in groups]
-        self.fields["author"].choices = everything + [(str(u.pk), u.get_full_name()) for u in authors]
-        self.fields["organization"].choices = everything + [(str(o.pk), o.name) for o in organizations]
-        self.fields["theme"].widget = forms.Select(choices=everything + [(t.slug, t.name) for t in themes])
+        self.fields["author"].widget = SuggestionsInput(suggestions=[u.get_full_name() for u in authors])
+        self.fields["organization"].widget = SuggestionsInput(suggestions=[o.name for o in organizations])
+        self.fields["theme"].widget = SuggestionsInput(suggestions=[t.name for t in themes])
 
     def apply(self, items):
+        """Return items filtered; each filter is a subquery of ids, so no row comes twice (no DISTINCT)."""
+        from taggit.models import Tag
+
+        from .models import ItemAuthor
+
         if not self.is_valid():
             return items
         data = self.cleaned_data
         if data.get("kind"):
             items = items.filter(kind=data["kind"])
-        if data.get("theme"):
-            items = items.filter(themes__slug=data["theme"])
+        if theme := data.get("theme", "").strip():
+            tags = Tag.objects.filter(Q(slug=theme) | Q(name__icontains=theme)).values("pk")
+            items = items.filter(pk__in=KnowledgeItem.objects.filter(themes__in=tags).values("pk"))
         if data.get("group"):
             items = items.filter(group__slug=data["group"])
         if data.get("language"):
             items = items.filter(language=data["language"])
-        if data.get("author"):
-            items = items.filter(authorships__user_id=data["author"])
-        if data.get("organization"):
-            items = items.filter(organizations__pk=data["organization"])
+        if author := data.get("author", "").strip():
+            if (author_id := _as_id(author)) is not None:
+                authorships = ItemAuthor.objects.filter(user_id=author_id)
+            else:
+                authorships = ItemAuthor.objects.filter(
+                    Q(user__full_name__icontains=author) | Q(name__icontains=author)
+                )
+            items = items.filter(pk__in=authorships.values("item_id"))
+        if organization := data.get("organization", "").strip():
+            organization_id = _as_id(organization)
+            key = Q(pk=organization_id) if organization_id is not None else Q(name__icontains=organization)
+            organizations = Organization.objects.filter(key).values("pk")
+            items = items.filter(pk__in=KnowledgeItem.objects.filter(organizations__in=organizations).values("pk"))
         if data.get("published_after"):
             items = items.filter(published_at__date__gte=data["published_after"])
         if data.get("published_before"):

@@ -73,15 +73,19 @@ class KnowledgeItemQuerySet(models.QuerySet):
         walled = permissions.in_visible_group(user)
         return self.filter(((public | community | group) & walled) | own | drafts_for_coordinators | reviewing)
 
-    def editable_by(self, user) -> KnowledgeItemQuerySet:
-        """Return the items user may edit: own or co-authored (while a member), and coordinators'."""
+    def editable_by(self, user, *, pk: int | None = None) -> KnowledgeItemQuerySet:
+        """Return the items user may edit: own or co-authored (while a member), and coordinators'.
+
+        pk asks about one item: the co-authors' grants are then looked up for it alone (by index).
+        """
+        items = self if pk is None else self.filter(pk=pk)
         if permissions.is_portal_admin(user):
-            return self.all()
+            return items.all()
         if not user.is_authenticated:
-            return self.none()
-        return self.filter(
+            return items.none()
+        return items.filter(
             Q(created_by=user, community__in=permissions.active_community_ids(user))
-            | Q(pk__in=permissions.granted_ids(user, CHANGE_PERM, self.model))
+            | Q(pk__in=permissions.granted_ids(user, CHANGE_PERM, self.model, object_pk=pk))
             | Q(community__in=permissions.managed_community_ids(user))
         )
 

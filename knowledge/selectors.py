@@ -54,7 +54,7 @@ def can_curate(*, user, community: Community) -> bool:
 
 
 def can_edit_item(*, user, item: KnowledgeItem) -> bool:
-    return KnowledgeItem.objects.editable_by(user).filter(pk=item.pk).exists()
+    return KnowledgeItem.objects.editable_by(user, pk=item.pk).exists()
 
 
 def can_see_item(*, user, item: KnowledgeItem) -> bool:
@@ -87,6 +87,51 @@ def can_read_reviews(*, user, review_round: ReviewRound) -> bool:
 
 def items_for_list(*, user, community: Community):
     return KnowledgeItem.objects.visible_to(user).filter(community=community).for_list()
+
+
+# The list's filters suggest the most used authors, organisations and themes of the latest items
+# the viewer may see: a bounded sample, so a community with a million items and twenty thousand
+# authors costs the same as a small one (anything else can be typed).
+FACET_SAMPLE = 1000
+FACET_OPTIONS = 30
+
+
+def list_facets(*, user, community: Community) -> dict:
+    """Return the suggested authors, organisations and themes of the knowledge list, by name (bounded)."""
+    from django.contrib.contenttypes.models import ContentType
+    from taggit.models import Tag
+
+    from members.models import Organization, User
+
+    recent = (
+        KnowledgeItem.objects.visible_to(user)
+        .filter(community=community)
+        .order_by("-published_at", "-created_at", "-pk")
+        .values("pk")[:FACET_SAMPLE]
+    )
+    authors = (
+        User.objects.filter(authorships__item__in=recent)
+        .annotate(uses=Count("authorships"))
+        .order_by("-uses", "full_name", "pk")[:FACET_OPTIONS]
+    )
+    organizations = (
+        Organization.objects.filter(knowledge_items__in=recent)
+        .annotate(uses=Count("knowledge_items"))
+        .order_by("-uses", "name", "pk")[:FACET_OPTIONS]
+    )
+    themes = (
+        Tag.objects.filter(
+            taggit_taggeditem_items__content_type=ContentType.objects.get_for_model(KnowledgeItem),
+            taggit_taggeditem_items__object_id__in=recent,
+        )
+        .annotate(uses=Count("taggit_taggeditem_items"))
+        .order_by("-uses", "name", "pk")[:FACET_OPTIONS]
+    )
+    return {
+        "authors": sorted(authors, key=lambda u: u.get_full_name().casefold()),
+        "organizations": sorted(organizations, key=lambda o: o.name.casefold()),
+        "themes": sorted(themes, key=lambda t: t.name.casefold()),
+    }
 
 
 def item_for_page(*, user, community: Community, knowledge_pk: int) -> KnowledgeItem | None:

@@ -76,7 +76,8 @@ class Writer:
 
     def _copy(self, model, rows) -> int:
         defaults = self._defaults(model)
-        fields = list(model._meta.concrete_fields)
+        # Generated columns (a meeting's search vector) are PostgreSQL's to compute: COPY names none.
+        fields = [f for f in model._meta.concrete_fields if not f.generated]
         json_fields = {f.attname for f in fields if isinstance(f, models.JSONField)}
         rows = iter(rows)
         first = next(rows, None)

@@ -2,9 +2,13 @@
 
 On PostgreSQL knowledge is found through each item's stored search vector (stemmed in
 the item's language, GIN-indexed), ranked by relevance and freshness, with highlighted
-snippets; meetings are matched with a vector built on the fly. SQLite (make run) falls
-back to icontains. Every result set starts from a scoped queryset, so neither a result
-nor a count reveals anything hidden.
+snippets; meetings through their stored vector (a generated column, GIN-indexed). SQLite
+(make run) falls back to icontains. Every result set starts from a scoped queryset, so
+neither a result nor a count reveals anything hidden.
+
+At network scale a common word matches hundreds of thousands of items: only the newest
+CANDIDATES matches the viewer may see (an order an index gives) are ranked, and counts stop
+past CANDIDATES ("more than 1,000 results"), so a search costs the same whatever the word.
 
 Discussions are found by thread title and by the text of shown posts (never hidden or deleted
 ones), one result per thread with a snippet of its best matching post; on PostgreSQL with the
@@ -39,6 +43,8 @@ LANGUAGE_CONFIGS = {"it": "italian", "en": "english", "ar": "simple"}
 # Freshness: an item loses half its freshness bonus in this many days.
 FRESHNESS_DAYS = 180.0
 FRESHNESS_WEIGHT = 0.2
+# How many of the newest matches are ranked, and where counts stop.
+CANDIDATES = 1000
 
 
 def _is_postgres() -> bool:
@@ -88,12 +94,36 @@ def _text_query(q: str):
     return query
 
 
-def search_knowledge(*, user, q: str, community: Community | None = None):
-    """Return the items matching q that user may see, best first (relevance, then freshness)."""
+def bounded_count(queryset) -> tuple[int, bool]:
+    """Return (how many, whether there are more): counting stops past CANDIDATES rows."""
+    found = queryset.order_by()[: CANDIDATES + 1].count()  # no order: the first rows found will do
+    return min(found, CANDIDATES), found > CANDIDATES
+
+
+def knowledge_matches(*, user, q: str, community: Community | None = None):
+    """Return the items matching q that user may see, unranked (for a bounded count)."""
     items = KnowledgeItem.objects.visible_to(user)
     if community is not None:
         items = items.filter(community=community)
-    items = items.for_list()
+    if _is_postgres():
+        return items.filter(search_vector=_text_query(q))
+    for term in q.split():
+        items = items.filter(Q(title__icontains=term) | Q(summary__icontains=term) | Q(body__icontains=term))
+    return items
+
+
+def search_knowledge(*, user, q: str, community: Community | None = None):
+    """Return the items matching q that user may see, best first (relevance, then freshness).
+
+    Only the newest CANDIDATES matches are ranked: restricted by community and visibility, then
+    taken in the order of the (community, published) index, so a common word ranks a thousand
+    items rather than every item that has it.
+    """
+    candidates = (
+        knowledge_matches(user=user, q=q, community=community)
+        .order_by("-published_at", "-pk")
+        .values("pk")[:CANDIDATES]
+    )
     if _is_postgres():
         from django.contrib.postgres.search import SearchHeadline, SearchRank
 
@@ -101,7 +131,8 @@ def search_knowledge(*, user, q: str, community: Community | None = None):
         age_days = Extract(Now() - Coalesce(F("published_at"), F("created_at")), "epoch") / Value(86400.0)
         freshness = Value(FRESHNESS_WEIGHT) / (Value(1.0) + age_days / Value(FRESHNESS_DAYS))
         return (
-            items.filter(search_vector=query)
+            KnowledgeItem.objects.filter(pk__in=candidates)
+            .for_list()
             .annotate(rank=SearchRank(F("search_vector"), query))
             .annotate(score=F("rank") + freshness)
             .annotate(
@@ -118,9 +149,7 @@ def search_knowledge(*, user, q: str, community: Community | None = None):
             )
             .order_by("-score", "-pk")
         )
-    matches = items
-    for term in q.split():
-        matches = matches.filter(Q(title__icontains=term) | Q(summary__icontains=term) | Q(body__icontains=term))
+    matches = KnowledgeItem.objects.filter(pk__in=candidates).for_list()
     return matches.annotate(score=Value(0.0, output_field=FloatField())).order_by("-published_at", "-pk")
 
 
@@ -146,8 +175,8 @@ def _meeting_text_fields(Meeting) -> list[str]:
     return [n for n in text if Meeting._meta.get_field(n).get_internal_type() in {"CharField", "TextField"}]
 
 
-def search_meetings(*, user, q: str, community: Community | None = None):
-    """Return the meetings matching q that user may see (a vector built on the fly; Meeting is not ours to change)."""
+def meeting_matches(*, user, q: str, community: Community | None = None):
+    """Return the meetings matching q that user may see, unranked (None when there are no meetings to search)."""
     Meeting = _meeting_model()
     if Meeting is None:
         return None
@@ -157,17 +186,37 @@ def search_meetings(*, user, q: str, community: Community | None = None):
     meetings = Meeting.objects.visible_to(user)
     if community is not None:
         meetings = meetings.filter(community=community)
-    meetings = meetings.select_related("community")
     if _is_postgres():
-        from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+        from django.contrib.postgres.search import SearchQuery
 
+        # The stored vector (Meeting.search_vector, GIN-indexed) is the title and description, "simple".
+        return meetings.filter(search_vector=SearchQuery(q, config="simple", search_type="websearch"))
+    condition = Q()
+    for term in q.split():
+        term_q = Q()
+        for name in fields:
+            term_q |= Q(**{f"{name}__icontains": term})
+        condition &= term_q
+    return meetings.filter(condition)
+
+
+def search_meetings(*, user, q: str, community: Community | None = None):
+    """Return the meetings matching q that user may see, best first; only the newest CANDIDATES are ranked."""
+    matches = meeting_matches(user=user, q=q, community=community)
+    if matches is None:
+        return None
+    candidates = matches.order_by("-pk").values("pk")[:CANDIDATES]
+    if _is_postgres():
+        from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+
+        Meeting = matches.model
+        fields = _meeting_text_fields(Meeting)
         query = SearchQuery(q, config="simple", search_type="websearch")
-        vector = SearchVector(*fields, config="simple")
         detail = fields[1] if len(fields) > 1 else fields[0]
         return (
-            meetings.annotate(document=vector)
-            .filter(document=query)
-            .annotate(rank=SearchRank(vector, query))
+            Meeting.objects.filter(pk__in=candidates)
+            .select_related("community")
+            .annotate(rank=SearchRank(F("search_vector"), query))
             .annotate(
                 headline=SearchHeadline(
                     detail, query, config="simple", start_sel=START, stop_sel=STOP, max_words=30, min_words=10
@@ -175,13 +224,7 @@ def search_meetings(*, user, q: str, community: Community | None = None):
             )
             .order_by("-rank", "-pk")
         )
-    condition = Q()
-    for term in q.split():
-        term_q = Q()
-        for name in fields:
-            term_q |= Q(**{f"{name}__icontains": term})
-        condition &= term_q
-    return meetings.filter(condition).order_by("-pk")
+    return matches.model.objects.filter(pk__in=candidates).select_related("community").order_by("-pk")
 
 
 def meeting_snippet(meeting, q: str) -> str:
@@ -221,7 +264,7 @@ def search_discussions(*, user, q: str, community: Community | None = None):
             output_field=TextField(),
         )
         return (
-            threads.annotate(title_document=title_vector)
+            threads.alias(title_document=title_vector)
             .filter(Q(title_document=query) | Exists(matching))
             .annotate(
                 post_rank=Subquery(best.values("rank")[:1], output_field=FloatField()),
@@ -276,14 +319,18 @@ def search_view(request):
         else:
             shown_items = items[:SECTION_SIZE]
         context["items"] = [(item, knowledge_snippet(item, q)) for item in shown_items]
-        context["item_count"] = items.count()
+        matches = knowledge_matches(user=request.user, q=q, community=community)
+        context["item_count"], context["item_count_more"] = bounded_count(matches)
         if meetings is not None:
             context["meetings"] = [(m, meeting_snippet(m, q)) for m in meetings[:SECTION_SIZE]]
-            context["meeting_count"] = meetings.count()
+            matches = meeting_matches(user=request.user, q=q, community=community)
+            context["meeting_count"], context["meeting_count_more"] = bounded_count(matches)
         context["meetings_available"] = meetings is not None
         threads = search_discussions(user=request.user, q=q, community=community)
         context["threads"] = [(thread, discussion_snippet(thread, q)) for thread in threads[:SECTION_SIZE]]
-        context["thread_count"] = threads.count()
+        # Counted without the rank and snippet of each thread's best post (only the shown ones need them).
+        matched = threads.order_by().values("pk")
+        context["thread_count"], context["thread_count_more"] = bounded_count(matched)
         if people is not None:
             context["people"] = [expertise_card(p, viewer=request.user) for p in people[:SECTION_SIZE]]
             context["people_count"] = people.count()

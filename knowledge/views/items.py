@@ -5,16 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from taggit.models import Tag
 
 from communities.access import NotVisible, door
 from communities.models import Group
-from members.models import Organization, User
+from members.pagination import BoundedPaginator
 
 from .. import services
 from ..forms import (
@@ -37,35 +35,24 @@ from ..selectors import (
     is_item_author,
     item_for_page,
     items_for_list,
+    list_facets,
 )
 from ._common import _refuse, _visible_item
 
 PAGE_SIZE = 20
+# The list counts at most this many items past the page shown ("more than N items").
+LIST_REACH = 1000
 
 
 @door("content")
 def item_list(request, community):
     """List the items the viewer may see, filtered by kind, theme, group, language, author, organisation, date."""
-    visible = KnowledgeItem.objects.visible_to(request.user).filter(community=community)
-    visible_ids = visible.values("pk")
     groups = Group.objects.visible_to(request.user).filter(community=community).in_order()
-    authors = User.objects.filter(authorships__item__in=visible_ids).distinct().order_by("full_name")
-    organizations = Organization.objects.filter(knowledge_items__in=visible_ids).distinct().order_by("name")
-    themes = (
-        Tag.objects.filter(
-            taggit_taggeditem_items__content_type__app_label="knowledge",
-            taggit_taggeditem_items__content_type__model="knowledgeitem",
-            taggit_taggeditem_items__object_id__in=visible_ids,
-        )
-        .distinct()
-        .order_by("name")
-    )
-    form = ItemFilterForm(
-        request.GET or None, groups=groups, authors=authors, organizations=organizations, themes=themes
-    )
-    items = form.apply(items_for_list(user=request.user, community=community)).distinct()
+    form = ItemFilterForm(request.GET or None, groups=groups, **list_facets(user=request.user, community=community))
+    items = form.apply(items_for_list(user=request.user, community=community))
     items = items.order_by("-published_at", "-created_at", "-pk")
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    number = request.GET.get("page")
+    page = BoundedPaginator(items, PAGE_SIZE, number=number, reach=LIST_REACH).get_page(number)
     query = request.GET.copy()
     query.pop("page", None)
     followed_group = None

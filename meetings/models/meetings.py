@@ -11,6 +11,8 @@ import zoneinfo
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -27,6 +29,35 @@ from ..querysets import MeetingQuerySet
 from ..timefmt import in_zone
 
 UID_DOMAIN = "cop-portal"
+
+
+class MeetingSearchDocument(models.Expression):
+    """The search document of a meeting: its title and description, unstemmed ("simple": a meeting has no language).
+
+    PostgreSQL computes it in a stored generated column, so every write keeps it current (services,
+    the admin, bulk inserts and the scale seed's COPY alike); SQLite (make run) stores NULL and
+    search falls back to icontains there. It is the vector search used to build on every request.
+    """
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection):
+        return "NULL", []
+
+    def as_postgresql(self, compiler, connection):
+        return "to_tsvector('simple'::regconfig, COALESCE(title, '') || ' ' || COALESCE(description, ''))", []
+
+
+class MeetingSearchIndex(GinIndex):
+    """A GIN index on PostgreSQL; a plain index elsewhere (as knowledge's SearchVectorIndex, a layer above)."""
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        if schema_editor.connection.vendor == "postgresql":
+            return super().create_sql(model, schema_editor, using=using, **kwargs)
+        return models.Index.create_sql(self, model, schema_editor, using="", **kwargs)
+
+    def check_supported(self, schema_editor):
+        return None
 
 
 def new_uid() -> str:
@@ -181,6 +212,9 @@ class Meeting(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    search_vector = models.GeneratedField(
+        expression=MeetingSearchDocument(), output_field=SearchVectorField(null=True), db_persist=True
+    )
 
     objects = MeetingQuerySet.as_manager()
 
@@ -192,6 +226,7 @@ class Meeting(models.Model):
         indexes = [
             models.Index(fields=["community", "start"]),
             models.Index(fields=["status", "end"]),
+            MeetingSearchIndex(fields=["search_vector"], name="meeting_search_gin"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="meeting_ends_after_start"),

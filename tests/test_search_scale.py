@@ -1,0 +1,110 @@
+"""/search/ at network scale (issue 15): stored meeting vectors, a bounded candidate set, bounded counts."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from cop_portal.search import views as search_views
+from knowledge.models import KnowledgeItem
+from meetings.models import Meeting
+from tests.factories import CommunityFactory, make_member
+from tests.knowledge.helpers import make_item
+
+pytestmark = pytest.mark.django_db
+V = KnowledgeItem.Visibility
+postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL full-text search")
+
+
+def _meeting(community, title, description="", visibility=Meeting.Visibility.PUBLIC, days=3):
+    start = timezone.now() + timedelta(days=days)
+    return Meeting.objects.create(
+        community=community,
+        title=title,
+        description=description,
+        start=start,
+        end=start + timedelta(hours=1),
+        visibility=visibility,
+    )
+
+
+def search(client, q, **params):
+    response = client.get(reverse("search:index"), {"q": q, **params})
+    assert response.status_code == 200
+    return response
+
+
+@postgres_only
+def test_a_meetings_search_vector_follows_every_write_and_matches_the_on_the_fly_one():
+    from django.contrib.postgres.search import SearchVector
+
+    meeting = _meeting(CommunityFactory(), "Geothermal webinar", "Wells and heat pumps")
+    Meeting.objects.filter(pk=meeting.pk).update(description="District heating")  # no save(), no service
+    row = Meeting.objects.annotate(fly=SearchVector("title", "description", config="simple")).get(pk=meeting.pk)
+    assert row.search_vector == row.fly
+    assert "'district'" in row.search_vector and "'wells'" not in row.search_vector
+
+
+@postgres_only
+def test_the_meeting_search_uses_the_gin_index():
+    community = CommunityFactory()
+    for n in range(30):
+        _meeting(community, f"Meeting {n}", "ordinary words")
+    _meeting(community, "Saffron harvest", "rare")
+    sql, params = Meeting.objects.filter(search_vector="saffron").values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # tiny table: ask whether an index can answer
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "meeting_search_gin" in plan
+
+
+def test_meetings_are_found_by_title_and_description_as_before(client):
+    community = CommunityFactory()
+    _meeting(community, "Geothermal webinar", "Everyone welcome.")
+    _meeting(community, "Steering committee", "About geothermal wells.")
+    _meeting(community, "Members on geothermal", visibility=Meeting.Visibility.MEMBERS)
+    response = search(client, "geothermal")
+    assert {m.title for m, _s in response.context["meetings"]} == {"Geothermal webinar", "Steering committee"}
+    assert response.context["meeting_count"] == 2 and not response.context["meeting_count_more"]
+
+
+def test_a_common_word_ranks_only_the_newest_candidates_and_counts_more_than(client, monkeypatch):
+    monkeypatch.setattr(search_views, "CANDIDATES", 3)
+    community = CommunityFactory()
+    member = make_member(community)
+    for n in range(5):
+        make_item(community, author=member, title=f"Common word {n}", visibility=V.PUBLIC)
+        _meeting(community, f"Common word meeting {n}")
+    make_item(community, author=member, title="Common word, members only", visibility=V.COMMUNITY)
+    response = search(client, "common")
+    assert response.context["item_count"] == 3 and response.context["item_count_more"]
+    assert response.context["meeting_count"] == 3 and response.context["meeting_count_more"]
+    body = response.content.decode()
+    assert "Knowledge: more than 3 results" in body and "Meetings: more than 3 results" in body
+    assert len(response.context["items"]) == 3 and len(response.context["meetings"]) == 3
+    assert "members only" not in body  # restricted by visibility before the candidates are taken
+    full = search(client, "common", type="knowledge")
+    assert len(full.context["page"].object_list) == 3
+
+
+def test_counts_below_the_bound_are_exact_and_the_same_queries_run(client, django_assert_max_num_queries):
+    community = CommunityFactory()
+    member = make_member(community)
+    make_item(community, author=member, title="Saffron routes", visibility=V.PUBLIC)
+    _meeting(community, "Saffron fair")
+    search(client, "saffron")
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        response = search(client, "saffron")
+    assert response.context["item_count"] == 1 and not response.context["item_count_more"]
+    assert "Knowledge: 1 result" in response.content.decode()
+    for n in range(6):
+        make_item(community, author=member, title=f"Saffron {n}", visibility=V.PUBLIC)
+        _meeting(community, f"Saffron market {n}")
+    with django_assert_max_num_queries(len(few)):
+        response = search(client, "saffron")
+    assert response.context["item_count"] == 7 and response.context["meeting_count"] == 7
