@@ -78,8 +78,8 @@ def report(request, community):
     return render(request, "reports/report.html", context)
 
 
+@coordinators_only  # first: outsiders get 404 whatever the method, as on every page of a community
 @require_POST
-@coordinators_only
 def report_recount(request, community):
     """Count the report's tables again now (they are otherwise kept for MAX_AGE); back to the same period."""
     report_invalidate(community=community)
