@@ -6,6 +6,10 @@ cop_portal.digests.build_digests batch by batch, prints the numbers and deletes 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cop_bench .venv/bin/python manage.py migrate
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cop_bench .venv/bin/python benchmarks/digests.py
 
+With --scale-data it builds instead the weekly digests of every person already in the database
+(after `manage.py seed_scale --scale F`: about 5,000 people at 0.05), reads nothing it created, and
+prints people per second and the projected time for 100,000 people on --workers processes.
+
 Options: --people N (default 10000), --batch N (default cop_portal.digests.BATCH_SIZE),
 --render N (also render that many non-empty digests, through the send path's re-checks, without
 sending), --keep (leave the data in place). Use a database of its own: the data is removed at the
@@ -210,13 +214,47 @@ def run(people: int, batch_size: int, render: int, keep: bool) -> None:
         delete_data()
 
 
+def run_on_scale(batch_size: int, people: int, workers: int) -> None:
+    """Build the weekly digests of the people already in the database (seed_scale), batch by batch."""
+    now = monday_morning()
+    ids = list(User.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True))
+    if people:
+        ids = ids[:people]
+    batches = [ids[index : index + batch_size] for index in range(0, len(ids), batch_size)]
+    queries, built, entries, started = [], 0, 0, time.perf_counter()
+    for batch in batches:
+        users = list(User.objects.filter(pk__in=batch).order_by("pk"))
+        with CaptureQueriesContext(connection) as captured:
+            result = digests.build_digests(users, now=now)
+        queries.append(len(captured))
+        built += len(result)
+        entries += sum(len(digest.knowledge) for digest in result)
+    total = time.perf_counter() - started
+    rate = built / total
+    print(f"database: {connection.vendor} ({connection.settings_dict['NAME']}), scale data, {len(ids)} people")
+    print(f"built {built} weekly digests in {total:.1f}s -> {rate:.0f} people per second (one process)")
+    print(f"queries per batch of {batch_size}: min {min(queries)}, max {max(queries)}")
+    print(f"knowledge entries read per person: {entries / max(1, built):.1f}")
+    projected = 100_000 / rate / workers
+    print(f"projected for 100,000 people on {workers} workers: {projected / 60:.1f} minutes (goal: <= 10)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--batch", type=int, default=digests.BATCH_SIZE)
     parser.add_argument("--render", type=int, default=0)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument(
+        "--scale-data",
+        action="store_true",
+        help="build for the people already in the database (seed_scale) instead of generated ones; --people caps",
+    )
+    parser.add_argument("--workers", type=int, default=2, help="worker processes assumed for the projection")
     arguments = parser.parse_args()
+    if arguments.scale_data:
+        run_on_scale(arguments.batch, arguments.people if arguments.people != 10_000 else 0, arguments.workers)
+        return
     run(arguments.people, arguments.batch, arguments.render, arguments.keep)
 
 

@@ -63,3 +63,11 @@ def send_reminder(reminder_id: int) -> int:
     from .reminders import reminder_send
 
     return reminder_send(reminder_id=reminder_id)
+
+
+@shared_task(name="meetings.send_reminders", **RETRY)
+def send_reminders(reminder_ids: list[int]) -> int:
+    """Send a chunk of claimed reminders (the dispatcher's unit); a retry skips those already sent."""
+    from .reminders import reminder_send
+
+    return sum(reminder_send(reminder_id=pk) for pk in reminder_ids)

@@ -256,6 +256,8 @@ def _registration_pk(community):
 # Reports (issue 7): a community's reports open to its coordinators only; its open-data pages take no
 # parameter of their own (one fixed address per file) and answer members-only communities' outsiders 404.
 MANAGER_URL_NAMES.update({"reports:index", "reports:print", "reports:pdf"})
+# Issue 15: counting the kept report tables again (POST) is the coordinators' too.
+MANAGER_URL_NAMES.add("reports:recount")
 
 
 # Notifications (issue 6): the coordinators' delivery log and the organisers' own reminders of a meeting

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 from taggit.models import TaggedItem
 
 from communities import permissions
@@ -19,6 +20,7 @@ from members.notifications import preferences_for
 
 from . import discussions
 from .periods import Period, period_for
+from .sending import SECTION_LIMIT
 
 JOIN_ACTIONS = (
     MembershipEvent.Action.JOINED,
@@ -37,6 +39,7 @@ class Digest:
     members: list[Membership] = field(default_factory=list)
     requests: list[Membership] = field(default_factory=list)
     posts: list = field(default_factory=list)  # discussions.models.Post
+    knowledge_unread: int = 0  # items of the period not read by the build (beyond PARTITION_CAP a partition)
 
     @property
     def is_empty(self) -> bool:
@@ -50,6 +53,7 @@ class Digest:
             "members": [membership.pk for membership in self.members],
             "requests": [membership.pk for membership in self.requests],
             "posts": [post.pk for post in self.posts],
+            "more": {"knowledge": self.knowledge_unread},
         }
 
 
@@ -140,6 +144,40 @@ def _within(moment: datetime | None, period: Period) -> bool:
     return moment is not None and period.start <= moment < period.end
 
 
+# A digest shows SECTION_LIMIT entries a section and "and N more": the build reads, of each
+# (community, group, visibility) - the unit the visibility rules decide on - only the newest
+# PARTITION_CAP items of the period, and the count of the rest, so its cost is bounded by the
+# communities' structure and not by how much they publish. The slack covers a person's own items.
+PARTITION_CAP = SECTION_LIMIT + 5
+_PARTITION = ("community_id", "group_id", "visibility")
+
+
+def _newest_items(queryset) -> list[KnowledgeItem]:
+    """Return the newest PARTITION_CAP items of each partition, each with partition_total (one query)."""
+    partition = [F(name) for name in _PARTITION]
+    return list(
+        queryset.annotate(
+            partition_rank=Window(
+                RowNumber(), partition_by=partition, order_by=[F("published_at").desc(), F("pk").desc()]
+            ),
+            partition_total=Window(Count("pk"), partition_by=partition),
+        )
+        .filter(partition_rank__lte=PARTITION_CAP)
+        .select_related("community", "group", "created_by")
+        .order_by("-published_at", "-pk")
+    )
+
+
+def _unread_count(shown: list[KnowledgeItem]) -> int:
+    """Return how many items of the partitions of shown (a person's items) the build left in the database.
+
+    About, not exact: a partition's count is over the batch's window and includes the person's own
+    items; the page the "and N more" links to lists them exactly.
+    """
+    totals = {(item.community_id, item.group_id, item.visibility): item.partition_total for item in shown}
+    return sum(max(0, total - PARTITION_CAP) for total in totals.values())
+
+
 def build_digests(users: list[User], *, now: datetime) -> list[Digest]:
     """Build the digests due at now of a batch of people, with a constant number of queries per batch.
 
@@ -166,12 +204,10 @@ def build_digests(users: list[User], *, now: datetime) -> list[Digest]:
 
     item_type = ContentType.objects.get_for_model(KnowledgeItem)
     themed = TaggedItem.objects.filter(content_type=item_type, tag_id__in=followed_themes).values("object_id")
-    items = list(
+    items = _newest_items(
         KnowledgeItem.objects.published()
         .filter(published_at__gte=window_start, published_at__lt=window_end)
         .filter(Q(community_id__in=communities) | Q(group_id__in=followed_groups) | Q(pk__in=themed))
-        .select_related("community", "group", "created_by")
-        .order_by("-published_at", "-pk")
     )
     item_themes: dict[int, set[int]] = defaultdict(set)
     if followed_themes and items:
@@ -236,20 +272,23 @@ def build_digests(users: list[User], *, now: datetime) -> list[Digest]:
     for user in users:
         person, period = people[user.pk], periods[user.pk]
         digest = Digest(user=user, period=period)
-        for item in items:
+
+        def wanted(item, person=person, user=user, period=period) -> bool:
             interesting = (
                 item.community_id in person.communities
                 or (item.group_id is not None and item.group_id in person.followed_groups)
                 or bool(item_themes.get(item.pk, set()) & person.followed_themes)
             )
-            if (
+            return (
                 interesting
                 and _within(item.published_at, period)
                 and item.created_by_id != user.pk
                 and not person.excluded(item.community_id, item.group_id)
                 and person.may_see(item)
-            ):
-                digest.knowledge.append(item)
+            )
+
+        digest.knowledge = [item for item in items if wanted(item)]
+        digest.knowledge_unread = _unread_count(digest.knowledge)
         for answer in answers:
             item = answer.item
             if (

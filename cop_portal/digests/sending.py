@@ -99,8 +99,15 @@ def recheck(*, user: User, payload: dict, now: datetime) -> dict[str, list]:
     }
 
 
-def _limited(entries: list) -> dict:
-    return {"shown": entries[:SECTION_LIMIT], "more": max(0, len(entries) - SECTION_LIMIT), "count": len(entries)}
+def _limited(entries: list, unread: int = 0) -> dict:
+    """Return the first SECTION_LIMIT entries and how many more (unread: those the build did not read)."""
+    more = max(0, len(entries) - SECTION_LIMIT) + unread
+    return {"shown": entries[:SECTION_LIMIT], "more": more, "count": len(entries) + unread}
+
+
+def _unread(payload: dict, name: str) -> int:
+    value = (payload.get("more") or {}).get(name, 0) if isinstance(payload.get("more"), dict) else 0
+    return value if isinstance(value, int) and 0 <= value < 10**9 else 0
 
 
 def digest_send(*, user_id: int, period: Period, payload: dict, now: datetime | None = None) -> bool:
@@ -134,7 +141,7 @@ def digest_send(*, user_id: int, period: Period, payload: dict, now: datetime | 
             "period": period,
             "period_start": period.start,
             "weekly": period.frequency == WEEKLY,
-            "knowledge": _limited(sections["knowledge"]),
+            "knowledge": _limited(sections["knowledge"], _unread(payload, "knowledge")),
             "answers": _limited(sections["answers"]),
             "meetings": _limited(sections["meetings"]),
             "members": _limited(sections["members"]),

@@ -8,6 +8,7 @@ app_name = "reports"
 
 urlpatterns = [
     path("reports/", views.report, name="index"),
+    path("reports/recount/", views.report_recount, name="recount"),
     path("reports/print/", views.report_print, name="print"),
     path("reports/report.pdf", views.report_pdf, name="pdf"),
     path("open-data/", views.open_data, name="open_data"),

@@ -10,16 +10,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from communities.access import deny, door
 
 from . import network as network_selectors
 from . import opendata
+from .cache import MAX_AGE, report_invalidate, report_tables
 from .charts import charts_for
 from .exports import csv_response, xlsx_response
 from .pdf import PdfError, html_to_pdf, pdf_font, svg_data_uri
 from .periods import PeriodForm, period_from_request
-from .selectors import Report, section_titles
+from .selectors import section_titles
 
 EXPORT_FORMATS = {"csv", "xlsx"}
 
@@ -58,11 +60,14 @@ def report(request, community):
     export_format = request.GET.get("format", "")
     if export_format:
         return _export(request, community, form, period, export_format, request.GET.get("table", ""))
-    tables = Report(community=community, period=period).tables()
+    tables, counted_at = report_tables(community=community, period=period)
     context = {
         "community": community,
         "form": form,
         "period": period,
+        "counted_at": counted_at,
+        "max_age_minutes": int(MAX_AGE.total_seconds() // 60),
+        "recount_url": reverse("reports:recount", kwargs={"community_slug": community.slug}),
         "sections": _sections(tables, charts_for(tables)),
         "period_query": urlencode(period.query()),
         "print_url": _report_url(community, period.query(), "reports:print"),
@@ -71,6 +76,16 @@ def report(request, community):
         "presets": [(value, label) for value, label in PeriodForm.PRESETS if value != "custom"],
     }
     return render(request, "reports/report.html", context)
+
+
+@coordinators_only  # first: outsiders get 404 whatever the method, as on every page of a community
+@require_POST
+def report_recount(request, community):
+    """Count the report's tables again now (they are otherwise kept for MAX_AGE); back to the same period."""
+    report_invalidate(community=community)
+    messages.success(request, _("The figures have been counted again."))
+    period_query = {key: request.POST[key] for key in ("preset", "from", "to") if request.POST.get(key)}
+    return redirect(_report_url(community, period_query))
 
 
 def _export(request, community, form, period, export_format: str, table_id: str):
@@ -82,15 +97,15 @@ def _export(request, community, form, period, export_format: str, table_id: str)
     if export_format not in EXPORT_FORMATS:
         messages.error(request, _("Downloads come as CSV or as Excel workbooks."))
         return redirect(back)
-    report_ = Report(community=community, period=period)
+    tables, _counted_at = report_tables(community=community, period=period)
     if not table_id:
         if export_format == "csv":
             messages.error(
                 request, _("Choose a table to download as CSV, or download every table as one Excel workbook.")
             )
             return redirect(back)
-        return xlsx_response(report_.tables(), filename=_file_name(community, period, "report", "xlsx"))
-    table = report_.table(table_id)
+        return xlsx_response(tables, filename=_file_name(community, period, "report", "xlsx"))
+    table = next((table for table in tables if table.id == table_id), None)
     if table is None:
         messages.error(request, _("This report has no table called “%(table)s”.") % {"table": table_id[:60]})
         return redirect(back)
@@ -101,7 +116,7 @@ def _export(request, community, form, period, export_format: str, table_id: str)
 
 def _print_context(request, community, *, for_pdf: bool):
     form, period = period_from_request(request)
-    tables = Report(community=community, period=period).tables()
+    tables, counted_at = report_tables(community=community, period=period)
     charts = charts_for(tables, id_prefix="print")
     images = {}
     if for_pdf:
@@ -114,6 +129,7 @@ def _print_context(request, community, *, for_pdf: bool):
         "for_pdf": for_pdf,
         "pdf_font": pdf_font() if for_pdf else None,
         "generated_at": timezone.now(),
+        "counted_at": counted_at,
         "report_url": _report_url(community, period.query()),
         "pdf_url": _report_url(community, period.query(), "reports:pdf"),
     }
