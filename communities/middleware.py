@@ -3,6 +3,7 @@
 from django.http import Http404
 from django.utils.functional import SimpleLazyObject
 
+from . import permissions
 from .models import Community
 
 # Paths that belong to the portal as a whole, even on a community's own host name.
@@ -47,7 +48,12 @@ class CommunityMiddleware:
         if host_community is not None and not request.path_info.startswith(GLOBAL_PREFIXES):
             request.path_info = f"/c/{host_community.slug}{request.path_info}"
         request.host_community = host_community
-        return self.get_response(request)
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        # A read-only request: the same permission question asked by several parts of a page is
+        # answered once (communities.permissions.request_answers).
+        with permissions.request_answers():
+            return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         slug = view_kwargs.get("community_slug")

@@ -22,12 +22,68 @@ with it inside their own query and query counts do not grow with data.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import BigIntegerField, Q, QuerySet
 from django.db.models.functions import Cast
 
 COMMUNITY_PERM = "communities.manage_community"
 GROUP_PERM = "communities.manage_group"
+
+
+# --- Answers remembered for one request ----------------------------------------------------------
+
+# A page asks the same question several times (the view, then each app's hook, then the
+# navigation): "is this person a member here?", "may they manage this group?". While a read-only
+# request is served (CommunityMiddleware opens `request_answers()` for GET and HEAD), each yes/no
+# answer is computed once and reused; outside a request, and on any request that writes, every
+# call asks the database, so a change is seen at once.
+_answers: ContextVar[dict | None] = ContextVar("permission_answers", default=None)
+
+
+@contextmanager
+def request_answers() -> Iterator[None]:
+    """Remember the yes/no answers of this module until the block ends (one read-only request)."""
+    token = _answers.set({})
+    try:
+        yield
+    finally:
+        _answers.reset(token)
+
+
+def _key_part(value):
+    if value is None or isinstance(value, str | int | bool):
+        return value
+    if getattr(value, "_meta", None) is not None:
+        return (value._meta.label, value.pk)
+    raise TypeError(value)  # pragma: no cover - only models, ids and strings are asked about
+
+
+def _remembered(function):
+    """Answer function once per (person, objects) within `request_answers()`; otherwise always ask."""
+
+    @functools.wraps(function)
+    def wrapper(user, *args, **kwargs):
+        answers = _answers.get()
+        if answers is None:
+            return function(user, *args, **kwargs)
+        signed_in = _signed_in(user)
+        key = (
+            function.__name__,
+            user.pk if signed_in else None,
+            signed_in and user.is_superuser,
+            *(_key_part(arg) for arg in args),
+            *((name, _key_part(value)) for name, value in sorted(kwargs.items())),
+        )
+        if key not in answers:
+            answers[key] = function(user, *args, **kwargs)
+        return answers[key]
+
+    return wrapper
 
 
 # --- Who the person is -----------------------------------------------------------------------------
@@ -75,6 +131,7 @@ def active_group_ids(user) -> QuerySet:
     )
 
 
+@_remembered
 def is_active_member(user, community) -> bool:
     """Return whether user is an active member of community (portal administrators count as members)."""
     if is_portal_admin(user):
@@ -226,6 +283,7 @@ def managed_group_ids(user) -> QuerySet:
     ).values("pk")
 
 
+@_remembered
 def can_manage(user, target) -> bool:
     """Return whether user manages target, a Community or a Group."""
     from .models import Community
@@ -239,6 +297,7 @@ def can_manage(user, target) -> bool:
     return type(target).objects.filter(pk=target.pk, pk__in=managed_group_ids(user)).exists()
 
 
+@_remembered
 def manages_any_group(user, community) -> bool:
     """Return whether user manages community or at least one of its groups."""
     from .models import Group
@@ -301,6 +360,7 @@ def in_visible_group(user, field: str = "group") -> Q:
     return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__in": visible_group_ids(user)})
 
 
+@_remembered
 def can_see_group(user, group) -> bool:
     """Return whether user may see group (see visible_group_ids)."""
     if is_portal_admin(user):
@@ -311,6 +371,7 @@ def can_see_group(user, group) -> bool:
 # --- Spaces: a community or one of its groups, where people talk ---------------------------------
 
 
+@_remembered
 def can_post_in(user, community, group=None) -> bool:
     """Return whether user may write in a space: the community's active members; for a group, its
     active members and the people who manage it (coordinators, its facilitators).

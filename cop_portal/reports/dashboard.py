@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 from taggit.models import TaggedItem
@@ -144,25 +145,33 @@ def pending_actions(user) -> PendingActions:
 
 
 def new_in_what_i_follow(user, *, days: int = FOLLOW_DAYS, limit: int = 8) -> list[KnowledgeItem]:
-    """Return knowledge published lately in the groups and themes I follow, that I may see and did not write."""
+    """Return knowledge published lately in the groups and themes I follow, that I may see and did not write.
+
+    Two bounded queries, each the `limit` latest items by recency, merged: one for the groups I
+    follow (a handful of group ids), one for my themes, which asks of each recent item whether it
+    carries one of them (EXISTS on the tag links of the recent items only) instead of reading
+    every tag link of the themes (millions of rows at network scale) to build a list of ids.
+    """
     if not user.is_authenticated:
         return []
     follows = Follow.objects.filter(user=user)
-    followed_groups = follows.filter(group__isnull=False).values("group_id")
-    tagged = TaggedItem.objects.filter(
-        content_type__app_label="knowledge",
-        content_type__model="knowledgeitem",
-        tag_id__in=follows.filter(theme__isnull=False).values("theme_id"),
-    ).values("object_id")
-    return list(
+    recent = (
         KnowledgeItem.objects.visible_to(user)
         .published()
         .filter(published_at__gte=timezone.now() - timedelta(days=days))
-        .filter(Q(group_id__in=followed_groups) | Q(pk__in=tagged))
         .exclude(created_by=user)
         .select_related("community", "group")
-        .order_by("-published_at", "-pk")[:limit]
+        .order_by("-published_at", "-pk")
     )
+    in_groups = recent.filter(group_id__in=follows.filter(group__isnull=False).values("group_id"))
+    tagged = TaggedItem.objects.filter(
+        content_type=ContentType.objects.get_for_model(KnowledgeItem),
+        object_id=OuterRef("pk"),
+        tag_id__in=follows.filter(theme__isnull=False).values("theme_id"),
+    )
+    in_themes = recent.filter(Exists(tagged))
+    found = {item.pk: item for item in [*in_groups[:limit], *in_themes[:limit]]}
+    return sorted(found.values(), key=lambda item: (item.published_at, item.pk), reverse=True)[:limit]
 
 
 def communities_i_report_on(user) -> list[Community]:

@@ -1,0 +1,117 @@
+"""Signed-in pages: permission answers asked once per request, the follow state in one query, /me/ bounded."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from taggit.models import Tag
+
+from communities import permissions
+from communities.models import Membership
+from cop_portal.notifications.groups import FOLLOW, MUTE, group_follow_set, group_follow_state
+from cop_portal.reports import dashboard
+from knowledge.models import KnowledgeItem
+from knowledge.services import follow, item_create
+from tests.factories import CommunityFactory, GroupFactory, make_member
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def community():
+    return CommunityFactory(visibility="public")
+
+
+def test_a_permission_question_is_asked_once_within_a_read_only_request(community):
+    member = make_member(community)
+    with CaptureQueriesContext(connection) as outside:
+        permissions.is_active_member(member, community)
+        permissions.is_active_member(member, community)
+    with permissions.request_answers(), CaptureQueriesContext(connection) as inside:
+        assert permissions.is_active_member(member, community)
+        assert permissions.is_active_member(member, community)
+        assert permissions.can_post_in(member, community)
+        assert permissions.can_post_in(member, community=community)
+    assert len(outside.captured_queries) == 2
+    assert len(inside.captured_queries) == 1  # can_post_in reuses the answer of is_active_member
+
+
+def test_answers_are_not_shared_between_people_or_kept_after_the_request(community):
+    member, stranger = make_member(community), make_member(CommunityFactory())
+    with permissions.request_answers():
+        assert permissions.is_active_member(member, community)
+        assert not permissions.is_active_member(stranger, community)
+        Membership.objects.filter(user=member, community=community).update(status=Membership.Status.LEFT)
+        assert permissions.is_active_member(member, community)  # the request's own answer stays
+    assert not permissions.is_active_member(member, community)  # the next request asks again
+
+
+def test_a_write_request_asks_every_time(client, community):
+    member = make_member(community)
+    client.force_login(member)
+    seen = []
+
+    def spy(request):
+        seen.append(permissions._answers.get())
+        from django.http import HttpResponse
+
+        return HttpResponse()
+
+    from communities.middleware import CommunityMiddleware
+
+    middleware = CommunityMiddleware(spy)
+    from django.test import RequestFactory
+
+    middleware(RequestFactory().post("/"))
+    middleware(RequestFactory().get("/"))
+    assert seen[0] is None and seen[1] == {}
+
+
+def test_the_group_follow_state_is_read_in_one_query_with_the_same_answers(community):
+    member = make_member(community)
+    team = GroupFactory(community=community)
+    make_member(community, member, group=team)
+    states = []
+    for level in (None, FOLLOW, MUTE):
+        if level:
+            group_follow_set(user=member, group=team, level=level)
+        with permissions.request_answers():
+            permissions.is_active_member(member, community)  # asked by the page before
+            with CaptureQueriesContext(connection) as queries:
+                states.append(group_follow_state(user=member, group=team).level)
+        assert len(queries.captured_queries) == 1
+    assert states == ["", FOLLOW, MUTE]
+
+
+def test_new_in_what_i_follow_merges_groups_and_themes_newest_first_without_reading_every_tag_link(community):
+    reader, writer = make_member(community), make_member(community)
+    team = GroupFactory(community=community)
+    make_member(community, writer, group=team)
+    follow(user=reader, group=team)
+    now = timezone.now()
+    made = {}
+    for index, (title, fields) in enumerate(
+        [
+            ("group 1", {"group": team}),
+            ("theme 1", {"themes": ["water"]}),
+            ("both", {"group": team, "themes": ["water"]}),
+            ("other theme", {"themes": ["fire"]}),
+            ("group 2", {"group": team}),
+        ]
+        + [(f"theme {n}", {"themes": ["water"]}) for n in range(2, 10)]
+    ):
+        item = item_create(community=community, by=writer, kind="lesson", title=title, publish=True, **fields)
+        KnowledgeItem.objects.filter(pk=item.pk).update(published_at=now - timedelta(hours=index))
+        made[title] = item
+    follow(user=reader, theme=Tag.objects.get(name="water"))
+
+    with CaptureQueriesContext(connection) as queries:
+        titles = [item.title for item in dashboard.new_in_what_i_follow(reader)]
+
+    assert titles == ["group 1", "theme 1", "both", "group 2", "theme 2", "theme 3", "theme 4", "theme 5"]
+    sql = [query["sql"] for query in queries.captured_queries if "taggit_taggeditem" in query["sql"]]
+    assert len(sql) == 1 and "LIMIT 8" in sql[0]
+    # The tag links are read for the recent items only (correlated with each item), never as a list of ids.
+    assert '"object_id" = ("knowledge_knowledgeitem"."id")' in sql[0]
