@@ -63,6 +63,17 @@ def _key_part(value):
     raise TypeError(value)  # pragma: no cover - only models, ids and strings are asked about
 
 
+def _key(name: str, user, args, kwargs) -> tuple:
+    signed_in = _signed_in(user)
+    return (
+        name,
+        user.pk if signed_in else None,
+        signed_in and user.is_superuser,
+        *(_key_part(arg) for arg in args),
+        *((key, _key_part(value)) for key, value in sorted(kwargs.items())),
+    )
+
+
 def _remembered(function):
     """Answer function once per (person, objects) within `request_answers()`; otherwise always ask."""
 
@@ -71,19 +82,32 @@ def _remembered(function):
         answers = _answers.get()
         if answers is None:
             return function(user, *args, **kwargs)
-        signed_in = _signed_in(user)
-        key = (
-            function.__name__,
-            user.pk if signed_in else None,
-            signed_in and user.is_superuser,
-            *(_key_part(arg) for arg in args),
-            *((name, _key_part(value)) for name, value in sorted(kwargs.items())),
-        )
+        key = _key(function.__name__, user, args, kwargs)
         if key not in answers:
             answers[key] = function(user, *args, **kwargs)
         return answers[key]
 
     return wrapper
+
+
+def note_memberships(user, community, memberships) -> None:
+    """Keep, for this request, user's memberships in community and its groups (all of them, just read).
+
+    A page that has read them (communities.selectors.memberships_of) then asks `is_active_member`
+    and `can_post_in` about this community and its groups without a query.
+    """
+    answers = _answers.get()
+    if answers is not None and _signed_in(user):
+        answers[("memberships", user.pk, community.pk)] = {m.group_id: m for m in memberships}
+
+
+def _known_membership(user, community_id: int, group_id: int | None):
+    """Return (True, membership or None) when this request already read user's memberships in the community."""
+    answers = _answers.get()
+    known = answers.get(("memberships", user.pk, community_id)) if answers is not None else None
+    if known is None:
+        return False, None
+    return True, known.get(group_id)
 
 
 # --- Who the person is -----------------------------------------------------------------------------
@@ -140,6 +164,9 @@ def is_active_member(user, community) -> bool:
         return False
     from .models import Membership
 
+    read, membership = _known_membership(user, community.pk, None)
+    if read:
+        return membership is not None and membership.status == Membership.Status.ACTIVE
     return Membership.objects.active().community_level().filter(user=user, community=community).exists()
 
 
@@ -388,7 +415,11 @@ def can_post_in(user, community, group=None) -> bool:
         return True
     from .models import Membership
 
-    in_group = Membership.objects.active().filter(user=user, community=community, group=group).exists()
+    read, membership = _known_membership(user, community.pk, group.pk)
+    if read:
+        in_group = membership is not None and membership.status == Membership.Status.ACTIVE
+    else:
+        in_group = Membership.objects.active().filter(user=user, community=community, group=group).exists()
     return in_group or can_manage(user, group)
 
 

@@ -226,7 +226,9 @@ def memberships_of(*, user, community: Community) -> dict[int | None, Membership
     """Return user's memberships in community and its groups, keyed by group id (None for the community)."""
     if not user.is_authenticated:
         return {}
-    return {m.group_id: m for m in Membership.objects.filter(user=user, community=community)}
+    memberships = list(Membership.objects.filter(user=user, community=community))
+    permissions.note_memberships(user, community, memberships)  # later is_active_member calls ask nothing
+    return {m.group_id: m for m in memberships}
 
 
 def invitations_of(*, user, community: Community) -> dict[int | None, Invitation]:

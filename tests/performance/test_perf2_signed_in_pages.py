@@ -115,3 +115,35 @@ def test_new_in_what_i_follow_merges_groups_and_themes_newest_first_without_read
     assert len(sql) == 1 and "LIMIT 8" in sql[0]
     # The tag links are read for the recent items only (correlated with each item), never as a list of ids.
     assert '"object_id" = ("knowledge_knowledgeitem"."id")' in sql[0]
+
+
+def test_memberships_read_by_the_page_answer_later_membership_questions(community):
+    from communities.selectors import memberships_of
+
+    member, outsider = make_member(community), make_member(CommunityFactory())
+    team, other = GroupFactory(community=community), GroupFactory(community=community)
+    make_member(community, member, group=team)
+    with permissions.request_answers():
+        memberships_of(user=member, community=community)
+        memberships_of(user=outsider, community=community)
+        with CaptureQueriesContext(connection) as queries:
+            answers = [
+                permissions.is_active_member(member, community),
+                permissions.is_active_member(outsider, community),
+                permissions.can_post_in(member, community, team),
+            ]
+        assert answers == [True, False, True]
+        assert len(queries.captured_queries) == 0
+        assert not permissions.can_post_in(member, community, other)  # not in it: asks can_manage only
+
+
+def test_the_navigation_is_computed_once_per_request(rf, community):
+    from cop_portal.navigation import navigation
+
+    member = make_member(community)
+    request = rf.get("/")
+    request.user, request.community = member, community
+    first = navigation(request)
+    with CaptureQueriesContext(connection) as queries:
+        assert navigation(request) is first
+    assert len(queries.captured_queries) == 0
