@@ -146,11 +146,7 @@ def navigation(request) -> dict:
     """
     cached = getattr(request, "_navigation_context", None)
     if cached is None:
-        cached = _navigation(request)
-        try:
-            request._navigation_context = cached
-        except AttributeError:  # pragma: no cover - a request object that takes no attributes
-            pass
+        cached = request._navigation_context = _navigation(request)
     return cached
 
 
