@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Window
 from django.utils import timezone
 from taggit.models import TaggedItem
 
@@ -94,15 +94,26 @@ def _reviews_due(user):
     return open_rounds_for_reviewer(user=user)
 
 
+def _reviews_first_and_total(user, limit: int) -> tuple[list, int]:
+    rounds = _reviews_due(user).select_related("item", "item__community").order_by("due_date", "pk")
+    return _first_and_total(rounds, limit)
+
+
 def reviews_due(user, *, limit: int = LIST_LIMIT) -> list:
     """Return the open review rounds where I am a reviewer and have not submitted my review, soonest due first."""
-    return list(_reviews_due(user).select_related("item", "item__community").order_by("due_date", "pk")[:limit])
+    return _reviews_first_and_total(user, limit)[0]
+
+
+def _first_and_total(rows, limit: int) -> tuple[list, int]:
+    """Return the first limit rows and how many there are in all, in one query (a window count)."""
+    first = list(rows.annotate(total_rows=Window(Count("pk")))[:limit])
+    return first, first[0].total_rows if first else 0
 
 
 def minutes_to_write(user, *, limit: int = LIST_LIMIT) -> tuple[list[Meeting], int]:
     """Return the latest past meetings I organise that are not closed yet (no minutes), and how many there are."""
     meetings = _organised_by(user).filter(status=Meeting.Status.SCHEDULED, end__lt=timezone.now())
-    return list(meetings.select_related("community").order_by("-end", "-pk")[:limit]), meetings.count()
+    return _first_and_total(meetings.select_related("community").order_by("-end", "-pk"), limit)
 
 
 def requests_to_decide(user) -> list[dict]:
@@ -133,11 +144,12 @@ def pending_actions(user) -> PendingActions:
     if not user.is_authenticated:
         return PendingActions()
     minutes, minutes_count = minutes_to_write(user)
+    reviews, reviews_count = _reviews_first_and_total(user, LIST_LIMIT)
     return PendingActions(
         registrations=registrations_to_approve(user),
         registrations_count=registrations_to_approve_count(user),
-        reviews=reviews_due(user),
-        reviews_count=_reviews_due(user).count(),
+        reviews=reviews,
+        reviews_count=reviews_count,
         minutes=minutes,
         minutes_count=minutes_count,
         requests=requests_to_decide(user),

@@ -147,3 +147,22 @@ def test_the_navigation_is_computed_once_per_request(rf, community):
     with CaptureQueriesContext(connection) as queries:
         assert navigation(request) is first
     assert len(queries.captured_queries) == 0
+
+
+def test_minutes_to_write_lists_five_and_counts_all_in_one_query(community):
+    from meetings.models import Meeting
+    from tests.meetings.factories import MeetingFactory
+
+    coordinator = make_member(community, role=Membership.Role.COORDINATOR)
+    start = timezone.now() - timedelta(days=3)
+    for n in range(7):
+        MeetingFactory(community=community, start=start - timedelta(days=n), end=start - timedelta(days=n, hours=-1))
+    MeetingFactory(community=CommunityFactory(), start=start, end=start + timedelta(hours=1))  # not theirs
+    dashboard.minutes_to_write(coordinator)  # content types are read once per process
+    with CaptureQueriesContext(connection) as queries:
+        minutes, total = dashboard.minutes_to_write(coordinator)
+    expected = Meeting.objects.manageable_by(coordinator).filter(status="scheduled", end__lt=timezone.now())
+    assert total == expected.count() == 7
+    assert [m.pk for m in minutes] == list(expected.order_by("-end", "-pk").values_list("pk", flat=True)[:5])
+    assert len(queries.captured_queries) == 1
+    assert dashboard.minutes_to_write(make_member(community)) == ([], 0)
