@@ -170,6 +170,20 @@ def is_active_member(user, community) -> bool:
     return Membership.objects.active().community_level().filter(user=user, community=community).exists()
 
 
+def can_see_content(user, community) -> bool:
+    """Return whether user may see community's content (its groups, people, meetings, items, threads).
+
+    The same answer as Community.objects.content_visible_to(user), from the community row at hand
+    and the membership answer: a public community's content shows to everyone, a members-only
+    one's to its active members (portal administrators count as members).
+    """
+    from .models import Community
+
+    if community.visibility == Community.Visibility.PUBLIC:
+        return True
+    return is_active_member(user, community)
+
+
 # --- Invitations -----------------------------------------------------------------------------------
 
 

@@ -38,7 +38,8 @@ def community_role(*, user, community: Community) -> str | None:
 
 
 def user_can_see_content(*, user, community: Community) -> bool:
-    return Community.objects.content_visible_to(user).filter(pk=community.pk).exists()
+    """Return whether user may see community's content (see permissions.can_see_content)."""
+    return permissions.can_see_content(user, community)
 
 
 def user_can_manage(*, user, community: Community) -> bool:

@@ -166,3 +166,21 @@ def test_minutes_to_write_lists_five_and_counts_all_in_one_query(community):
     assert [m.pk for m in minutes] == list(expected.order_by("-end", "-pk").values_list("pk", flat=True)[:5])
     assert len(queries.captured_queries) == 1
     assert dashboard.minutes_to_write(make_member(community)) == ([], 0)
+
+
+@pytest.mark.parametrize("visibility", ["public", "members"])
+def test_who_sees_a_communitys_content_is_answered_as_the_queryset_does(visibility):
+    from django.contrib.auth.models import AnonymousUser
+
+    from communities.models import Community
+    from communities.selectors import user_can_see_content
+    from tests.factories import UserFactory
+
+    place = CommunityFactory(visibility=visibility)
+    member, left, inactive = make_member(place), make_member(place), make_member(place)
+    Membership.objects.filter(user=left, community=place).update(status=Membership.Status.LEFT)
+    inactive.is_active = False
+    admin = UserFactory(is_superuser=True)
+    for user in (AnonymousUser(), UserFactory(), member, left, inactive, admin):
+        expected = Community.objects.content_visible_to(user).filter(pk=place.pk).exists()
+        assert user_can_see_content(user=user, community=place) == expected, (visibility, user)
