@@ -23,8 +23,22 @@ GLOBAL_PREFIXES = (
 )
 
 
+def _may_be_a_community_host(host: str) -> bool:
+    """Return whether host could be a community's own host name (services.community.host_name_error).
+
+    The portal's own host, a name without a dot (localhost) and an IPv4 address never are: the
+    requests most pages get ask no query to learn that.
+    """
+    from .services.community import portal_host
+
+    labels = host.split(".")
+    return len(labels) >= 2 and not labels[-1].isdigit() and host != portal_host()
+
+
 def _host_community(request):
     host = request.get_host().split(":")[0].lower()
+    if not _may_be_a_community_host(host):
+        return None
     return Community.objects.filter(domain=host).first()
 
 

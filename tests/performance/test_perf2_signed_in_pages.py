@@ -184,3 +184,20 @@ def test_who_sees_a_communitys_content_is_answered_as_the_queryset_does(visibili
     for user in (AnonymousUser(), UserFactory(), member, left, inactive, admin):
         expected = Community.objects.content_visible_to(user).filter(pk=place.pk).exists()
         assert user_can_see_content(user=user, community=place) == expected, (visibility, user)
+
+
+@pytest.mark.parametrize(
+    ("host", "asked"),
+    [("testserver", False), ("localhost", False), ("192.168.1.10", False), ("portal.example.org", False)]
+    + [("cop.example.org", True), ("other.example.org", True)],
+)
+def test_only_a_host_that_may_be_a_communitys_asks_which_community_it_is(rf, settings, host, asked):
+    from communities.middleware import _host_community
+
+    settings.SITE_URL = "https://portal.example.org"
+    settings.ALLOWED_HOSTS = ["*"]
+    own = CommunityFactory(domain="cop.example.org")
+    with CaptureQueriesContext(connection) as queries:
+        found = _host_community(rf.get("/", HTTP_HOST=f"{host}:8000"))
+    assert len(queries.captured_queries) == int(asked)
+    assert found == (own if host == "cop.example.org" else None)
