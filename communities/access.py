@@ -49,7 +49,7 @@ def _allowed(rule: str | None, request) -> bool:
     if rule is None:
         return True
     if rule == "content":
-        return type(community).objects.content_visible_to(user).filter(pk=community.pk).exists()
+        return permissions.can_see_content(user, community)
     if rule == "member":
         return permissions.is_active_member(user, community)
     if rule == "manage":

@@ -3,6 +3,7 @@
 from django.http import Http404
 from django.utils.functional import SimpleLazyObject
 
+from . import permissions
 from .models import Community
 
 # Paths that belong to the portal as a whole, even on a community's own host name.
@@ -22,8 +23,22 @@ GLOBAL_PREFIXES = (
 )
 
 
+def _may_be_a_community_host(host: str) -> bool:
+    """Return whether host could be a community's own host name (services.community.host_name_error).
+
+    The portal's own host, a name without a dot (localhost) and an IPv4 address never are: the
+    requests most pages get ask no query to learn that.
+    """
+    from .services.community import portal_host
+
+    labels = host.split(".")
+    return len(labels) >= 2 and not labels[-1].isdigit() and host != portal_host()
+
+
 def _host_community(request):
     host = request.get_host().split(":")[0].lower()
+    if not _may_be_a_community_host(host):
+        return None
     return Community.objects.filter(domain=host).first()
 
 
@@ -47,7 +62,12 @@ class CommunityMiddleware:
         if host_community is not None and not request.path_info.startswith(GLOBAL_PREFIXES):
             request.path_info = f"/c/{host_community.slug}{request.path_info}"
         request.host_community = host_community
-        return self.get_response(request)
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        # A read-only request: the same permission question asked by several parts of a page is
+        # answered once (communities.permissions.request_answers).
+        with permissions.request_answers():
+            return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         slug = view_kwargs.get("community_slug")

@@ -22,12 +22,92 @@ with it inside their own query and query counts do not grow with data.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import BigIntegerField, Q, QuerySet
 from django.db.models.functions import Cast
 
 COMMUNITY_PERM = "communities.manage_community"
 GROUP_PERM = "communities.manage_group"
+
+
+# --- Answers remembered for one request ----------------------------------------------------------
+
+# A page asks the same question several times (the view, then each app's hook, then the
+# navigation): "is this person a member here?", "may they manage this group?". While a read-only
+# request is served (CommunityMiddleware opens `request_answers()` for GET and HEAD), each yes/no
+# answer is computed once and reused; outside a request, and on any request that writes, every
+# call asks the database, so a change is seen at once.
+_answers: ContextVar[dict | None] = ContextVar("permission_answers", default=None)
+
+
+@contextmanager
+def request_answers() -> Iterator[None]:
+    """Remember the yes/no answers of this module until the block ends (one read-only request)."""
+    token = _answers.set({})
+    try:
+        yield
+    finally:
+        _answers.reset(token)
+
+
+def _key_part(value):
+    if value is None or isinstance(value, str | int | bool):
+        return value
+    if getattr(value, "_meta", None) is not None:
+        return (value._meta.label, value.pk)
+    raise TypeError(value)  # pragma: no cover - only models, ids and strings are asked about
+
+
+def _key(name: str, user, args, kwargs) -> tuple:
+    signed_in = _signed_in(user)
+    return (
+        name,
+        user.pk if signed_in else None,
+        signed_in and user.is_superuser,
+        *(_key_part(arg) for arg in args),
+        *((key, _key_part(value)) for key, value in sorted(kwargs.items())),
+    )
+
+
+def _remembered(function):
+    """Answer function once per (person, objects) within `request_answers()`; otherwise always ask."""
+
+    @functools.wraps(function)
+    def wrapper(user, *args, **kwargs):
+        answers = _answers.get()
+        if answers is None:
+            return function(user, *args, **kwargs)
+        key = _key(function.__name__, user, args, kwargs)
+        if key not in answers:
+            answers[key] = function(user, *args, **kwargs)
+        return answers[key]
+
+    return wrapper
+
+
+def note_memberships(user, community, memberships) -> None:
+    """Keep, for this request, user's memberships in community and its groups (all of them, just read).
+
+    A page that has read them (communities.selectors.memberships_of) then asks `is_active_member`
+    and `can_post_in` about this community and its groups without a query.
+    """
+    answers = _answers.get()
+    if answers is not None and _signed_in(user):
+        answers[("memberships", user.pk, community.pk)] = {m.group_id: m for m in memberships}
+
+
+def _known_membership(user, community_id: int, group_id: int | None):
+    """Return (True, membership or None) when this request already read user's memberships in the community."""
+    answers = _answers.get()
+    known = answers.get(("memberships", user.pk, community_id)) if answers is not None else None
+    if known is None:
+        return False, None
+    return True, known.get(group_id)
 
 
 # --- Who the person is -----------------------------------------------------------------------------
@@ -75,6 +155,7 @@ def active_group_ids(user) -> QuerySet:
     )
 
 
+@_remembered
 def is_active_member(user, community) -> bool:
     """Return whether user is an active member of community (portal administrators count as members)."""
     if is_portal_admin(user):
@@ -83,7 +164,24 @@ def is_active_member(user, community) -> bool:
         return False
     from .models import Membership
 
+    read, membership = _known_membership(user, community.pk, None)
+    if read:
+        return membership is not None and membership.status == Membership.Status.ACTIVE
     return Membership.objects.active().community_level().filter(user=user, community=community).exists()
+
+
+def can_see_content(user, community) -> bool:
+    """Return whether user may see community's content (its groups, people, meetings, items, threads).
+
+    The same answer as Community.objects.content_visible_to(user), from the community row at hand
+    and the membership answer: a public community's content shows to everyone, a members-only
+    one's to its active members (portal administrators count as members).
+    """
+    from .models import Community
+
+    if community.visibility == Community.Visibility.PUBLIC:
+        return True
+    return is_active_member(user, community)
 
 
 # --- Invitations -----------------------------------------------------------------------------------
@@ -234,6 +332,7 @@ def managed_group_ids(user) -> QuerySet:
     ).values("pk")
 
 
+@_remembered
 def can_manage(user, target) -> bool:
     """Return whether user manages target, a Community or a Group."""
     from .models import Community
@@ -247,6 +346,7 @@ def can_manage(user, target) -> bool:
     return type(target).objects.filter(pk=target.pk, pk__in=managed_group_ids(user)).exists()
 
 
+@_remembered
 def manages_any_group(user, community) -> bool:
     """Return whether user manages community or at least one of its groups."""
     from .models import Group
@@ -309,6 +409,7 @@ def in_visible_group(user, field: str = "group") -> Q:
     return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__in": visible_group_ids(user)})
 
 
+@_remembered
 def can_see_group(user, group) -> bool:
     """Return whether user may see group (see visible_group_ids)."""
     if is_portal_admin(user):
@@ -319,6 +420,7 @@ def can_see_group(user, group) -> bool:
 # --- Spaces: a community or one of its groups, where people talk ---------------------------------
 
 
+@_remembered
 def can_post_in(user, community, group=None) -> bool:
     """Return whether user may write in a space: the community's active members; for a group, its
     active members and the people who manage it (coordinators, its facilitators).
@@ -335,7 +437,11 @@ def can_post_in(user, community, group=None) -> bool:
         return True
     from .models import Membership
 
-    in_group = Membership.objects.active().filter(user=user, community=community, group=group).exists()
+    read, membership = _known_membership(user, community.pk, group.pk)
+    if read:
+        in_group = membership is not None and membership.status == Membership.Status.ACTIVE
+    else:
+        in_group = Membership.objects.active().filter(user=user, community=community, group=group).exists()
     return in_group or can_manage(user, group)
 
 

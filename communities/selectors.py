@@ -38,7 +38,8 @@ def community_role(*, user, community: Community) -> str | None:
 
 
 def user_can_see_content(*, user, community: Community) -> bool:
-    return Community.objects.content_visible_to(user).filter(pk=community.pk).exists()
+    """Return whether user may see community's content (see permissions.can_see_content)."""
+    return permissions.can_see_content(user, community)
 
 
 def user_can_manage(*, user, community: Community) -> bool:
@@ -226,7 +227,9 @@ def memberships_of(*, user, community: Community) -> dict[int | None, Membership
     """Return user's memberships in community and its groups, keyed by group id (None for the community)."""
     if not user.is_authenticated:
         return {}
-    return {m.group_id: m for m in Membership.objects.filter(user=user, community=community)}
+    memberships = list(Membership.objects.filter(user=user, community=community))
+    permissions.note_memberships(user, community, memberships)  # later is_active_member calls ask nothing
+    return {m.group_id: m for m in memberships}
 
 
 def invitations_of(*, user, community: Community) -> dict[int | None, Invitation]:

@@ -138,7 +138,19 @@ def community_sections(*, request, community, role: str | None, leads_here: bool
 
 
 def navigation(request) -> dict:
-    """Context processor: the header's community sections and the person's communities."""
+    """Context processor: the header's community sections and the person's communities.
+
+    Computed once per request: a page whose parts are rendered with the request (the apps'
+    sections of a meeting page, say) runs the context processors for each part, and the
+    navigation's queries would be repeated for every one.
+    """
+    cached = getattr(request, "_navigation_context", None)
+    if cached is None:
+        cached = request._navigation_context = _navigation(request)
+    return cached
+
+
+def _navigation(request) -> dict:
     user = getattr(request, "user", None)
     community = getattr(request, "community", None)
     mine: list[dict] = []

@@ -38,6 +38,17 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _own_open_data_store(settings):
+    # Stored open-data bundles (cop_portal/reports/opendata_store.py) go to a folder of this test only.
+    from pathlib import Path
+    from uuid import uuid4
+
+    settings.OPEN_DATA_PREFIX = f"open-data-tests/{uuid4().hex}"
+    yield
+    shutil.rmtree(Path(settings.MEDIA_ROOT) / settings.OPEN_DATA_PREFIX, ignore_errors=True)
+
+
 @pytest.fixture
 def chromium_path():
     path = shutil.which("chromium") or shutil.which("chromium-browser")

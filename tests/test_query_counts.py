@@ -68,8 +68,8 @@ def _grown(client, settings) -> dict:
         call_command("seed_scale", scale=0.001, seed=3, stdout=io.StringIO())
         on_more = measure(client)
         transaction.set_rollback(True)
-    over = {page: count for page, count in on_more.items() if count > 31}
-    assert not over, f"pages over 31 queries: {over}"
+    over = {page: count for page, count in on_more.items() if count > 20}
+    assert not over, f"pages over 20 queries: {over}"
     return {page: (on_demo[page], on_more[page]) for page in on_demo if on_more[page] != on_demo[page]}
 
 

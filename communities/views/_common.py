@@ -23,9 +23,11 @@ def _post_only(request):
 
 def _visible_group(request, group_slug) -> Group:
     """Return the group of the request's community the visitor may see, or 404."""
-    return get_object_or_404(
+    group = get_object_or_404(
         Group.objects.visible_to(request.user).filter(community=request.community), slug=group_slug
     )
+    group.community = request.community  # the same row, already read: group.community costs no query
+    return group
 
 
 def _content_or_login(request):

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from communities import permissions
@@ -61,13 +63,23 @@ def group_follow_state(*, user, group: Group) -> GroupFollowState | None:
     """Return user's follow state for group, or None when they may not follow it (not an active member)."""
     if not permissions.is_active_member(user, group.community):
         return None
-    preference = NotificationPreference.objects.filter(user=user).values_list("muted_groups", flat=True).first()
-    subscription = (
-        Subscription.objects.filter(user=user, group=group, thread__isnull=True).values_list("level", flat=True).first()
+    # The three choices read in one query (subqueries on the person's row), not three.
+    row = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .values_list(
+            Subquery(NotificationPreference.objects.filter(user=OuterRef("pk")).values("muted_groups")[:1]),
+            Subquery(
+                Subscription.objects.filter(user=OuterRef("pk"), group=group, thread__isnull=True).values("level")[:1]
+            ),
+            Exists(Follow.objects.filter(user=OuterRef("pk"), group=group)),
+        )
+        .first()
     )
+    preference, subscription, follows = row or (None, None, False)
     if group.pk in (preference or []) or subscription == Subscription.Level.MUTE:
         return GroupFollowState(level=MUTE)
-    if subscription == Subscription.Level.FOLLOW or Follow.objects.filter(user=user, group=group).exists():
+    if subscription == Subscription.Level.FOLLOW or follows:
         return GroupFollowState(level=FOLLOW)
     return GroupFollowState(level="")
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Exists, F, OuterRef, Q, Window
 from django.utils import timezone
 from taggit.models import TaggedItem
 
@@ -93,15 +94,26 @@ def _reviews_due(user):
     return open_rounds_for_reviewer(user=user)
 
 
+def _reviews_first_and_total(user, limit: int) -> tuple[list, int]:
+    rounds = _reviews_due(user).select_related("item", "item__community").order_by("due_date", "pk")
+    return _first_and_total(rounds, limit)
+
+
 def reviews_due(user, *, limit: int = LIST_LIMIT) -> list:
     """Return the open review rounds where I am a reviewer and have not submitted my review, soonest due first."""
-    return list(_reviews_due(user).select_related("item", "item__community").order_by("due_date", "pk")[:limit])
+    return _reviews_first_and_total(user, limit)[0]
+
+
+def _first_and_total(rows, limit: int) -> tuple[list, int]:
+    """Return the first limit rows and how many there are in all, in one query (a window count)."""
+    first = list(rows.annotate(total_rows=Window(Count("pk")))[:limit])
+    return first, first[0].total_rows if first else 0
 
 
 def minutes_to_write(user, *, limit: int = LIST_LIMIT) -> tuple[list[Meeting], int]:
     """Return the latest past meetings I organise that are not closed yet (no minutes), and how many there are."""
     meetings = _organised_by(user).filter(status=Meeting.Status.SCHEDULED, end__lt=timezone.now())
-    return list(meetings.select_related("community").order_by("-end", "-pk")[:limit]), meetings.count()
+    return _first_and_total(meetings.select_related("community").order_by("-end", "-pk"), limit)
 
 
 def requests_to_decide(user) -> list[dict]:
@@ -132,11 +144,12 @@ def pending_actions(user) -> PendingActions:
     if not user.is_authenticated:
         return PendingActions()
     minutes, minutes_count = minutes_to_write(user)
+    reviews, reviews_count = _reviews_first_and_total(user, LIST_LIMIT)
     return PendingActions(
         registrations=registrations_to_approve(user),
         registrations_count=registrations_to_approve_count(user),
-        reviews=reviews_due(user),
-        reviews_count=_reviews_due(user).count(),
+        reviews=reviews,
+        reviews_count=reviews_count,
         minutes=minutes,
         minutes_count=minutes_count,
         requests=requests_to_decide(user),
@@ -144,25 +157,33 @@ def pending_actions(user) -> PendingActions:
 
 
 def new_in_what_i_follow(user, *, days: int = FOLLOW_DAYS, limit: int = 8) -> list[KnowledgeItem]:
-    """Return knowledge published lately in the groups and themes I follow, that I may see and did not write."""
+    """Return knowledge published lately in the groups and themes I follow, that I may see and did not write.
+
+    Two bounded queries, each the `limit` latest items by recency, merged: one for the groups I
+    follow (a handful of group ids), one for my themes, which asks of each recent item whether it
+    carries one of them (EXISTS on the tag links of the recent items only) instead of reading
+    every tag link of the themes (millions of rows at network scale) to build a list of ids.
+    """
     if not user.is_authenticated:
         return []
     follows = Follow.objects.filter(user=user)
-    followed_groups = follows.filter(group__isnull=False).values("group_id")
-    tagged = TaggedItem.objects.filter(
-        content_type__app_label="knowledge",
-        content_type__model="knowledgeitem",
-        tag_id__in=follows.filter(theme__isnull=False).values("theme_id"),
-    ).values("object_id")
-    return list(
+    recent = (
         KnowledgeItem.objects.visible_to(user)
         .published()
         .filter(published_at__gte=timezone.now() - timedelta(days=days))
-        .filter(Q(group_id__in=followed_groups) | Q(pk__in=tagged))
         .exclude(created_by=user)
         .select_related("community", "group")
-        .order_by("-published_at", "-pk")[:limit]
+        .order_by("-published_at", "-pk")
     )
+    in_groups = recent.filter(group_id__in=follows.filter(group__isnull=False).values("group_id"))
+    tagged = TaggedItem.objects.filter(
+        content_type=ContentType.objects.get_for_model(KnowledgeItem),
+        object_id=OuterRef("pk"),
+        tag_id__in=follows.filter(theme__isnull=False).values("theme_id"),
+    )
+    in_themes = recent.filter(Exists(tagged))
+    found = {item.pk: item for item in [*in_groups[:limit], *in_themes[:limit]]}
+    return sorted(found.values(), key=lambda item: (item.published_at, item.pk), reverse=True)[:limit]
 
 
 def communities_i_report_on(user) -> list[Community]:

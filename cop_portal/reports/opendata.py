@@ -321,7 +321,7 @@ def dataset_file(
     return found.file_name(file_format), text
 
 
-def _open_headers(response: HttpResponse, filename: str, *, attachment: bool = False) -> HttpResponse:
+def open_headers(response: HttpResponse, filename: str, *, attachment: bool = False) -> HttpResponse:
     disposition = "attachment" if attachment else "inline"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     response["Access-Control-Allow-Origin"] = "*"  # open data: any site may read it
@@ -332,7 +332,7 @@ def _open_headers(response: HttpResponse, filename: str, *, attachment: bool = F
 def file_response(request, community: Community, *, dataset: str, file_format: str) -> HttpResponse:
     filename, text = dataset_file(request, community, dataset=dataset, file_format=file_format)
     content_type = "text/csv; charset=utf-8" if file_format == "csv" else "application/json; charset=utf-8"
-    return _open_headers(HttpResponse(text, content_type=content_type), f"{community.slug}-{filename}")
+    return open_headers(HttpResponse(text, content_type=content_type), f"{community.slug}-{filename}")
 
 
 def readme_text(request, community: Community) -> str:
@@ -350,7 +350,7 @@ def readme_text(request, community: Community) -> str:
 
 
 def readme_response(request, community: Community) -> HttpResponse:
-    return _open_headers(
+    return open_headers(
         HttpResponse(readme_text(request, community), content_type="text/plain; charset=utf-8"), "README.txt"
     )
 
@@ -372,4 +372,4 @@ def bundle_bytes(request, community: Community) -> bytes:
 
 def bundle_response(request, community: Community) -> HttpResponse:
     response = HttpResponse(bundle_bytes(request, community), content_type="application/zip")
-    return _open_headers(response, f"{community.slug}-open-data.zip", attachment=True)
+    return open_headers(response, f"{community.slug}-open-data.zip", attachment=True)

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.files.storage import default_storage
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
+from django.utils.http import http_date, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from communities.access import deny, door
 
 from . import network as network_selectors
-from . import opendata
+from . import opendata, opendata_store
 from .cache import MAX_AGE, report_invalidate, report_tables
 from .charts import charts_for
 from .exports import csv_response, xlsx_response
@@ -188,6 +189,7 @@ def open_data(request, community_slug):
         "community": community,
         "published": access is None,
         "datasets": opendata.dataset_summaries(community) if access is None else [],
+        "bundle": opendata_store.stored_bundle(community) if access is None else None,
     }
     return render(request, "reports/open_data.html", context)
 
@@ -221,7 +223,20 @@ def open_data_bundle(request, community_slug):
         return redirect("reports:open_data", community_slug=community.slug)
     if access is not None:
         return access
-    return opendata.bundle_response(request, community)
+    # The stored file (built in the background); built here only when none exists yet.
+    stored = opendata_store.bundle_for_download(community)
+    if stored is None:
+        response = HttpResponse(
+            _("The open-data bundle is being prepared. Please try again in a minute."),
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = "60"
+        return response
+    with default_storage.open(stored.name, "rb") as stored_file:
+        response = HttpResponse(stored_file.read(), content_type="application/zip")
+    response["Last-Modified"] = http_date(stored.built_at.timestamp())
+    return opendata.open_headers(response, f"{community.slug}-open-data.zip", attachment=True)
 
 
 # --- network map ---------------------------------------------------------------------------------------------

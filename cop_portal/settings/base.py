@@ -278,6 +278,14 @@ CELERY_BEAT_SCHEDULE["outbox-dispatch"] = {
 # A row handed to the broker but not done after this many seconds is published again (the ledger
 # makes a second run safe).
 OUTBOX_REDELIVER_AFTER = env.int("OUTBOX_REDELIVER_AFTER", default=3600)
+# Open-data bundles are files built in the background (cop_portal/reports/opendata_store.py): those of
+# communities that changed every 15 minutes, all of them nightly.
+CELERY_BEAT_SCHEDULE["open-data-refresh"] = {
+    "task": "reports.refresh_open_data",
+    "schedule": 900.0,
+    "options": {"expires": 840},
+}
+CELERY_BEAT_SCHEDULE["open-data-nightly"] = {"task": "reports.build_all_open_data", "schedule": 86400.0}
 CELERY_BEAT_SCHEDULE["digests-dispatch"] = {
     "task": "cop_portal.dispatch_digests",
     "schedule": 900.0,
