@@ -264,7 +264,7 @@ def test_the_report_page_query_count_is_pinned(client, cop, coordinator, django_
     with django_assert_num_queries(35):
         client.get(url(cop))
     # Kept tables: session, user, community, permission, the header's count, and nothing that grows.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         client.get(url(cop))
 
 
