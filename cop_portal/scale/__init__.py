@@ -104,7 +104,15 @@ class Seeder:
         minutes = self.rng.randrange(-days_before * 96, days_after * 96 + 1) * 15
         return self.now + timedelta(minutes=minutes)
 
-    def pick_community(self):
+    def pick_community(self, index: int | None = None):
+        """Return a community for the index-th object: each new community first, then by weight.
+
+        So every new community gets at least one meeting, item and thread, whatever the scale
+        and whatever the database held before.
+        """
+        new = getattr(self, "new_communities", [])
+        if index is not None and index < len(new):
+            return new[index]
         return self.rng.choices(self.communities, weights=self.weights)[0]
 
 

@@ -46,7 +46,7 @@ def seed_meetings(s) -> None:
 
     def meetings():
         for index, pk in enumerate(ids):
-            community = s.pick_community()
+            community = s.pick_community(index)
             groups = s.groups[community.pk]
             group = rng.choice(groups) if groups and rng.random() < 0.4 else None
             start = s.when(1100, 365)
@@ -148,7 +148,7 @@ def seed_knowledge(s) -> None:
 
     def items():
         for index, pk in enumerate(ids):
-            community = s.pick_community()
+            community = s.pick_community(index)
             groups = s.groups[community.pk]
             people = s.members.get(community.pk) or s.people
             visibility = rng.choices(

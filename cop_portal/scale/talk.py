@@ -21,7 +21,7 @@ def seed_discussions(s) -> None:
     plans = []
     total_posts = 0
     for index, pk in enumerate(thread_ids):
-        community = s.pick_community()
+        community = s.pick_community(index)
         groups = s.groups[community.pk]
         group = rng.choice(groups) if groups and rng.random() < 0.4 else None
         people = (s.group_members.get(group.pk) if group else None) or s.members.get(community.pk) or s.people
