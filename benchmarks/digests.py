@@ -20,10 +20,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import pickle
 import random
+import resource
 import statistics
 import sys
 import time
+import uuid
 from datetime import datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
@@ -43,6 +46,7 @@ from django.utils import timezone  # noqa: E402
 from communities.models import Community, Group, Membership, MembershipEvent  # noqa: E402
 from communities.services import membership_grant  # noqa: E402
 from cop_portal import digests  # noqa: E402
+from cop_portal.digests import shared  # noqa: E402
 from knowledge.models import Answer, Follow, KnowledgeItem  # noqa: E402
 from meetings.models import Meeting  # noqa: E402
 from members.models import User  # noqa: E402
@@ -161,11 +165,12 @@ def run(people: int, batch_size: int, render: int, keep: bool) -> None:
     now = monday_morning()
     batches = [ids[index : index + batch_size] for index in range(0, len(ids), batch_size)]
     queries, seconds, built, non_empty = [], [], 0, []
+    lists = shared.for_run(uuid.uuid4().hex, now)  # one run, as dispatch makes it
     for batch in batches:
         users = list(User.objects.filter(pk__in=batch).order_by("pk"))  # as build_batch loads them
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
-            result = digests.build_digests(users, now=now)
+            result = digests.build_digests(users, now=now, shared=lists)
             seconds.append(time.perf_counter() - started)
         queries.append(len(captured))
         built += len(result)
@@ -179,6 +184,7 @@ def run(people: int, batch_size: int, render: int, keep: bool) -> None:
         f"(per person: {sum(queries) / built:.2f})"
     )
     print(f"seconds per batch: median {statistics.median(seconds) * 1000:.0f} ms, max {max(seconds) * 1000:.0f} ms")
+    _print_lists_and_memory()
     if render:
         from members.notifications import build_message
 
@@ -214,29 +220,115 @@ def run(people: int, batch_size: int, render: int, keep: bool) -> None:
         delete_data()
 
 
-def run_on_scale(batch_size: int, people: int, workers: int) -> None:
-    """Build the weekly digests of the people already in the database (seed_scale), batch by batch."""
+def run_on_scale(batch_size: int, people: int, workers: int, sample: int = 0, tasks: bool = False) -> None:
+    """Build the weekly digests of the people already in the database (seed_scale), batch by batch.
+
+    sample N builds for N people drawn at random (seeded) from everyone, so a run of a few minutes
+    gives an honest per-person cost for the full network (100,000 people at --scale 1.0).
+    tasks: then run the whole batch task (build, ledger skips, outbox rows of the sends) for the same
+    batches as a new run, in a transaction rolled back at the end (nothing is kept or sent).
+    """
     now = monday_morning()
     ids = list(User.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True))
-    if people:
+    everyone = len(ids)
+    if sample:
+        ids = sorted(random.Random(15).sample(ids, min(sample, len(ids))))
+    elif people:
         ids = ids[:people]
     batches = [ids[index : index + batch_size] for index in range(0, len(ids), batch_size)]
     queries, built, entries, started = [], 0, 0, time.perf_counter()
+    seconds: list[float] = []
+    sections = ("knowledge", "answers", "meetings", "members", "requests", "posts")
+    per_section = dict.fromkeys(sections, 0)
+    lists = shared.for_run(uuid.uuid4().hex, now)  # one run, as dispatch makes it
+    cpu = database = 0.0
     for batch in batches:
         users = list(User.objects.filter(pk__in=batch).order_by("pk"))
+        begun, begun_cpu = time.perf_counter(), time.process_time()
         with CaptureQueriesContext(connection) as captured:
-            result = digests.build_digests(users, now=now)
+            result = digests.build_digests(users, now=now, shared=lists)
+        seconds.append(time.perf_counter() - begun)
+        cpu += time.process_time() - begun_cpu
+        database += sum(float(query["time"]) for query in captured.captured_queries)
         queries.append(len(captured))
         built += len(result)
         entries += sum(len(digest.knowledge) for digest in result)
+        for digest in result:
+            for name in sections:
+                per_section[name] += len(getattr(digest, name))
     total = time.perf_counter() - started
     rate = built / total
     print(f"database: {connection.vendor} ({connection.settings_dict['NAME']}), scale data, {len(ids)} people")
     print(f"built {built} weekly digests in {total:.1f}s -> {rate:.0f} people per second (one process)")
-    print(f"queries per batch of {batch_size}: min {min(queries)}, max {max(queries)}")
+    print(
+        f"queries per batch of {batch_size}: min {min(queries)}, max {max(queries)}, median "
+        f"{statistics.median(queries):.0f} (the first batch, which reads the run's lists: {queries[0]})"
+    )
     print(f"knowledge entries read per person: {entries / max(1, built):.1f}")
-    projected = 100_000 / rate / workers
-    print(f"projected for 100,000 people on {workers} workers: {projected / 60:.1f} minutes (goal: <= 10)")
+    print("entries kept per person: " + ", ".join(f"{n} {c / max(1, built):.1f}" for n, c in per_section.items()))
+    print(
+        f"seconds per batch: median {statistics.median(seconds) * 1000:.0f} ms, "
+        f"p95 {sorted(seconds)[int(0.95 * len(seconds))] * 1000:.0f} ms, max {max(seconds) * 1000:.0f} ms"
+        f" ({len(ids)} of {everyone} people{' sampled at random' if sample else ''})"
+    )
+    print(f"the first batch (reads the run's lists): {seconds[0] * 1000:.0f} ms")
+    print(
+        f"per person: {sum(seconds) / built * 1000:.2f} ms, of which this process's CPU {cpu / built * 1000:.2f} ms "
+        f"and waiting for the database {database / built * 1000:.2f} ms (the rest: waiting for a core)"
+    )
+    _print_lists_and_memory()
+    # The run's lists are read once (the first batch); the other batches' rate scales to 100,000.
+    others = (len(ids) - len(batches[0])) / sum(seconds[1:]) if len(batches) > 1 else rate
+    projected = seconds[0] + 100_000 / others / workers
+    print(
+        f"projected for 100,000 people on {workers} workers: {projected / 60:.1f} minutes (goal: <= 10): "
+        f"the first batch, then {others:.0f} people per second per worker"
+    )
+    if tasks:
+        _time_tasks(batches, now, workers)
+
+
+class _RolledBack(Exception):
+    pass
+
+
+def _time_tasks(batches: list[list[int]], now: datetime, workers: int) -> None:
+    """Time digests.build_batch (the task's body) over batches as one new run, then roll everything back."""
+    seconds, queued, people = [], 0, sum(len(batch) for batch in batches)
+    try:
+        with transaction.atomic():
+            run_id = uuid.uuid4().hex
+            for batch in batches:
+                started = time.perf_counter()
+                queued += digests.build_batch(user_ids=batch, now=now, run=run_id)
+                seconds.append(time.perf_counter() - started)
+            raise _RolledBack
+    except _RolledBack:
+        pass
+    rate = (people - len(batches[0])) / sum(seconds[1:]) if len(batches) > 1 else people / seconds[0]
+    print(
+        f"the batch task (build, ledger, outbox rows; rolled back): {people} people in {sum(seconds):.1f}s, "
+        f"the first batch (reads the run's lists) {seconds[0]:.1f}s, the others {rate:.0f} people per second; "
+        f"{queued} sends enqueued; 100,000 on {workers} workers: {(seconds[0] + 100_000 / rate / workers) / 60:.1f} "
+        "minutes"
+    )
+
+
+def _print_lists_and_memory() -> None:
+    """Print the size of the run's shared lists (as kept in the cache) and the process's peak memory."""
+    for key, candidates in shared._memo.items():
+        size = len(pickle.dumps(candidates, protocol=pickle.HIGHEST_PROTOCOL))
+        items = sum(len(rows) for rows, _total in candidates.knowledge.values())
+        themed = sum(len(rows) for partitions in candidates.themed.values() for rows, _total in partitions.values())
+        meetings = sum(len(found) for found in candidates.meetings.values())
+        joined = sum(len(found) for found in candidates.joined.values())
+        print(
+            f"shared lists {key.split(':', 3)[-1]}: {len(candidates.knowledge)} partitions, {items} items, "
+            f"{themed} themed, {meetings} meetings, {joined} new members; {size / 1e6:.1f} MB pickled "
+            f"(cache limit {shared.MAX_CACHED_BYTES / 1e6:.0f} MB)"
+        )
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory of the process: {peak:.0f} MB")
 
 
 def main() -> None:
@@ -251,9 +343,19 @@ def main() -> None:
         help="build for the people already in the database (seed_scale) instead of generated ones; --people caps",
     )
     parser.add_argument("--workers", type=int, default=2, help="worker processes assumed for the projection")
+    parser.add_argument("--sample", type=int, default=0, help="with --scale-data: N people drawn at random")
+    parser.add_argument(
+        "--tasks", action="store_true", help="with --scale-data: also time the batch task itself (rolled back)"
+    )
     arguments = parser.parse_args()
     if arguments.scale_data:
-        run_on_scale(arguments.batch, arguments.people if arguments.people != 10_000 else 0, arguments.workers)
+        run_on_scale(
+            arguments.batch,
+            arguments.people if arguments.people != 10_000 else 0,
+            arguments.workers,
+            arguments.sample,
+            arguments.tasks,
+        )
         return
     run(arguments.people, arguments.batch, arguments.render, arguments.keep)
 

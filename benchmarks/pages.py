@@ -40,17 +40,19 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.contrib.auth.models import AnonymousUser  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from communities.models import Community, Group  # noqa: E402
 from discussions.models import Thread  # noqa: E402
 from knowledge.models import KnowledgeItem  # noqa: E402
 from meetings.models import Meeting  # noqa: E402
 from members.models import User  # noqa: E402
+from members.sessions import SessionStore  # noqa: E402
 
 MEMBER = "member.rebuild@cop.demo"
 COORDINATOR = "coordinator.rebuild@cop.demo"
@@ -62,11 +64,13 @@ def pages() -> list[tuple[str, str, str]]:
     community = Community.objects.get(slug="rebuild")
     base = community.get_absolute_url()
     public = {"community": community}
-    meeting = Meeting.objects.filter(**public, visibility=Meeting.Visibility.PUBLIC).order_by("-start").first()
+    # Objects a visitor may see (visible_to), so every viewer's request answers 200: an item marked
+    # public inside a private group is hidden from visitors, and would measure a 404.
+    visitor = AnonymousUser()
+    meeting = Meeting.objects.visible_to(visitor).filter(**public).order_by("-start").first()
     item = (
-        KnowledgeItem.objects.filter(
-            **public, visibility=KnowledgeItem.Visibility.PUBLIC, status=KnowledgeItem.Status.PUBLISHED
-        )
+        KnowledgeItem.objects.visible_to(visitor)
+        .filter(**public, published_at__lte=timezone.now())
         .order_by("-published_at")
         .first()
     )
@@ -92,6 +96,10 @@ def pages() -> list[tuple[str, str, str]]:
     rows += [("search selective", viewer, f"/search/?q={SELECTIVE}") for viewer in ("visitor", "member")]
     rows += [("search common", viewer, f"/search/?q={COMMON}") for viewer in ("visitor", "member")]
     rows += [("reports", "coordinator", f"{base}reports/")]
+    # The API (issue 18): the tokens page, and the lists an integration reads most (with the session here).
+    rows += [("API tokens", viewer, "/me/api-tokens/") for viewer in ("member", "coordinator")]
+    rows += [("API meetings", viewer, f"/api/v1/communities/{community.slug}/meetings/") for viewer in everyone]
+    rows += [("API knowledge", viewer, f"/api/v1/communities/{community.slug}/knowledge/") for viewer in everyone]
     return rows
 
 
@@ -142,7 +150,9 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def serve(port: int, workers: int) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # The benchmark measures pages, not the API's rate limits: raise them for its many requests.
+    rates = {f"API_RATE_{kind}": "1000000/hour" for kind in ("TOKEN", "USER", "ANON")}
+    env = {**os.environ, **rates, "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(  # noqa: S603 - a fixed command line, our own gunicorn
         [sys.executable, "-m", "gunicorn", "cop_portal.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{port}"],
         cwd=ROOT,
@@ -166,6 +176,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--clients", type=int, default=1)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--only", nargs="*", default=[], help="page names to run (the floor always runs)")
+    parser.add_argument("--markdown", action="store_true", help="print the table as Markdown for the README")
     args = parser.parse_args()
     users = {
         "visitor": None,
@@ -173,18 +185,22 @@ def main() -> None:
         "coordinator": User.objects.get(email=COORDINATOR),
     }
     cookies = {name: session_cookie(user) if user else None for name, user in users.items()}
-    rows = pages()
+    rows = [row for row in pages() if not args.only or row[0] in {"floor", *args.only}]
     print(
         f"{KnowledgeItem.objects.count():,} items, {Meeting.objects.count():,} meetings, "
         f"{User.objects.count():,} people, {Community.objects.count()} communities; "
-        f"gunicorn {args.workers} workers, {args.clients} client(s), {args.requests} requests per page"
+        f"gunicorn {args.workers} workers, {args.clients} client(s), {args.requests} requests per page; "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the start"
     )
     call_command("collectstatic", interactive=False, verbosity=0)  # the manifest storage needs it
     queries = {(page, viewer): count_queries(url, users[viewer]) for page, viewer, url in rows}
     process = serve(args.port, args.workers)
     try:
         floor = {}
-        print(f"{'page':<20}{'viewer':<13}{'queries':>8}{'p50 ms':>10}{'p95 ms':>10}{'× floor':>9}")
+        if args.markdown:
+            print("| page | viewer | queries | p50 ms | p95 ms | × floor |\n|---|---|---:|---:|---:|---:|")
+        else:
+            print(f"{'page':<20}{'viewer':<13}{'queries':>8}{'p50 ms':>10}{'p95 ms':>10}{'× floor':>9}")
         for page, viewer, url in rows:
             status, count = queries[(page, viewer)]
             if status != 200:
@@ -195,7 +211,11 @@ def main() -> None:
             if page == "floor":
                 floor[viewer] = p50
             ratio = p50 / floor[viewer] if floor.get(viewer) else 0
-            print(f"{page:<20}{viewer:<13}{count:>8}{p50:>10.1f}{p95:>10.1f}{ratio:>9.1f}")
+            if args.markdown:
+                print(f"| {page} | {viewer} | {count} | {p50:,.1f} | {p95:,.1f} | {ratio:.1f} |")
+            else:
+                print(f"{page:<20}{viewer:<13}{count:>8}{p50:>10.1f}{p95:>10.1f}{ratio:>9.1f}")
+        print(f"load average {os.getloadavg()[0]:.1f} at the end")
     finally:
         process.terminate()
         process.wait(timeout=30)

@@ -23,6 +23,12 @@ class CommunityPageForm(forms.Form):
         help_text=_("One sentence shown on the community's card in the directory."),
     )
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    language = forms.ChoiceField(
+        label=_("Written in"),
+        choices=[("", _("The community's default language")), *settings.LANGUAGES],
+        required=False,
+        help_text=_("The language of the name, tagline and description; readers see it marked, or a translation."),
+    )
     logo = forms.FileField(
         label=_("Logo"),
         required=False,
@@ -79,6 +85,7 @@ class CommunityPageForm(forms.Form):
         return {
             "tagline": community.tagline,
             "description": community.description,
+            "language": community.language,
             "logo": community.logo,
             "accent_color": community.accent_color,
             "languages": community.languages,

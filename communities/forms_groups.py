@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Organization
@@ -24,6 +26,12 @@ class GroupForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What the group does and who it is for."),
     )
+    language = forms.ChoiceField(
+        label=_("Written in"),
+        choices=[("", _("The community's default language")), *settings.LANGUAGES],
+        required=False,
+        help_text=_("The language of the name and description; readers see it marked, or a translation."),
+    )
     join_policy = forms.ChoiceField(label=_("How people join"), choices=JoinPolicy.choices)
     visibility = forms.ChoiceField(label=_("Who sees the group"), choices=Group.Visibility.choices)
     eligible_organization_kinds = forms.MultipleChoiceField(
@@ -40,6 +48,8 @@ class GroupForm(forms.Form):
         for name in list(self.fields):
             if name not in editable:
                 del self.fields[name]
+        if "language" in self.fields and not self.is_bound and "language" not in self.initial:
+            self.initial["language"] = (get_language() or "").split("-")[0]  # the author's interface language
         if "themes" in self.fields and community is not None:
             self.fields["themes"].set_suggestions(theme_suggestions(community))
 
@@ -49,6 +59,7 @@ class GroupForm(forms.Form):
             "name": group.name,
             "kind": group.kind,
             "description": group.description,
+            "language": group.language,
             "join_policy": group.join_policy,
             "visibility": group.visibility,
             "eligible_organization_kinds": list(group.eligible_organization_kinds or []),

@@ -34,6 +34,13 @@ AppConfig.ready(), and communities calls it without knowing who answered:
   coordinator (or facilitator) console is shown, groups being the groups the viewer manages
   there, and returns a ConsoleLink (or None): the console lists these links under its heading,
   e.g. discussions adds "Flagged posts (2 open)" to its flags page. One query at most each.
+- A membership annotation factory receives the signed-in person (user) and returns a query
+  expression about the community OuterRef("community_id") names, e.g. discussions counts the
+  person's unread threads there. It is computed only on the person's active membership of the
+  community the page is about, in the same query that reads their memberships
+  (communities.permissions.person), so the header's badge costs no query of its own. Readers
+  ask `permissions.known_person(user).computed(name, community_id)` and ask the database
+  themselves when it answers None (no such page, or a request that writes).
 - A page section provider adds a rendered section to a named page of a lower app, e.g.
   knowledge adds a meeting's materials and comments to "meetings:meeting_detail": it receives
   the page's keyword arguments (request, meeting) and returns HTML (a SafeString) or "".
@@ -54,6 +61,7 @@ _group_context_providers: list[HomeContextProvider] = []
 _page_sections: dict[str, list[Callable[..., str]]] = {}
 _membership_ended_handlers: list[MembershipEndedHandler] = []
 _console_sections: list[Callable[..., ConsoleLink | None]] = []
+_membership_annotations: dict[str, Callable] = {}
 
 
 @dataclass(frozen=True)
@@ -198,3 +206,13 @@ def theme_moved(*, community, old_tag, new_tag) -> None:
     """Let higher apps follow a theme of community that moved from old_tag to new_tag."""
     for handle in _theme_moved_handlers:
         handle(community=community, old_tag=old_tag, new_tag=new_tag)
+
+
+def register_membership_annotation(name: str, factory: Callable) -> Callable:
+    """Register factory(user) -> expression on the community OuterRef("community_id"), read with the memberships."""
+    _membership_annotations[name] = factory
+    return factory
+
+
+def membership_annotations() -> dict[str, Callable]:
+    return dict(_membership_annotations)

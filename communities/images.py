@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from members.typography import join_comma
+
 IMAGE_TYPES = {
     "png": {"image/png", "image/apng"},
     "jpg": {"image/jpeg"},
@@ -61,7 +63,7 @@ def check_logo(upload) -> str:
         raise ValidationError(
             _("A logo must be an image: %(allowed)s."),
             code="not_allowed",
-            params={"allowed": ", ".join(f".{ext}" for ext in IMAGE_TYPES)},
+            params={"allowed": join_comma(f".{ext}" for ext in IMAGE_TYPES)},
         )
     size = upload.size or 0
     if size == 0:

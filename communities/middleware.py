@@ -14,13 +14,20 @@ GLOBAL_PREFIXES = (
     "/accounts/",
     "/admin/",
     "/healthz",
+    "/readyz",
+    "/metrics",
     "/i18n/",
     "/me/",
     "/people/",
     "/invitations/",
     "/accessibility/",
+    "/privacy/",
     "/inbound/",  # the mail provider's webhook (discussions): one address for the whole portal
+    "/api/",  # the REST API (cop_portal.api): one address for the whole portal
 )
+# The REST API finds its community itself, after it has read the request's token (which this
+# middleware, running before the view, cannot know): its scoped lookup answers 404 in JSON.
+SELF_SCOPED_PREFIXES = ("/api/",)
 
 
 def _may_be_a_community_host(host: str) -> bool:
@@ -71,9 +78,14 @@ class CommunityMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         slug = view_kwargs.get("community_slug")
-        if slug is None:
+        if slug is None or request.path_info.startswith(SELF_SCOPED_PREFIXES):
             return None
-        community = Community.objects.visible_to(request.user).filter(slug=slug).first()
+        # A member's own community is already in the memberships read for this request (one query
+        # shared with the header and every permission answer); anyone else's is looked up.
+        person = permissions.known_person(request.user, slug)
+        community = person.community(slug) if person is not None else None
+        if community is None:
+            community = Community.objects.visible_to(request.user).filter(slug=slug).first()
         if community is None:
             raise Http404("No such community.")
         request.community = community

@@ -204,3 +204,72 @@ def send_import_added(*, user: User, memberships: list[Membership], once_key: st
         kind="import_added",
         community_id=memberships[0].community_id,
     )
+
+
+def send_translation_request(*, obj, language: str, member: User, asker: User | None) -> bool:
+    """Ask member, in their own language, to translate obj into language (with a link to the form)."""
+    from .translation import language_name, localize
+
+    community = obj if obj._meta.label == "communities.Community" else obj.community
+    form = reverse(
+        "translations:edit",
+        kwargs={
+            "community_slug": community.slug,
+            "kind": obj._meta.model_name,
+            "object_id": obj.pk,
+            "language": language,
+        },
+    )
+    from django.utils import translation
+
+    with translation.override(member.language or community.default_language):
+        shown = localize(obj)
+        target = language_name(language)
+    return send_templated_email(
+        to_email=member.email,
+        template_prefix="communities/emails/translation_request",
+        context={
+            "recipient": member,
+            "asker": asker,
+            "community": community,
+            "shown": shown,
+            "target_language": target,
+            "form_url": absolute_url(form),
+        },
+        language=member.language or community.default_language,
+        time_zone=member.time_zone,
+        once_key=f"translation-ask:{obj._meta.label}:{obj.pk}:{language}:{member.pk}",
+        user=member,
+        kind="translation_request",
+        community_id=community.pk,
+    )
+
+
+def send_webhook_disabled(*, endpoint) -> int:
+    """Tell the community's coordinators that the portal disabled a failing webhook endpoint; return how many."""
+    community = endpoint.community
+    coordinators = Membership.objects.active().filter(
+        community=community, group__isnull=True, role=Membership.Role.COORDINATOR
+    )
+    people = User.objects.filter(pk__in=coordinators.values("user_id"), is_active=True).order_by("pk")
+    page = reverse("communities:manage_webhook", kwargs={"community_slug": community.slug, "webhook_pk": endpoint.pk})
+    stamp = int(endpoint.disabled_at.timestamp()) if endpoint.disabled_at else 0
+    sent = 0
+    for recipient in people:
+        sent += send_templated_email(
+            to_email=recipient.email,
+            template_prefix="communities/emails/webhook_disabled",
+            context={
+                "recipient": recipient,
+                "community": community,
+                "endpoint": endpoint,
+                "endpoint_url": absolute_url(page),
+            },
+            language=recipient.language,
+            time_zone=recipient.time_zone,
+            once_key=f"webhook-disabled:{endpoint.pk}:{stamp}:{recipient.pk}",
+            user=recipient,
+            kind="webhook_disabled",
+            community_id=community.pk,
+        )
+    return sent

@@ -4,11 +4,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, TextField, Value, When
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext as _
 
 from members.models import Organization
+from members.typography import join_comma
 
 from . import hooks, permissions
 from .models import Community, Group, Invitation, JoinPolicy, Membership, Partnership
@@ -26,15 +42,7 @@ ROLE_ORDER = Case(
 
 def community_role(*, user, community: Community) -> str | None:
     """Return user's active role in community, or None when they are not a member."""
-    if not user.is_authenticated:
-        return None
-    return (
-        Membership.objects.active()
-        .community_level()
-        .filter(user=user, community=community)
-        .values_list("role", flat=True)
-        .first()
-    )
+    return permissions.active_role(user, community)
 
 
 def user_can_see_content(*, user, community: Community) -> bool:
@@ -58,7 +66,7 @@ def managed_groups(*, user, community: Community) -> QuerySet[Group]:
 def reserved_to(place: Community | Group) -> str:
     """Return the kinds of organisation a reserved place is open to, as a translated list ("" when open to all)."""
     kinds = place.eligible_organization_kinds or []
-    return ", ".join(str(Organization.Kind(kind).label) for kind in kinds if kind in Organization.Kind.values)
+    return join_comma(str(Organization.Kind(kind).label) for kind in kinds if kind in Organization.Kind.values)
 
 
 def awaits_verification(*, user, place: Community | Group) -> bool:
@@ -227,6 +235,8 @@ def memberships_of(*, user, community: Community) -> dict[int | None, Membership
     """Return user's memberships in community and its groups, keyed by group id (None for the community)."""
     if not user.is_authenticated:
         return {}
+    if (person := permissions.known_person(user)) is not None:
+        return {m.group_id: m for m in person.in_community(community.pk)}
     memberships = list(Membership.objects.filter(user=user, community=community))
     permissions.note_memberships(user, community, memberships)  # later is_active_member calls ask nothing
     return {m.group_id: m for m in memberships}
@@ -235,6 +245,8 @@ def memberships_of(*, user, community: Community) -> dict[int | None, Membership
 def invitations_of(*, user, community: Community) -> dict[int | None, Invitation]:
     """Return the valid invitations addressed to user in community, keyed by group id (None for the community)."""
     if not user.is_authenticated:
+        return {}
+    if (person := permissions.known_person(user)) is not None and person.has_invitations is False:
         return {}
     invitations = Invitation.objects.valid().addressed_to(user).filter(community=community).order_by("created_at")
     return {invitation.group_id: invitation for invitation in invitations}
@@ -314,7 +326,10 @@ def directory_communities(
         .filter(community=OuterRef("pk"))
         .order_by()
         .values("community")
-        .annotate(count=Count("pk"))
+        # COUNT(*), not COUNT(id): the partial index membership_active_member_idx holds only the
+        # community, so counting rows (not ids) is an index-only scan of it (8 ms for 30 cards at
+        # network scale against 60 ms reading every membership's row).
+        .annotate(count=Count("*"))
         .values("count")
     )
     groups = Group.objects.filter(community=OuterRef("pk")).order_by().values("community").annotate(count=Count("pk"))
@@ -333,10 +348,13 @@ def directory_filter_choices(*, user) -> dict[str, list[tuple[str, str]]]:
     from taggit.models import Tag
 
     listed = Community.objects.listed_for(user)
+    # The content type's id, not a join on its app label and model: PostgreSQL cannot tell from
+    # those names which of the two million tagged items (mostly knowledge's) are communities',
+    # and read them all through the object_id index (0.75 s at network scale; 0.3 ms by id).
+    community_type = ContentType.objects.get_for_model(Community)  # cached by Django after the first call
     themes = (
         Tag.objects.filter(
-            taggit_taggeditem_items__content_type__app_label="communities",
-            taggit_taggeditem_items__content_type__model="community",
+            taggit_taggeditem_items__content_type_id=community_type.pk,
             taggit_taggeditem_items__object_id__in=listed.values("pk"),
         )
         .distinct()
@@ -428,6 +446,15 @@ def console_requests(*, user, community: Community):
     )
 
 
+def console_requests_oldest(*, user, community: Community, limit: int) -> tuple[list[Membership], int]:
+    """Return the oldest `limit` pending requests user may decide on, and how many there are in all.
+
+    One query: a window count over the same rows gives the total.
+    """
+    oldest = list(console_requests(user=user, community=community).annotate(waiting=Window(Count("pk")))[:limit])
+    return oldest, oldest[0].waiting if oldest else 0
+
+
 def console_members(*, user, community: Community, group: Group | None = None, text: str = ""):
     """Return the active members of community (or of one group) that user manages."""
     members = (
@@ -442,7 +469,53 @@ def console_members(*, user, community: Community, group: Group | None = None, t
             | Q(user__email__icontains=text)
             | Q(user__organization__name__icontains=text)
         )
-    return members.order_by(ROLE_ORDER, "user__full_name", "user__email")
+    return MembersInRoleOrder(members)
+
+
+class MembersInRoleOrder:
+    """Memberships in the console's order (coordinators, facilitators, then members, each by name), for a Paginator.
+
+    Sorted in one ORDER BY (the role's rank, then the person's name), a page of a large community
+    joined and sorted every member (10,000 at scale 0.3: 110 ms; 440 ms at full scale). A page is
+    read as two branches in one query: the few leaders, and the members walked in the order of the
+    index on the person's (full_name, email), each branch cut at the page's end, merged and cut
+    again (issue 15). The same rows in the same order; count() is one query, a page one more.
+    """
+
+    ordered = True  # for Paginator: the order is fixed
+
+    def __init__(self, members):
+        self.members = members.order_by()
+
+    def count(self) -> int:
+        return self.members.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def _branch(self, rows, rank):
+        sort = {"sort_name": F("user__full_name"), "sort_email": F("user__email")}
+        return rows.annotate(rank=rank, **sort).order_by("rank", "sort_name", "sort_email", "pk")
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice) or key.step is not None:
+            raise TypeError("MembersInRoleOrder supports slices only")
+        start, stop = key.start or 0, key.stop
+        if stop is not None and stop <= start:
+            return []  # an empty page (Paginator asks [0:0] when nobody matches)
+        if not connection.features.supports_slicing_ordering_in_compound:
+            # SQLite cannot order or limit the parts of a UNION: one sort of every member (the embedded default
+            # serves small deployments).
+            everyone = self._branch(self.members, ROLE_ORDER)
+            return list(everyone[start:stop])
+        # The leaders by the index on (community, status, role); everyone else ranks 2 (ROLE_ORDER's default).
+        ranked = [Membership.Role.COORDINATOR, Membership.Role.FACILITATOR]
+        leaders = self._branch(self.members.filter(role__in=ranked), ROLE_ORDER)
+        members = self._branch(self.members.exclude(role__in=ranked), Value(2, output_field=IntegerField()))
+        if stop is not None:
+            leaders, members = leaders[:stop], members[:stop]
+        page = leaders.union(members, all=True).order_by("rank", "sort_name", "sort_email", "pk")
+        return list(page[start:stop])
 
 
 def console_invitations(*, user, community: Community):
@@ -460,6 +533,8 @@ def console_invitations(*, user, community: Community):
 
 def my_memberships(*, user):
     """Return every membership of user that is not a past one, with community and group."""
+    if permissions.known_person(user) is not None:
+        return [m for m in permissions.memberships(user) if m.status != Membership.Status.LEFT]
     return (
         Membership.objects.filter(user=user)
         .exclude(status=Membership.Status.LEFT)
@@ -470,6 +545,8 @@ def my_memberships(*, user):
 
 def my_invitations(*, user):
     """Return the valid invitations addressed to user's verified email addresses."""
+    if (person := permissions.known_person(user)) is not None and person.has_invitations is False:
+        return Invitation.objects.none()
     return (
         Invitation.objects.valid()
         .addressed_to(user)

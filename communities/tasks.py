@@ -126,3 +126,48 @@ def send_import_added(user_id: int, membership_ids: list[int], once_key: str) ->
     if user is None or not memberships:
         return False
     return notifications.send_import_added(user=user, memberships=memberships, once_key=once_key)
+
+
+@shared_task(name="communities.send_translation_request", **RETRY)
+def send_translation_request(label: str, object_id: int, language: str, member_id: int, asker_id: int) -> bool:
+    """Email a member asked to translate one object, while they may still translate it."""
+    from django.apps import apps
+
+    from members.models import User
+
+    from . import notifications, permissions
+
+    obj = apps.get_model(label)._default_manager.filter(pk=object_id).first()
+    member = User.objects.filter(pk=member_id, is_active=True).first()
+    if obj is None or member is None or not permissions.may_translate(member, obj):
+        return False
+    asker = User.objects.filter(pk=asker_id).first()
+    return notifications.send_translation_request(obj=obj, language=language, member=member, asker=asker)
+
+
+@shared_task(name="communities.deliver_webhook")
+def deliver_webhook(delivery_id: int) -> str:
+    """POST one webhook delivery if it is still pending and due (the row lock makes a second run post nothing)."""
+    from .webhooks.delivery import deliver
+
+    return deliver(delivery_id)
+
+
+@shared_task(name="communities.retry_webhooks")
+def retry_webhooks() -> int:
+    """Hand the webhook deliveries whose retry is due to the outbox (beat, every minute)."""
+    from .webhooks.delivery import retry_due
+
+    return retry_due()
+
+
+@shared_task(name="communities.notify_webhook_disabled", **RETRY)
+def notify_webhook_disabled(endpoint_id: int) -> int:
+    """Tell the coordinators that the portal disabled an endpoint, while it is still disabled."""
+    from . import notifications
+    from .models import WebhookEndpoint
+
+    endpoint = WebhookEndpoint.objects.filter(pk=endpoint_id, is_active=False).select_related("community").first()
+    if endpoint is None:
+        return 0
+    return notifications.send_webhook_disabled(endpoint=endpoint)

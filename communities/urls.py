@@ -89,4 +89,16 @@ urlpatterns = [
         views.manage_invitation_revoke,
         name="manage_invitation_revoke",
     ),
+    path("manage/webhooks/", views.manage_webhooks, name="manage_webhooks"),
+    path("manage/webhooks/add/", views.manage_webhook_add, name="manage_webhook_add"),
+    path("manage/webhooks/<int:webhook_pk>/", views.manage_webhook, name="manage_webhook"),
+    path("manage/webhooks/<int:webhook_pk>/disable/", views.manage_webhook_disable, name="manage_webhook_disable"),
+    path("manage/webhooks/<int:webhook_pk>/enable/", views.manage_webhook_enable, name="manage_webhook_enable"),
+    path("manage/webhooks/<int:webhook_pk>/rotate/", views.manage_webhook_rotate, name="manage_webhook_rotate"),
+    path("manage/webhooks/<int:webhook_pk>/delete/", views.manage_webhook_delete, name="manage_webhook_delete"),
+    path(
+        "manage/webhooks/<int:webhook_pk>/deliveries/<int:delivery_pk>/redeliver/",
+        views.manage_webhook_redeliver,
+        name="manage_webhook_redeliver",
+    ),
 ]

@@ -23,3 +23,9 @@ class CopPortalConfig(AppConfig):
         from .notifications.groups import group_page_follow
 
         hooks.register_group_context(group_page_follow)
+
+        # Request ids travel into tasks; workers count their tasks for /metrics.
+        from .operations import metrics, request_id
+
+        request_id.connect_celery_signals()
+        metrics.connect_celery_signals()

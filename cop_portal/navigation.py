@@ -1,10 +1,13 @@
 """What the header shows: the current community with its sections, and the signed-in person's communities.
 
-Every page renders the header, so its data must cost nothing per page: the person's active
-memberships are read once and kept in the cache (one small row per community), reloaded when
-one of their memberships is saved or deleted, and dropped after a few minutes, which also picks
-up a renamed community (or a membership change rolled back after its save). Permissions are
-never taken from here: each page still checks them; the header only chooses which links to show.
+Every page renders the header, so its data must cost nothing of its own. On a read-only request
+(every GET) the person's memberships are the ones the permissions module reads once for the
+request (communities.permissions.memberships, one query shared with every permission answer of
+the page), so the header adds no query and is never stale. A request that writes (a form
+answered with its errors) keeps nothing between permission answers, so there the menu comes from
+the cache (one small row per community), reloaded when one of the person's memberships is saved
+or deleted, and dropped after a few minutes. Permissions are never taken from here: each page
+still checks them; the header only chooses which links to show.
 """
 
 from __future__ import annotations
@@ -23,16 +26,20 @@ def _cache_key(user_id: int) -> str:
     return f"portal-nav:v1:{user_id}"
 
 
-def memberships_for_nav(user_id: int) -> dict:
-    """Return {"communities": [{pk, slug, name, role}], "leads": [community pks]} for user_id, from the cache.
+def memberships_for_nav(user) -> dict:
+    """Return {"communities": [{pk, slug, name, role}], "leads": [community pks]} for user.
 
     "leads" lists the communities where the person runs a group (a facilitator), which opens
     the coordinator console to them.
     """
-    key = _cache_key(user_id)
+    from communities import permissions
+
+    if permissions.known_person(user) is not None:
+        return _menu(permissions.memberships(user))
+    key = _cache_key(user.pk)
     data = cache.get(key)
     if data is None:
-        data = _load(user_id)
+        data = _load(user.pk)
         cache.set(key, data, NAV_CACHE_SECONDS)
     return data
 
@@ -40,25 +47,35 @@ def memberships_for_nav(user_id: int) -> dict:
 def _load(user_id: int) -> dict:
     from communities.models import Membership
 
-    rows = (
-        Membership.objects.active()
-        .filter(user_id=user_id)
-        .order_by("community__name", "community_id")
-        .values_list("community_id", "community__slug", "community__name", "group_id", "role")
-    )
+    rows = Membership.objects.active().filter(user_id=user_id).select_related("community")
+    return _menu(rows.order_by("community__name", "community_id"))
+
+
+def _menu(memberships) -> dict:
+    """Return the menu data from the person's memberships (ordered by community name)."""
+    from communities.models import Membership
+
     communities: dict[int, dict] = {}
     leads: set[int] = set()
-    for community_id, slug, name, group_id, role in rows:
-        if group_id is None:
-            communities[community_id] = {"pk": community_id, "slug": slug, "name": name, "role": role}
-        elif role != Membership.Role.MEMBER:
-            leads.add(community_id)
+    for membership in memberships:
+        if membership.status != Membership.Status.ACTIVE:
+            continue
+        if membership.group_id is None:
+            community = membership.community
+            communities[community.pk] = {
+                "pk": community.pk,
+                "slug": community.slug,
+                "name": community.name,
+                "role": membership.role,
+            }
+        elif membership.role != Membership.Role.MEMBER:
+            leads.add(membership.community_id)
     # A facilitator's console opens only while they are an active member of the community.
     return {"communities": list(communities.values()), "leads": sorted(leads & set(communities))}
 
 
 def refresh_memberships(user_id: int) -> None:
-    """Reload the cached header data of user_id now, if it is cached at all.
+    """Reload the cached menu of user_id now, if it is cached at all.
 
     Reloading at once (rather than dropping the entry) keeps the next page at the same number
     of queries; a person whose menu is not cached costs nothing.
@@ -128,9 +145,14 @@ def community_sections(*, request, community, role: str | None, leads_here: bool
     # One query for a member: how many threads of this community they have not read yet.
     unread = 0
     if is_member and can_see_content and user.is_authenticated:
-        from discussions.selectors import unread_counts
+        person = permissions.known_person(user)
+        known = person.computed("unread_threads", community.pk) if person is not None else None
+        if known is not None:
+            unread = known  # read with the person's memberships (discussions registers it in communities.hooks)
+        else:
+            from discussions.selectors import unread_counts
 
-        unread = unread_counts(user, [community.pk]).get(community.pk, 0)
+            unread = unread_counts(user, [community.pk]).get(community.pk, 0)
     return [
         Section(key, label, reverse(name, kwargs=kwargs), key == current, unread if key == "discussions" else 0)
         for key, label, name in wanted
@@ -156,7 +178,7 @@ def _navigation(request) -> dict:
     mine: list[dict] = []
     leads: list[int] = []
     if user is not None and user.is_authenticated:
-        data = memberships_for_nav(user.pk)
+        data = memberships_for_nav(user)
         mine, leads = data["communities"], data["leads"]
     if mine:
         from communities.models import Membership

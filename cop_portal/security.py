@@ -26,7 +26,8 @@ def build_policy(nonce: str) -> str:
         "default-src 'self'",
         "script-src 'self'",
         f"style-src 'self' 'nonce-{nonce}'",
-        "img-src 'self' data:",
+        # Logos on an object store come from its (signed) URLs.
+        "img-src 'self' data:" + (f" {settings.STORAGE_ORIGIN}" if settings.STORAGE_ORIGIN else ""),
         "font-src 'self'",
         "connect-src 'self'",
         "media-src 'self'",

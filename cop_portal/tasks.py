@@ -1,5 +1,7 @@
 """Portal-wide tasks."""
 
+from smtplib import SMTPException
+
 from celery import shared_task
 from django.core.cache import cache
 
@@ -8,7 +10,10 @@ from cop_portal.digests import build_digest_batch, dispatch_digests, send_digest
 from cop_portal.reports.tasks import (  # noqa: F401 - registers the tasks
     build_all_open_data,
     build_open_data,
+    build_report_pdf,
+    count_report,
     refresh_open_data,
+    refresh_reports,
 )
 
 
@@ -20,3 +25,13 @@ def ping(token: str) -> str:
     Heartbeat.objects.update_or_create(token=token, defaults={})
     cache.set(f"heartbeat:{token}", True, 300)
     return token
+
+
+@shared_task(
+    name="cop_portal.build_data_export", autoretry_for=(SMTPException, OSError), retry_backoff=True, max_retries=5
+)
+def build_data_export(export_id: int) -> bool:
+    """Build a person's data export and email them its link; safe to run twice (one file, one email)."""
+    from cop_portal.privacy.export import build_and_send
+
+    return build_and_send(export_id)

@@ -8,6 +8,8 @@ from django.views.i18n import JavaScriptCatalog
 from communities import views as community_views
 
 from . import views
+from .operations.metrics import metrics_view
+from .privacy import views as privacy_views
 
 # The admin login goes through allauth, so its rate limits and two-factor apply there too.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -17,13 +19,19 @@ admin.site.site_title = gettext_lazy("CoP Portal")
 urlpatterns = [
     path("", community_views.directory, name="directory"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
     path("accessibility/", include("cop_portal.accessibility.urls")),
+    path("privacy/", privacy_views.privacy_notice, name="privacy_notice"),
+    path("privacy/accept/", privacy_views.privacy_accept, name="privacy_accept"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("i18n/js/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("meetings.feed_urls")),  # /c/<slug>/meetings.ics and /me/calendar/...
+    path("certificates/", include("meetings.certificate_urls")),  # verification links of certificates
     path("me/", include("cop_portal.me.urls")),
+    path("api/v1/", include("cop_portal.api.urls")),  # the REST API (issue 18), docs at /api/v1/docs/
     path("invitations/", include("communities.urls_invitations")),
     path("people/", include("cop_portal.people.urls")),
     path("people/", include("members.urls")),
@@ -37,6 +45,7 @@ urlpatterns = [
     # Announcements of coordinators and facilitators (issue 12): list, page, new (form, preview, send).
     path("c/<slug:community_slug>/announcements/", include("discussions.urls_announcements")),
     path("c/<slug:community_slug>/", include("cop_portal.reports.urls")),  # reports/ and open-data/
+    path("c/<slug:community_slug>/", include("cop_portal.translations.urls")),  # translate/, manage/translations/
     path("search/", include("cop_portal.search.urls")),
     path("network/", include("cop_portal.reports.network_urls")),
     path("tags/", include("knowledge.urls_tags")),

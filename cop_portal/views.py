@@ -68,3 +68,28 @@ def set_language(request):
         request.user.language = language
         request.user.save(update_fields=["language"])
     return response
+
+
+_migrated = False  # once every migration is applied, it stays so for the life of this process
+
+
+def _unapplied_migrations() -> int:
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    return len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+
+
+@never_cache
+@require_GET
+def readyz(request):
+    """Report whether this node may take traffic: the database answers and every migration is applied (else 503)."""
+    global _migrated
+    if not _check_database():
+        return JsonResponse({"status": "down", "checks": {"database": "down"}}, status=503)
+    if not _migrated:
+        unapplied = _unapplied_migrations()
+        if unapplied:
+            return JsonResponse({"status": "migrating", "unapplied_migrations": unapplied}, status=503)
+        _migrated = True
+    return JsonResponse({"status": "ready", "checks": {"database": "ok", "migrations": "ok"}})

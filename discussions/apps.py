@@ -17,3 +17,7 @@ class DiscussionsConfig(AppConfig):
         hooks.register_home_context(home.community_home_discussions)
         hooks.register_group_context(home.group_discussions)
         hooks.register_console_section(home.console_flags)
+        # The header's unread badge, read with the person's memberships (no query of its own).
+        from .selectors import unread_count_expression
+
+        hooks.register_membership_annotation("unread_threads", unread_count_expression)

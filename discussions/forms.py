@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from communities import permissions
 from communities.models import Group
+from members.bidi import interface_language
 
 from .services._common import BODY_LIMIT, TITLE_LIMIT
 
@@ -23,9 +25,17 @@ def _body_field(label):
     )
 
 
+def _language_field():
+    # Optional: a form sent without it (an old page, a script) takes the author's language, as email does.
+    return forms.ChoiceField(
+        label=_("Language of your text"), choices=settings.LANGUAGES, initial=interface_language, required=False
+    )
+
+
 class ThreadForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=TITLE_LIMIT, widget=forms.TextInput(attrs={"dir": "auto"}))
     body = _body_field(_("Message"))
+    language = _language_field()
     group = forms.ModelChoiceField(
         label=_("Group"),
         queryset=Group.objects.none(),
@@ -44,6 +54,7 @@ class ThreadForm(forms.Form):
 
 class ReplyForm(forms.Form):
     body = _body_field(_("Your reply"))
+    language = _language_field()
 
 
 class PostEditForm(forms.Form):

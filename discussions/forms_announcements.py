@@ -5,6 +5,8 @@ from __future__ import annotations
 import secrets
 
 from django import forms
+from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -50,6 +52,12 @@ class AnnouncementForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 10, "dir": "auto"}),
         help_text=_("Markdown: **bold**, *italic*, > quote, [link](https://…)."),
     )
+    language = forms.ChoiceField(
+        label=_("Written in"),
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text=_("Readers see it marked with its language, or a translation into theirs."),
+    )
     nonce = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args, community, user, **kwargs):
@@ -70,6 +78,8 @@ class AnnouncementForm(forms.Form):
             del self.fields["partner_role"]
             del self.fields["country"]
         self.fields["title"].widget.attrs["dir"] = "auto"
+        if not self.initial.get("language"):
+            self.initial["language"] = (get_language() or community.default_language).split("-")[0]
         if not self.is_bound and not self.initial.get("nonce"):
             self.initial["nonce"] = new_nonce()
         self.fields["audience"].initial = self.fields["audience"].initial or Audience.COMMUNITY

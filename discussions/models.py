@@ -10,14 +10,47 @@ and blanks the text, and a moderator hides a post without destroying it.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from parler.fields import TranslationsForeignKey
+from parler.models import TranslatableModelMixin
 
-from communities.models import Community, Group
+from communities.models import Community, ContentTranslation, Group
+from knowledge.models import SearchVectorIndex
+from members.bidi import language_direction
 
 from .querysets import AnnouncementQuerySet, PostQuerySet, ThreadQuerySet
+
+# The text search configuration of each language (a blank or other language: "simple", unstemmed),
+# as knowledge's SEARCH_CONFIGS; search builds its queries in the same configurations.
+SEARCH_CONFIGS = {"it": "italian", "en": "english", "ar": "simple"}
+
+
+class SearchDocument(models.Expression):
+    """The search document of a thread's title or a post's body, stemmed in the row's language.
+
+    PostgreSQL computes it in a stored generated column, so every write keeps it current (the
+    services, moderation, the admin and the scale seed's COPY alike); SQLite (make run) stores
+    NULL and search falls back to icontains there.
+    """
+
+    output_field = SearchVectorField()
+
+    def __init__(self, column: str):
+        super().__init__()
+        self.column = column
+
+    def as_sql(self, compiler, connection):
+        return "NULL", []
+
+    def as_postgresql(self, compiler, connection):
+        # Literal regconfig constants keep the expression immutable, as a generated column needs.
+        cases = " ".join(f"WHEN '{code}' THEN '{config}'::regconfig" for code, config in SEARCH_CONFIGS.items())
+        column = connection.ops.quote_name(self.column)
+        return f"to_tsvector(CASE language {cases} ELSE 'simple'::regconfig END, COALESCE({column}, ''))", []
 
 
 class Thread(models.Model):
@@ -38,6 +71,9 @@ class Thread(models.Model):
     last_post = models.ForeignKey("Post", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    search_vector = models.GeneratedField(
+        expression=SearchDocument("title"), output_field=SearchVectorField(null=True), db_persist=True
+    )
 
     objects = ThreadQuerySet.as_manager()
 
@@ -48,6 +84,7 @@ class Thread(models.Model):
         indexes = [
             models.Index(fields=["community", "-pinned", "-last_post_at"], name="thread_list_idx"),
             models.Index(fields=["group", "-pinned", "-last_post_at"], name="thread_group_list_idx"),
+            SearchVectorIndex(fields=["search_vector"], name="thread_search_gin"),
         ]
 
     def __str__(self) -> str:
@@ -57,6 +94,11 @@ class Thread(models.Model):
         return reverse(
             "discussions:thread_detail", kwargs={"community_slug": self.community.slug, "thread_pk": self.pk}
         )
+
+    @property
+    def direction(self) -> str:
+        """Return the direction of the title ("rtl", "ltr", or "auto" when its language is not known)."""
+        return language_direction(self.language)
 
 
 class Post(models.Model):
@@ -86,6 +128,10 @@ class Post(models.Model):
     )
     mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="discussion_mentions")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # A hidden or deleted post keeps its vector (deletion blanks the text); search keeps to shown posts.
+    search_vector = models.GeneratedField(
+        expression=SearchDocument("body"), output_field=SearchVectorField(null=True), db_persist=True
+    )
 
     objects = PostQuerySet.as_manager()
 
@@ -93,10 +139,18 @@ class Post(models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = _("post")
         verbose_name_plural = _("posts")
-        indexes = [models.Index(fields=["thread", "created_at", "id"], name="post_thread_order_idx")]
+        indexes = [
+            models.Index(fields=["thread", "created_at", "id"], name="post_thread_order_idx"),
+            SearchVectorIndex(fields=["search_vector"], name="post_search_gin"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.thread} #{self.pk}"
+
+    @property
+    def direction(self) -> str:
+        """Return the direction of the text ("rtl", "ltr", or "auto" when its language is not known)."""
+        return language_direction(self.language)
 
     @property
     def is_visible_text(self) -> bool:
@@ -219,7 +273,7 @@ class DiscussionPreference(models.Model):
         return f"{self.user} {self.community}: {self.mode}"
 
 
-class Announcement(models.Model):
+class Announcement(TranslatableModelMixin, models.Model):
     """A message from coordinators (or a group's facilitators) sent by email once and kept readable."""
 
     class Audience(models.TextChoices):
@@ -251,6 +305,7 @@ class Announcement(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("announcement")
         verbose_name_plural = _("announcements")
+        permissions = [("translate_announcement", _("Can translate this announcement"))]
 
     def __str__(self) -> str:
         return self.title
@@ -260,6 +315,29 @@ class Announcement(models.Model):
             "announcements:detail",
             kwargs={"community_slug": self.community.slug, "announcement_pk": self.pk},
         )
+
+    @property
+    def content_language(self) -> str:
+        """Return the language the title and message are written in."""
+        return self.language or self.community.default_language
+
+
+class AnnouncementTranslation(ContentTranslation):
+    """An announcement's title and message in one more language (see communities.models.translations)."""
+
+    master = TranslationsForeignKey(Announcement, on_delete=models.CASCADE, related_name="translations")
+    title_translation = models.CharField(_("title"), max_length=200)
+    body_translation = models.TextField(_("message"))
+
+    TEXT_FIELDS = {"title_translation": "title", "body_translation": "body"}
+
+    class Meta:
+        verbose_name = _("announcement translation")
+        verbose_name_plural = _("announcement translations")
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(fields=["master", "language_code"], name="announcement_tr_one_per_language")
+        ]
 
 
 class InboundMessage(models.Model):

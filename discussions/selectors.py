@@ -5,7 +5,8 @@ Every function runs a fixed number of queries whatever the number of threads or 
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from .models import Flag, Post, ReadState, Thread
 
@@ -60,6 +61,23 @@ def unread_counts(user, community_ids) -> dict[int, int]:
     return dict(rows)
 
 
+def unread_count_expression(user):
+    """Return an expression: how many threads of the community OuterRef("community_id") user has not read.
+
+    The same count as unread_counts, computed on the person's membership row (communities.hooks).
+    """
+    counted = (
+        Thread.objects.visible_to(user)
+        .filter(community=OuterRef("community_id"))
+        .filter(_is_unread(user))
+        .order_by()
+        .values("community")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def post_position(post: Post) -> int:
     """Return the 0-based position of post in its thread."""
     return (
@@ -74,11 +92,40 @@ def post_page(post: Post) -> int:
     return post_position(post) // POSTS_PER_PAGE + 1
 
 
-def first_unread_post(*, user, thread: Thread) -> Post | None:
-    """Return the first post of thread after the last one user read (the opening post if never read)."""
+_READ_FIELDS = ("id", "last_read_at", "last_read_post_id")
+_UNREAD = object()
+
+
+def with_read_state_of(threads: QuerySet[Thread], user) -> QuerySet[Thread]:
+    """Annotate user's read state of each thread (its row's fields as read_state_<field>) to the threads' query."""
+    if not getattr(user, "is_authenticated", False):
+        return threads
+    mine = ReadState.objects.filter(user=user, thread=OuterRef("pk"))
+    return threads.annotate(**{f"read_state_{name}": Subquery(mine.values(name)[:1]) for name in _READ_FIELDS})
+
+
+def read_state_of(thread: Thread, user) -> ReadState | None:
+    """Return user's read state of a thread fetched with with_read_state_of (no query), None when there is none."""
+    if not getattr(user, "is_authenticated", False) or getattr(thread, "read_state_id", None) is None:
+        return None
+    return ReadState(
+        pk=thread.read_state_id,
+        user=user,
+        thread=thread,
+        last_read_at=thread.read_state_last_read_at,
+        last_read_post_id=thread.read_state_last_read_post_id,
+    )
+
+
+def first_unread_post(*, user, thread: Thread, state=_UNREAD) -> Post | None:
+    """Return the first post of thread after the last one user read (the opening post if never read).
+
+    state is user's ReadState of thread (or None) when the caller has read it already.
+    """
     if not getattr(user, "is_authenticated", False):
         return None
-    state = ReadState.objects.filter(user=user, thread=thread).first()
+    if state is _UNREAD:
+        state = ReadState.objects.filter(user=user, thread=thread).first()
     posts = Post.objects.filter(thread=thread)
     if state is not None:
         after = Q(created_at__gt=state.last_read_at)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from django_countries import countries
 
 from communities.access import door, resolve
+from communities.translation import localize
 from knowledge.forms import add_service_errors
 from knowledge.markup import render_markdown
 
@@ -67,9 +68,11 @@ def announcement_list(request, community):
 def announcement_detail(request, community, announcement_pk):
     announcement = resolve(request, _scoped(request, community), pk=announcement_pk)
     announcement.audience_label = audience_label(announcement)
-    return render(
-        request, "discussions/announcement_detail.html", {"community": community, "announcement": announcement}
-    )
+    shown = localize(announcement, original=bool(request.GET.get("original")))
+    # A translation is Markdown like the original; the original's HTML was rendered once when sent.
+    body_html = render_markdown(shown["body"]) if shown.translated else announcement.body_html
+    context = {"community": community, "announcement": announcement, "shown": shown, "body_html": body_html}
+    return render(request, "discussions/announcement_detail.html", context)
 
 
 @login_required
@@ -93,6 +96,7 @@ def announcement_new(request, community):
                     title=data["title"],
                     body=data["body"],
                     nonce=data["nonce"],
+                    language=data.get("language") or "",
                 )
             else:
                 count = announcement_count(user=request.user, community=community, audience=audience)

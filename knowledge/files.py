@@ -29,6 +29,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from communities.images import IMAGE_TYPES, content_mismatch
+from members.typography import join_comma
 
 # extension -> (content type we serve it as, how to check it)
 OOXML = {
@@ -313,7 +314,7 @@ def check_upload(upload, *, filename: str | None = None) -> CheckedFile:
         raise ValidationError(
             _("This kind of file is not accepted. Accepted: %(allowed)s."),
             code="not_allowed",
-            params={"allowed": ", ".join(ALLOWED_EXTENSIONS)},
+            params={"allowed": join_comma(ALLOWED_EXTENSIONS)},
         )
     if extension == "pdf":
         head = _head(upload)

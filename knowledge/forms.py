@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,7 +13,9 @@ from taggit.utils import edit_string_for_tags
 
 from communities.models import Community, Group, Membership
 from communities.theme_fields import ThemesField, theme_suggestions
+from members.bidi import interface_language
 from members.models import Organization, User
+from members.typography import join_comma
 
 from .files import ALLOWED_EXTENSIONS, check_upload, max_upload_size
 from .models import Collection, KnowledgeItem, Licence, Review
@@ -61,7 +65,7 @@ class FileField(forms.FileField):
         kwargs.setdefault(
             "help_text",
             _("Up to %(size)d MB: %(types)s.")
-            % {"size": max_upload_size() // (1024 * 1024), "types": ", ".join(ALLOWED_EXTENSIONS)},
+            % {"size": max_upload_size() // (1024 * 1024), "types": join_comma(ALLOWED_EXTENSIONS)},
         )
         super().__init__(**kwargs)
         self.widget.attrs.setdefault("accept", ",".join(f".{ext}" for ext in ALLOWED_EXTENSIONS))
@@ -110,7 +114,8 @@ class ItemForm(forms.Form):
         offered = self.fields["group"].queryset.filter(Q(archived_at__isnull=True) | Q(pk=self.initial.get("group")))
         self.fields["group"].choices = [("", self.fields["group"].empty_label), *((g.pk, str(g)) for g in offered)]
         self.fields["organizations"].queryset = community_organizations(community)
-        self.fields["language"].initial = community.default_language
+        # The author writes in the language they read the portal in, unless they say otherwise.
+        self.fields["language"].initial = interface_language()
         self.fields["themes"].set_suggestions(theme_suggestions(community))
         self.fields["visibility"].initial = KnowledgeItem.Visibility.COMMUNITY
         Meeting = meeting_model()
@@ -282,9 +287,9 @@ class ItemFilterForm(forms.Form):
         self.fields["kind"].choices = everything + list(KnowledgeItem.Kind.choices)
         self.fields["language"].choices = everything + list(settings.LANGUAGES)
         self.fields["group"].choices = everything + [(g.slug, g.name) for g in groups]
-        self.fields["author"].widget = SuggestionsInput(suggestions=[u.get_full_name() for u in authors])
-        self.fields["organization"].widget = SuggestionsInput(suggestions=[o.name for o in organizations])
-        self.fields["theme"].widget = SuggestionsInput(suggestions=[t.name for t in themes])
+        self.fields["author"].widget = SuggestionsInput(suggestions=list(authors))
+        self.fields["organization"].widget = SuggestionsInput(suggestions=list(organizations))
+        self.fields["theme"].widget = SuggestionsInput(suggestions=list(themes))
 
     def apply(self, items):
         """Return items filtered; each filter is a subquery of ids, so no row comes twice (no DISTINCT)."""
@@ -403,6 +408,37 @@ class ReviewForm(forms.Form):
 
 class ResponseForm(forms.Form):
     response = forms.CharField(label=_("Authors' response"), max_length=20000, widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class TranslationCreateForm(forms.Form):
+    """Add a translation: the language of the new draft, one the item's set lacks."""
+
+    language = forms.ChoiceField(label=_("Language of the translation"))
+
+    def __init__(self, *args, missing: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = missing
+
+
+ITEM_ADDRESS = re.compile(r"/items/(\d+)/?")
+
+
+class TranslationLinkForm(forms.Form):
+    """Link an item that exists as a translation: its address on the portal, or its number."""
+
+    other = forms.CharField(
+        label=_("Address or number of the item in another language"),
+        max_length=500,
+        help_text=_("For example https://…/knowledge/items/42/ or 42."),
+    )
+
+    def clean_other(self) -> int:
+        value = self.cleaned_data["other"].strip()
+        found = ITEM_ADDRESS.search(value)
+        number = found.group(1) if found else value
+        if not number.isdigit() or len(number) > 12:
+            raise ValidationError(_("Give the address of an item of this community, or its number."))
+        return int(number)
 
 
 def add_service_errors(form, error: ValidationError) -> None:

@@ -1,42 +1,83 @@
-"""Where uploaded knowledge files live: outside MEDIA_ROOT, under generated names."""
+"""Where uploaded knowledge files live: in the private storage, under generated names."""
 
 from __future__ import annotations
 
-import os
 import uuid
 
-from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import Storage, storages
 from django.utils.deconstruct import deconstructible
-from django.utils.functional import cached_property
 
 
 @deconstructible
-class PrivateFileStorage(FileSystemStorage):
-    """Store files under settings.KNOWLEDGE_FILES_ROOT, which no URL maps to.
+class PrivateFileStorage(Storage):
+    """The "private" storage of settings.STORAGES, looked up on each use.
 
-    Files are only ever sent by the download view after a permission check, so this
-    storage has no URL. The root is read from settings on each access, so tests can
-    point it at a temporary directory.
+    Knowledge files live outside MEDIA_ROOT on the local disk (members.storage.LocalPrivateStorage)
+    or under the private/ prefix of a private bucket (members.storage.PortalS3Storage): either way
+    no public URL reaches them, and only the download view sends them, after the permission check.
+    The model fields keep this one object (and their migrations its name); each call goes to the
+    storage configured now, so tests and deployments can switch it.
     """
 
-    def __init__(self):
-        super().__init__()
-
     @property
-    def base_location(self):
-        return str(settings.KNOWLEDGE_FILES_ROOT)
+    def target(self) -> Storage:
+        return storages["private"]
 
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.target, name)
 
-    @cached_property
-    def base_url(self):
-        return None
+    def open(self, name, mode="rb"):
+        return self.target.open(name, mode)
 
-    def url(self, name):
-        raise ValueError("Knowledge files have no public URL; use the download view.")
+    def save(self, name, content, max_length=None):
+        return self.target.save(name, content, max_length=max_length)
+
+    def _open(self, name, mode="rb"):
+        return self.target._open(name, mode)
+
+    def _save(self, name, content):
+        return self.target._save(name, content)
+
+    def get_valid_name(self, name):
+        return self.target.get_valid_name(name)
+
+    def get_alternative_name(self, file_root, file_ext):
+        return self.target.get_alternative_name(file_root, file_ext)
+
+    def get_available_name(self, name, max_length=None):
+        return self.target.get_available_name(name, max_length=max_length)
+
+    def generate_filename(self, filename):
+        return self.target.generate_filename(filename)
+
+    def path(self, name):
+        return self.target.path(name)
+
+    def delete(self, name):
+        return self.target.delete(name)
+
+    def exists(self, name):
+        return self.target.exists(name)
+
+    def listdir(self, path):
+        return self.target.listdir(path)
+
+    def size(self, name):
+        return self.target.size(name)
+
+    def url(self, name, *args, **kwargs):
+        return self.target.url(name, *args, **kwargs)
+
+    def get_accessed_time(self, name):
+        return self.target.get_accessed_time(name)
+
+    def get_created_time(self, name):
+        return self.target.get_created_time(name)
+
+    def get_modified_time(self, name):
+        return self.target.get_modified_time(name)
 
 
 private_storage = PrivateFileStorage()

@@ -14,6 +14,7 @@ urlpatterns = [
     path("items/<int:knowledge_pk>/edit/", views.item_edit, name="item_edit"),
     path("items/<int:knowledge_pk>/publish/", views.item_publish, name="item_publish"),
     path("items/<int:knowledge_pk>/files/", views.file_upload, name="file_upload"),
+    path("items/<int:knowledge_pk>/translations/", views.item_translations_view, name="item_translations"),
     path("items/<int:knowledge_pk>/history/", views.revision_list, name="history"),
     path("items/<int:knowledge_pk>/comments/", views.comment_create, name="comment_create"),
     path("items/<int:knowledge_pk>/answers/", views.answer_create, name="answer_create"),

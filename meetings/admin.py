@@ -46,7 +46,7 @@ class ActionItemInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ActionItem
     extra = 0
     can_delete = False
-    fields = ["order", "description", "owner", "owner_name", "due_date", "done"]
+    fields = ["order", "description", "owner", "owner_name", "due_date", "status"]
     readonly_fields = fields
 
 

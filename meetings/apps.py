@@ -24,3 +24,7 @@ class MeetingsConfig(AppConfig):
         from .themes import themed_meetings
 
         hooks.register_themed_objects(themed_meetings)
+
+        from .actions import console_actions
+
+        hooks.register_console_section(console_actions)

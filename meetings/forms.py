@@ -6,8 +6,11 @@ import zoneinfo
 from datetime import datetime
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 from django.forms.fields import BaseTemporalField
+from django.utils.text import format_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from taggit.utils import edit_string_for_tags
@@ -19,7 +22,7 @@ from members.models import TIME_ZONE_CHOICES, Organization
 from members.text import validate_one_line
 
 from . import localtime
-from .models import Audience, Meeting
+from .models import ActionItem, Audience, Meeting, MeetingOutcome
 from .recurrence import Frequency, SeriesRule
 
 LOCAL_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
@@ -113,6 +116,12 @@ class MeetingFieldsMixin(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of meeting"), choices=Meeting.Kind.choices)
     title = OneLineField(label=_("Title"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    language = forms.ChoiceField(
+        label=_("Written in"),
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text=_("The language of the title, description and agenda; readers see it marked, or a translation."),
+    )
     format = forms.ChoiceField(label=_("Format"), choices=Meeting.Format.choices, widget=forms.RadioSelect)
     time_zone = forms.ChoiceField(
         label=_("Time zone of the meeting"),
@@ -150,6 +159,9 @@ class MeetingFieldsMixin(forms.Form):
     )
 
     def setup(self, *, community: Community, user, groups, group_required: bool) -> None:
+        if not self.initial.get("language"):
+            # The author writes in their interface language unless they say otherwise.
+            self.initial["language"] = (get_language() or community.default_language).split("-")[0]
         self.fields["group"].queryset = groups
         self.fields["group"].required = group_required
         if group_required:
@@ -165,11 +177,21 @@ class MeetingForm(MeetingFieldsMixin):
     registration_deadline = LocalDateTimeField(
         label=_("Registration deadline"), required=False, help_text=_("Optional; in the meeting's time zone.")
     )
+    online_capacity = forms.IntegerField(
+        label=_("Online seats"),
+        min_value=1,
+        required=False,
+        help_text=_(
+            "Hybrid meetings that ask how people attend: the capacity above is then the seats in the room, "
+            "and this the seats online (empty: no limit)."
+        ),
+    )
 
     field_order = [
         "kind",
         "title",
         "description",
+        "language",
         "group",
         "format",
         "start",
@@ -183,6 +205,7 @@ class MeetingForm(MeetingFieldsMixin):
         "audience",
         "themes",
         "capacity",
+        "online_capacity",
         "registration_policy",
         "registration_deadline",
         "visibility",
@@ -199,6 +222,7 @@ class MeetingForm(MeetingFieldsMixin):
             "kind": meeting.kind,
             "title": meeting.title,
             "description": meeting.description,
+            "language": meeting.content_language,
             "format": meeting.format,
             "start": _naive_local(meeting.start, zone),
             "end": _naive_local(meeting.end, zone),
@@ -212,6 +236,7 @@ class MeetingForm(MeetingFieldsMixin):
             "audience": meeting.audience,
             "themes": edit_string_for_tags(meeting.themes.all()),
             "capacity": meeting.capacity,
+            "online_capacity": meeting.online_capacity,
             "registration_policy": meeting.registration_policy,
             "registration_deadline": _naive_local(meeting.registration_deadline, zone),
             "visibility": meeting.visibility,
@@ -290,6 +315,7 @@ class SeriesForm(MeetingFieldsMixin):
         "kind",
         "title",
         "description",
+        "language",
         "group",
         "format",
         "frequency",
@@ -354,16 +380,44 @@ class CloseForm(forms.Form):
         required=False,
         help_text=_("One decision per line."),
     )
+    mail_to = forms.ChoiceField(
+        label=_("Email the minutes to"),
+        choices=MeetingOutcome.MailTo.choices,
+        initial=MeetingOutcome.MailTo.PARTICIPANTS,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text=format_lazy(
+            "{} {}",
+            _("The participants are the people marked present when attendance was taken, else everyone registered."),
+            _("They are emailed once, when first published; saving an edit later sends nothing unless you ask."),
+        ),
+    )
+    send_again = forms.BooleanField(label=_("Send the minutes again (they were edited)"), required=False)
+    seen_round = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def __init__(self, *args, outcome: MeetingOutcome | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seen_round"].initial = outcome.mail_round if outcome else 0
+        if outcome is not None:
+            # Minutes already saved (and perhaps sent): nothing is sent unless the organiser asks.
+            self.fields["mail_to"].initial = outcome.mail_to if outcome.mail_round else MeetingOutcome.MailTo.NOBODY
+        if outcome is None or not outcome.mail_round:
+            del self.fields["send_again"]
+        else:
+            self.fields["mail_to"].label = _("Recipients, if you send them again")
 
 
 class ActionItemForm(forms.Form):
+    item_id = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     description = OneLineField(label=_("Action"), max_length=500, required=False)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False, empty_label=_("Not a member"))
     owner_name = OneLineField(label=_("Owner (if not a member)"), max_length=200, required=False)
     due_date = forms.DateField(
         label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    done = forms.BooleanField(label=_("Done"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=ActionItem.Status.choices, initial=ActionItem.Status.OPEN, required=False
+    )
 
     def __init__(self, *args, members=None, **kwargs):
         super().__init__(*args, **kwargs)

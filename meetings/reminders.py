@@ -7,12 +7,15 @@
   their offsets. Rows not yet sent follow the meeting; a row whose moment has already passed
   when it is (re)computed is cancelled, because the person has just been told (confirmation or
   change notice).
-- A beat task runs reminders_dispatch every minute: it claims every due row, in batches of
+- A beat task runs reminders_dispatch every minute: it claims every row due or falling due within
+  LOOKAHEAD, in batches of
   BATCH_SIZE with SELECT ... FOR UPDATE SKIP LOCKED (two beats or two dispatchers never claim
   the same row), marks them claimed with one UPDATE and writes one outbox row per SEND_CHUNK
   reminders with one INSERT; the send tasks go to the broker on commit. Nothing waits in the
   broker: flushing Redis loses no reminder, and claims left unsent (a lost task) are enqueued
-  again after STALE_CLAIM. The send goes through the email ledger, so a repeat sends nothing.
+  again after STALE_CLAIM. A chunk's rows share their due moment: the send task renders the emails
+  at once and sends them at that moment (meetings/reminder_sending.py). The send goes through the
+  email ledger, so a repeat sends nothing.
 - Reminders due while nothing ran (an outage) are sent late only while the meeting has not
   started; otherwise they are marked missed.
 """
@@ -29,11 +32,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from communities.models import Membership
 from members import outbox
 from members.models import NotificationPreference, User
-from members.notifications import absolute_url, preferences_for, send_templated_email
-from members.tokens import STREAM_REMINDERS
+from members.notifications import preferences_for
 
 from .models import Meeting, Registration, Reminder
 
@@ -46,6 +47,10 @@ SEND_CHUNK = 25
 # A claimed row not sent after this long (its task was lost: a flushed broker, a dead worker)
 # is enqueued again; the ledger makes the repeat harmless.
 STALE_CLAIM = timedelta(minutes=15)
+# The dispatcher claims rows falling due within LOOKAHEAD, so that their emails are rendered before
+# the due moment and only handed to SMTP at it (reminder_sending.reminders_prepare). With the beat
+# every minute, each row is claimed at least LOOKAHEAD - 60 s before it falls due.
+LOOKAHEAD = timedelta(minutes=3)
 CUSTOM_OFFSET_CHOICES = (10080, 4320, 2880, 1440, 360, 180, 60, 30)
 UNSENT = (Reminder.Status.PENDING, Reminder.Status.CLAIMED)
 
@@ -245,8 +250,8 @@ def reminder_custom_cancel(*, reminder: Reminder, by: User | None) -> Reminder:
 # ---------------------------------------------------------------- dispatching
 
 
-def _claim_batch(*, now: datetime, batch_size: int) -> tuple[int, list[int]]:
-    """Claim up to batch_size due rows; return (rows looked at, ids to send). Sends are enqueued on commit.
+def _claim_batch(*, now: datetime, batch_size: int, lookahead: timedelta = LOOKAHEAD) -> tuple[int, list[int]]:
+    """Claim up to batch_size rows due by now + lookahead; return (rows looked at, ids to send), enqueued on commit.
 
     A constant number of statements whatever the batch size: one SELECT ... FOR UPDATE SKIP LOCKED
     (two dispatchers never claim the same row), one UPDATE per outcome, one INSERT of outbox rows
@@ -254,7 +259,7 @@ def _claim_batch(*, now: datetime, batch_size: int) -> tuple[int, list[int]]:
     """
     from . import tasks
 
-    due = Q(status=Reminder.Status.PENDING, due_at__lte=now) | Q(
+    due = Q(status=Reminder.Status.PENDING, due_at__lte=now + lookahead) | Q(
         status=Reminder.Status.CLAIMED, claimed_at__lte=now - STALE_CLAIM
     )
     with transaction.atomic():
@@ -262,15 +267,17 @@ def _claim_batch(*, now: datetime, batch_size: int) -> tuple[int, list[int]]:
             Reminder.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(due)
             .order_by("due_at", "pk")
-            .values_list("pk", "registration_id", "offset_minutes", "meeting__status", "meeting__start")[:batch_size]
+            .values_list(
+                "pk", "registration_id", "offset_minutes", "meeting__status", "meeting__start", "due_at", "meeting_id"
+            )[:batch_size]
         )
         # A person's earlier reminder is superseded by a later one also due (after an outage, send one).
         latest: dict[int, int] = {}
-        for _pk, registration_id, offset, _status, _start in rows:
+        for _pk, registration_id, offset, _status, _start, _due, _meeting in rows:
             if registration_id is not None:
                 latest[registration_id] = min(latest.get(registration_id, offset), offset)
         outcome: dict[str, list[int]] = defaultdict(list)
-        for pk, registration_id, offset, meeting_status, meeting_start in rows:
+        for pk, registration_id, offset, meeting_status, meeting_start, _due, _meeting in rows:
             if meeting_status != Meeting.Status.SCHEDULED:
                 outcome[Reminder.Status.CANCELLED].append(pk)
             elif meeting_start <= now or (registration_id is not None and offset != latest[registration_id]):
@@ -282,123 +289,52 @@ def _claim_batch(*, now: datetime, batch_size: int) -> tuple[int, list[int]]:
             changes = {"claimed_at": now} if status == Reminder.Status.CLAIMED else {}
             Reminder.objects.filter(pk__in=ids).update(status=status, updated_at=changed, **changes)
         to_send = outcome.get(Reminder.Status.CLAIMED, [])
-        chunks = [to_send[index : index + SEND_CHUNK] for index in range(0, len(to_send), SEND_CHUNK)]
+        # A chunk's rows fall due at one moment (sent together at it), of as few meetings as can be
+        # (one visibility question per meeting); rows already due are one moment: now.
+        moment = {pk: (max(due_at, now), meeting_id, pk) for pk, _r, _o, _s, _st, due_at, meeting_id in rows}
+        chunks: list[list[int]] = []
+        for pk in sorted(to_send, key=moment.__getitem__):
+            if not chunks or len(chunks[-1]) >= SEND_CHUNK or moment[chunks[-1][0]][0] != moment[pk][0]:
+                chunks.append([])
+            chunks[-1].append(pk)
         outbox.enqueue_many(tasks.send_reminders, [[chunk] for chunk in chunks])
     return len(rows), to_send
 
 
-def reminders_dispatch(*, now: datetime | None = None, batch_size: int = BATCH_SIZE) -> int:
-    """Claim every reminder due at now (default: the clock) in batches and enqueue its send; return how many."""
+def reminders_dispatch(
+    *, now: datetime | None = None, batch_size: int = BATCH_SIZE, lookahead: timedelta = LOOKAHEAD
+) -> int:
+    """Claim the reminders due by now (default: the clock) + lookahead, enqueue their sends; return how many."""
     now = now or timezone.now()
     enqueued = 0
     for _batch in range(MAX_BATCHES):
-        seen, ids = _claim_batch(now=now, batch_size=batch_size)
+        seen, ids = _claim_batch(now=now, batch_size=batch_size, lookahead=lookahead)
         enqueued += len(ids)
         if seen < batch_size:
             break
     return enqueued
 
 
-# ---------------------------------------------------------------- sending
+# ---------------------------------------------------------------- sending (meetings/reminder_sending.py)
 
+from .reminder_sending import (  # noqa: E402 - the send side needs the helpers above
+    may_receive,
+    may_receive_among,
+    reminder_send,
+    reminders_prepare,
+    reminders_send,
+)
 
-def may_receive(*, user: User, meeting: Meeting) -> bool:
-    """Return whether user may still be reminded of meeting: active, can see it, has not left its community."""
-    if user is None or not user.is_active:
-        return False
-    if not Meeting.objects.visible_to(user).filter(pk=meeting.pk).exists():
-        return False
-    left = Membership.objects.filter(
-        user=user, community_id=meeting.community_id, group__isnull=True, status=Membership.Status.LEFT
-    )
-    return not left.exists()
-
-
-def _finish(reminder: Reminder, status: str) -> None:
-    now = timezone.now()
-    Reminder.objects.filter(pk=reminder.pk, status=Reminder.Status.CLAIMED).update(
-        status=status, sent_at=now if status == Reminder.Status.SENT else None, updated_at=now
-    )
-
-
-def _send_one(reminder: Reminder, registration: Registration) -> bool:
-
-    meeting = reminder.meeting
-    user = registration.user
-    agenda = list(meeting.agenda_items.order_by("order", "pk"))
-    return send_templated_email(
-        to_email=user.email,
-        user=user,
-        template_prefix="meetings/emails/reminder",
-        context={
-            "meeting": meeting,
-            "community": meeting.community,
-            "reminder": reminder,
-            "person_name": user.get_full_name(),
-            "viewer_zone": user.time_zone,
-            "agenda": agenda,
-            "join_url": meeting.online_url if meeting.is_online else "",
-            "meeting_url": absolute_url(meeting.get_absolute_url()),
-        },
-        language=user.language,
-        time_zone=user.time_zone,
-        once_key=f"reminder:{reminder.pk}:{user.pk}",
-        kind="reminder",
-        community_id=meeting.community_id,
-        stream=STREAM_REMINDERS,
-    )
-
-
-def reminder_send(*, reminder_id: int) -> int:
-    """Send a claimed reminder if what it announces still holds; return how many emails went out now."""
-    reminder = (
-        Reminder.objects.select_related("meeting__community", "meeting__group", "registration__user")
-        .filter(pk=reminder_id)
-        .first()
-    )
-    if reminder is None or reminder.status != Reminder.Status.CLAIMED:
-        return 0
-    meeting = reminder.meeting
-    if meeting.status != Meeting.Status.SCHEDULED:
-        _finish(reminder, Reminder.Status.CANCELLED)
-        return 0
-    if reminder.due_at != due_time(meeting, reminder.offset_minutes):
-        # The meeting moved after the claim and nothing recomputed this row: put it back in the
-        # queue for the new start, unless that start already has its own row (then this one is done).
-        due = due_time(meeting, reminder.offset_minutes)
-        claimed = Reminder.objects.filter(pk=reminder.pk, status=Reminder.Status.CLAIMED)
-        planned = reminder.registration_id is not None and (
-            Reminder.objects.filter(
-                registration_id=reminder.registration_id, offset_minutes=reminder.offset_minutes, due_at=due
-            )
-            .exclude(pk=reminder.pk)
-            .exists()
-        )
-        if planned:
-            claimed.update(status=Reminder.Status.CANCELLED, claimed_at=None, updated_at=timezone.now())
-        else:
-            claimed.update(status=Reminder.Status.PENDING, due_at=due, claimed_at=None, updated_at=timezone.now())
-        return 0
-    if meeting.start <= timezone.now():
-        _finish(reminder, Reminder.Status.MISSED)
-        return 0
-    if reminder.registration_id is not None:
-        registrations = [reminder.registration]
-    else:
-        registrations = list(
-            Registration.objects.filter(meeting=meeting, status=Registration.Status.REGISTERED, user__isnull=False)
-            .select_related("user")
-            .order_by("pk")
-        )
-    sent = 0
-    delivered_to_someone = False
-    for registration in registrations:
-        if not _wants_reminders(registration) or not may_receive(user=registration.user, meeting=meeting):
-            continue
-        delivered_to_someone = True
-        sent += _send_one(reminder, registration)
-    if reminder.registration_id is not None and not delivered_to_someone:
-        _finish(reminder, Reminder.Status.CANCELLED)
-    else:
-        _finish(reminder, Reminder.Status.SENT)
-    return sent
+__all__ = [
+    "may_receive",
+    "may_receive_among",
+    "reminder_custom_add",
+    "reminder_custom_cancel",
+    "reminder_send",
+    "reminders_dispatch",
+    "reminders_prepare",
+    "reminders_send",
+    "reminders_sync_meeting",
+    "reminders_sync_registration",
+    "reminders_sync_user",
+]

@@ -6,7 +6,21 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import timedelta
 
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -64,11 +78,21 @@ def filter_meetings(meetings: QuerySet[Meeting], *, kind="", group="", format=""
     return meetings
 
 
-def theme_choices(meetings: QuerySet[Meeting]) -> list[tuple[str, str]]:
-    """Return (slug, name) of the themes used by meetings, for the filter."""
+THEME_SAMPLE = 1000  # the meetings whose themes the list's filter offers
+
+
+def theme_choices(meetings: QuerySet[Meeting], *, selected: str = "") -> list[tuple[str, str]]:
+    """Return (slug, name) of the themes of the first THEME_SAMPLE of meetings (in their order), for the filter.
+
+    Not every meeting of the community: that joined the themes of its whole history on every request
+    (1.2 s at network scale, issue 15); the meetings the list shows first are what its filter is for.
+    The selected theme stays offered, so a filtered list keeps its choice.
+    """
     from taggit.models import Tag
 
-    tags = Tag.objects.filter(meetings_themedmeeting_items__content_object__in=meetings).distinct().order_by("name")
+    first = meetings.values("pk")[:THEME_SAMPLE]
+    used = Q(meetings_themedmeeting_items__content_object__in=first)
+    tags = Tag.objects.filter(used | Q(slug=selected) if selected else used).distinct().order_by("name")
     return list(tags.values_list("slug", "name"))
 
 
@@ -101,6 +125,13 @@ def can_manage(*, user, meeting: Meeting) -> bool:
     return Meeting.objects.manageable_by(user).filter(pk=meeting.pk).exists()
 
 
+def can_manage_column(user):
+    """Return can_manage(user=user, meeting=...) as a column of a meeting query (OuterRef("pk")): no query."""
+    if not user.is_authenticated:
+        return Value(False, output_field=BooleanField())
+    return Exists(Meeting.objects.manageable_by(user).filter(pk=OuterRef("pk")))
+
+
 def meeting_for_page(*, meeting_qs: QuerySet[Meeting]) -> QuerySet[Meeting]:
     """Return the queryset of the meeting page: everything it shows in a fixed number of queries."""
     return meeting_qs.select_related(
@@ -112,19 +143,29 @@ def meeting_for_page(*, meeting_qs: QuerySet[Meeting]) -> QuerySet[Meeting]:
     )
 
 
-def registration_of(*, meeting: Meeting, user) -> Registration | None:
+def registration_of(*, meeting: Meeting, user, with_application: bool = False) -> Registration | None:
+    """Return user's registration for meeting; with_application reads its application in the same query."""
     if not user.is_authenticated:
         return None
-    return Registration.objects.filter(meeting=meeting, user=user).first()
+    registrations = Registration.objects.filter(meeting=meeting, user=user)
+    if with_application:
+        registrations = registrations.select_related("application")
+    return registrations.first()
 
 
-def waitlist_position(*, registration: Registration) -> int | None:
-    """Return the 1-based place of a waitlisted registration in its queue."""
+def waitlist_position(*, registration: Registration, split: bool = False) -> int | None:
+    """Return the 1-based place of a waitlisted registration in its queue (its mode's, when seats are split)."""
     if registration.status != Registration.Status.WAITLISTED:
         return None
+    queue = Registration.objects.filter(meeting_id=registration.meeting_id)
+    if split:
+        online = Registration.Mode.ONLINE
+        if registration.attendance_mode == online:
+            queue = queue.filter(attendance_mode=online)
+        else:
+            queue = queue.exclude(attendance_mode=online)
     ahead = (
-        Registration.objects.filter(meeting_id=registration.meeting_id)
-        .waitlisted()
+        queue.waitlisted()
         .filter(Q(position__lt=registration.position) | Q(position=registration.position, pk__lt=registration.pk))
         .count()
     )
@@ -180,7 +221,11 @@ def upcoming_meetings_for(user, limit: int = 5) -> list[Meeting]:
 
 def community_upcoming(community: Community, user, limit: int = 5) -> list[Meeting]:
     """Return the next meetings of community that user may see (for the community home)."""
-    meetings = community_meetings(community=community, user=user).exclude(status=Meeting.Status.CANCELLED).upcoming()
+    meetings = (
+        community_meetings(community=community, user=user)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .upcoming(community=community)
+    )
     return list(for_cards(meetings, user)[:limit])
 
 
@@ -189,33 +234,46 @@ def next_meeting_by_community(user, community_ids: Iterable[int]) -> dict[int, M
     community_ids = list(community_ids)
     if not community_ids:
         return {}
-    visible = Meeting.objects.visible_to(user).exclude(status=Meeting.Status.CANCELLED).upcoming()
-    next_pk = visible.filter(community=OuterRef("pk")).order_by("start", "pk").values("pk")[:1]
-    pairs = (
-        Community.objects.filter(pk__in=community_ids)
-        .annotate(next_meeting_pk=Subquery(next_pk))
-        .filter(next_meeting_pk__isnull=False)
-        .values_list("pk", "next_meeting_pk")
+    visible = (
+        Meeting.objects.visible_to(user)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .filter(community=OuterRef("pk"))
+        # Bounded by the meetings in progress in that community (its pk, one level further out).
+        .upcoming(community=OuterRef(OuterRef("pk")))
     )
-    pairs = dict(pairs)
+    next_pk = visible.values("pk")[:1]
+    # Communities without one are dropped here, not by a WHERE on the subquery: PostgreSQL would
+    # run it twice per community (once to filter, once to select), the dearest part of the directory.
+    pairs = Community.objects.filter(pk__in=community_ids).annotate(next_meeting_pk=Subquery(next_pk))
+    pairs = {pk: next_meeting for pk, next_meeting in pairs.values_list("pk", "next_meeting_pk") if next_meeting}
     meetings = Meeting.objects.filter(pk__in=pairs.values()).select_related("community", "group")
     by_pk = {meeting.pk: meeting for meeting in meetings}
     return {community_id: by_pk[pk] for community_id, pk in pairs.items() if pk in by_pk}
 
 
+FEED_PAST_DAYS = 31  # a calendar feed starts this many days back
+FEED_LIMIT = 1000  # and carries at most this many meetings, the earliest first
+
+
+def _feed_window(meetings: QuerySet[Meeting], *, community=None) -> QuerySet[Meeting]:
+    """Return the meetings of a calendar feed: from FEED_PAST_DAYS back on, at most FEED_LIMIT, earliest first.
+
+    A feed that carried a community's whole future and half a year of past (13,000 events, 8 MB
+    and seconds of work at network scale, issue 15) is refetched by every subscriber's calendar
+    every few hours; calendar services keep subscribed feeds small the same way.
+    """
+    since = timezone.now() - timedelta(days=FEED_PAST_DAYS)
+    return meetings.upcoming(community=community, since=since).select_related("community")[:FEED_LIMIT]
+
+
 def personal_feed_meetings(user) -> tuple[QuerySet[Meeting], set[int]]:
     """Return the meetings of user's personal calendar feed and the ids whose join link they may have.
 
-    The feed covers every meeting user may see in the communities they belong to, from
-    six months ago on; the join link only where user holds a seat.
+    The feed covers the meetings user may see in the communities they belong to, from
+    FEED_PAST_DAYS ago on (at most FEED_LIMIT); the join link only where user holds a seat.
     """
-    since = timezone.now() - timedelta(days=183)
-    meetings = (
-        Meeting.objects.visible_to(user)
-        .filter(community__in=_my_communities(user), end__gte=since)
-        .select_related("community")
-        .order_by("start", "pk")
-    )
+    since = timezone.now() - timedelta(days=FEED_PAST_DAYS)
+    meetings = _feed_window(Meeting.objects.visible_to(user).filter(community__in=_my_communities(user)))
     registered = set(
         Registration.objects.filter(
             user=user, status=Registration.Status.REGISTERED, meeting__end__gte=since
@@ -225,15 +283,8 @@ def personal_feed_meetings(user) -> tuple[QuerySet[Meeting], set[int]]:
 
 
 def community_feed_meetings(community: Community, user) -> QuerySet[Meeting]:
-    """Return the public meetings of community for its feed (six months back, all ahead), cancelled ones included."""
-    since = timezone.now() - timedelta(days=183)
-    return (
-        Meeting.objects.visible_to(user)
-        .public()
-        .filter(community=community, end__gte=since)
-        .select_related("community")
-        .order_by("start", "pk")
-    )
+    """Return the public meetings of community for its feed (_feed_window), cancelled ones included."""
+    return _feed_window(Meeting.objects.visible_to(user).public().filter(community=community), community=community)
 
 
 def active_members(community: Community) -> QuerySet:
@@ -265,18 +316,32 @@ GROUP_PAGE_LIMIT = 5
 def group_page_meetings(*, request, community: Community, group: Group) -> dict:
     """Fill a group's page (communities.hooks): its next and last meetings and the open actions of their minutes.
 
-    Four queries whatever the number of meetings (themes prefetched once), each block limited.
+    Three or four queries whatever the number of meetings (themes of the next ones), each block limited.
     """
     user = request.user
     meetings = community_meetings(community=community, user=user).filter(group=group)
-    upcoming = list(for_cards(meetings.exclude(status=Meeting.Status.CANCELLED).upcoming(), user)[:GROUP_PAGE_LIMIT])
-    past = list(
-        meetings.exclude(status=Meeting.Status.CANCELLED)
-        .past()
-        .select_related("community", "group", "outcome")[:GROUP_PAGE_LIMIT]
+    # The next and the last meetings in one query: the ids of each (bounded, index-ordered) chosen in
+    # subqueries, the rows read once, then split; themes only for the cards of the next ones.
+    now = timezone.now()
+    held = meetings.exclude(status=Meeting.Status.CANCELLED)
+    next_ids = held.filter(end__gte=now).order_by("start", "pk").values("pk")[:GROUP_PAGE_LIMIT]
+    last_ids = held.filter(end__lt=now).order_by("-start", "-pk").values("pk")[:GROUP_PAGE_LIMIT]
+    if connection.features.supports_slicing_ordering_in_compound:
+        # id IN ((... LIMIT 5) UNION ALL (... LIMIT 5)): ten primary-key lookups. An OR of the two
+        # subqueries would make PostgreSQL scan every meeting (200,000 at network scale) against them.
+        chosen = Q(pk__in=next_ids.union(last_ids, all=True))
+    else:  # SQLite cannot limit the parts of a UNION
+        chosen = Q(pk__in=next_ids) | Q(pk__in=last_ids)
+    both = list(
+        with_counts(Meeting.objects.filter(chosen), user).select_related(
+            "community", "group", "host_organization", "outcome"
+        )
     )
+    upcoming = sorted((m for m in both if m.end >= now), key=lambda m: (m.start, m.pk))
+    past = sorted((m for m in both if m.end < now), key=lambda m: (m.start, m.pk), reverse=True)
+    prefetch_related_objects(upcoming, "themes")
     actions = list(
-        ActionItem.objects.filter(done=False, meeting__in=meetings.values("pk"))
+        ActionItem.objects.filter(status__in=ActionItem.OPEN_STATUSES, meeting__in=meetings.values("pk"))
         .select_related("owner", "meeting__community")
         .order_by(F("due_date").asc(nulls_last=True), "meeting__start", "order", "pk")[:GROUP_PAGE_LIMIT]
     )
@@ -285,6 +350,7 @@ def group_page_meetings(*, request, community: Community, group: Group) -> dict:
         "group_upcoming_meetings": upcoming,
         "group_past_meetings": past,
         "group_open_actions": actions,
+        "group_today": timezone.localdate(),
         "group_can_schedule": permissions.can_manage(user, group) and not group.is_archived,
     }
 

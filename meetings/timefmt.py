@@ -15,6 +15,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from members import typography
+
 TIME = "H:i"
 
 
@@ -40,8 +42,8 @@ def zone_name(zone: tzinfo) -> str:
 
 
 def zone_label(zone: tzinfo) -> str:
-    """Return a zone as people read it: "Europe/Rome" becomes "Rome"."""
-    return zone_name(zone).rsplit("/", 1)[-1].replace("_", " ")
+    """Return a zone as people read it, in the active language (CLDR): "Europe/Rome" is "Rome", "Roma", "روما"."""
+    return typography.zone_label(zone_name(zone))
 
 
 def _day(value: datetime) -> str:
@@ -119,7 +121,7 @@ def when(start: datetime, end: datetime | None, meeting_zone: str | tzinfo, view
         viewer_zone=zone_label(viewer_tz),
         meeting_text=meeting_text,
         meeting_zone=zone_label(meeting_tz),
-        iso_start=start.isoformat(),
+        iso_start=start.replace(microsecond=0).isoformat(),
     )
 
 
@@ -150,5 +152,5 @@ def time_only(value: datetime, meeting_zone: str | tzinfo, viewer_zone: str | tz
         viewer_zone=zone_label(viewer_tz),
         meeting_text=meeting_text,
         meeting_zone=zone_label(meeting_tz),
-        iso_start=value.isoformat(),
+        iso_start=value.replace(microsecond=0).isoformat(),
     )

@@ -16,6 +16,8 @@ from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from members.typography import join_comma
+
 from . import services
 from .csvsafe import csv_safe
 from .models import Organization, User
@@ -40,7 +42,7 @@ def _column_value(name, obj, modeladmin) -> str:
     if field is not None and getattr(field, "flatchoices", None):
         value = dict(field.flatchoices).get(value, value)
     elif field is not None and field.many_to_many:
-        value = ", ".join(str(item) for item in value.all())
+        value = join_comma(str(item) for item in value.all())
     return csv_cell(value)
 
 

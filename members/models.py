@@ -4,11 +4,62 @@ import zoneinfo
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from taggit.managers import TaggableManager
+
+
+class TrigramIndex(GinIndex):
+    """A trigram GIN index on UPPER(field) (what icontains compares) on PostgreSQL; none elsewhere.
+
+    It lets a search for a fragment of a name (people search, icontains) find the few rows that
+    have it instead of reading every person and organisation.
+    """
+
+    def __init__(self, *, field: str, name: str):
+        super().__init__(OpClass(Upper(field), name="gin_trgm_ops"), name=name)
+        self.field = field
+
+    def deconstruct(self):
+        path, _args, kwargs = super().deconstruct()
+        return path, (), {"field": self.field, "name": self.name}
+
+    def _plain(self) -> models.Index:
+        """The index elsewhere (SQLite): a plain one on the field, under the same name."""
+        return models.Index(fields=[self.field], name=self.name)
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        # The schema editor executes whatever this returns: a plain index, never None (SQL "None").
+        if schema_editor.connection.vendor != "postgresql":
+            return self._plain().create_sql(model, schema_editor, using=using, **kwargs)
+        return super().create_sql(model, schema_editor, using=using, **kwargs)
+
+    def remove_sql(self, model, schema_editor, **kwargs):
+        if schema_editor.connection.vendor != "postgresql":
+            return self._plain().remove_sql(model, schema_editor, **kwargs)
+        return super().remove_sql(model, schema_editor, **kwargs)
+
+    def check_supported(self, schema_editor):
+        return None
+
+
+# An erased person keeps their row (foreign keys, counts) under this address, which no mail server accepts
+# (RFC 2606 reserves .invalid); the ledger sends nothing to it.
+ERASED_EMAIL_FORMAT = "erased-{pk}@invalid"
+
+
+def erased_email(pk: int) -> str:
+    return ERASED_EMAIL_FORMAT.format(pk=pk)
+
+
+def is_erased_address(email: str | None) -> bool:
+    return bool(email) and email.lower().startswith("erased-") and email.lower().endswith("@invalid")
+
 
 TIME_ZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
@@ -61,6 +112,7 @@ class Organization(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         constraints = [models.UniqueConstraint(fields=["name", "country"], name="organization_unique_name_country")]
+        indexes = [TrigramIndex(field="name", name="organization_name_trgm")]
 
     def __str__(self) -> str:
         return self.name
@@ -139,14 +191,31 @@ class User(AbstractBaseUser, PermissionsMixin):
         ordering = ["full_name", "email"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        indexes = [
+            TrigramIndex(field="full_name", name="user_full_name_trgm"),
+            TrigramIndex(field="job_title", name="user_job_title_trgm"),
+            TrigramIndex(field="email", name="user_email_trgm"),
+            # People in name order (the model's ordering): the console walks a large community's
+            # members by it and stops at the page's end instead of sorting them all (issue 15).
+            models.Index(fields=["full_name", "email"], name="user_name_order_idx"),
+        ]
 
     def __str__(self) -> str:
-        return self.full_name or self.email
+        return self.get_full_name()
+
+    @property
+    def is_erased(self) -> bool:
+        """Return whether the person erased their account (cop_portal.privacy.erasure): only an id is left."""
+        return is_erased_address(self.email)
 
     def get_full_name(self) -> str:
+        if self.is_erased:
+            return str(_("Former member"))
         return self.full_name or self.email
 
     def get_short_name(self) -> str:
+        if self.is_erased:
+            return str(_("Former member"))
         return self.full_name.split(" ")[0] if self.full_name else self.email.split("@")[0]
 
     def save(self, *args, **kwargs):
@@ -247,6 +316,10 @@ class EmailLedger(models.Model):
             models.Index(fields=["user", "-created_at"], name="ledger_user_recent"),
             models.Index(fields=["community_id", "status", "-created_at"], name="ledger_community_status"),
             models.Index(fields=["kind", "status"], name="ledger_kind_status"),
+            # The open entries (/metrics counts them at each scrape): a few among millions sent.
+            models.Index(
+                fields=["status"], name="ledger_open_status", condition=models.Q(status__in=["queued", "failed"])
+            ),
         ]
 
     def __str__(self) -> str:
@@ -286,3 +359,23 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_name} {self.key}"
+
+
+class PersonSession(AbstractBaseSession):
+    """A session with the id of the person signed in on it, so that their sessions can be found and ended.
+
+    Django's own session table keeps the person's id only inside the encoded data: ending every
+    session of one person (erasure, "sign out everywhere") meant decoding every live session.
+    members.sessions, the session engine, fills `user_id` each time a session is saved.
+    """
+
+    user_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+
+    class Meta(AbstractBaseSession.Meta):
+        db_table = "members_session"
+
+    @classmethod
+    def get_session_store_class(cls):
+        from members.sessions import SessionStore
+
+        return SessionStore

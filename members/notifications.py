@@ -52,7 +52,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
-from .models import EmailLedger, NotificationPreference, User
+from .models import EmailLedger, NotificationPreference, User, erased_email, is_erased_address
 from .tokens import STREAM_ANNOUNCEMENTS, STREAM_DIGEST, STREAM_REMINDERS, STREAM_UPDATES, make_unsubscribe_token
 
 logger = logging.getLogger(__name__)
@@ -70,13 +70,16 @@ MAIL_RETRY = {
 MAX_ATTEMPTS = 1 + MAIL_RETRY["max_retries"]
 
 # Names of the tasks that send email; the router puts them on the mail queue.
-MAIL_TASK_PATTERNS = ("*.notify_*", "*.send_*")
+# A data export ends in the email its person waits for: it goes with the mail too.
+MAIL_TASK_PATTERNS = ("*.notify_*", "*.send_*", "*.build_data_export")
 
 
 def route_task(name, args, kwargs, options, task=None, **kw):
-    """Route the tasks that send email to the mail queue (settings.MAIL_QUEUE); others take the default."""
+    """Route email tasks to the mail queue (settings.MAIL_QUEUE), webhook posts to WEBHOOK_QUEUE when set."""
     if any(fnmatch.fnmatchcase(name, pattern) for pattern in MAIL_TASK_PATTERNS):
         return {"queue": getattr(settings, "MAIL_QUEUE", "mail")}
+    if name.endswith(".deliver_webhook") and getattr(settings, "WEBHOOK_QUEUE", ""):
+        return {"queue": settings.WEBHOOK_QUEUE}
     return None
 
 
@@ -270,6 +273,12 @@ def send_templated_email(
         row = EmailLedger.objects.select_for_update().get(pk=row.pk)
         if row.status != EmailLedger.Status.QUEUED:
             return False
+        if is_erased_address(to_email) or (user is not None and user.is_erased):
+            row.status = EmailLedger.Status.SKIPPED
+            row.to_email = erased_email(user.pk) if user is not None else to_email
+            row.last_error = "the recipient erased their account"
+            row.save(update_fields=["status", "to_email", "last_error", "updated_at"])
+            return False
         if user is not None and not stream_enabled(user=user, stream=stream):
             row.status = EmailLedger.Status.SKIPPED
             row.last_error = f"{stream} turned off by the recipient"
@@ -342,7 +351,11 @@ def preferences_for(user_ids: Iterable[int]) -> dict[int, NotificationPreference
 
 
 def stream_enabled(*, user: User, stream: str) -> bool:
-    preference = preference_for(user)
+    return preference_allows(preference_for(user), stream)
+
+
+def preference_allows(preference: NotificationPreference, stream: str) -> bool:
+    """Return whether preference lets stream through (stream_enabled without the query; the batch sender's check)."""
     if stream == STREAM_DIGEST:
         return preference.digest_frequency != NotificationPreference.DigestFrequency.NEVER
     if stream == STREAM_REMINDERS:

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from members.typography import country_name, join_comma
+
 from .models import Organization
 
 # A visible list this short is offered as a plain select; a longer one is searched by name.
@@ -83,7 +85,7 @@ def search(queryset: QuerySet[Organization], text: str) -> SearchResult:
 def label(organization: Organization) -> str:
     """Return how an organisation is offered in a list: name, city, country, and whether it awaits verification."""
 
-    place = ", ".join(part for part in [organization.city, str(organization.country.name or "")] if part)
+    place = join_comma(part for part in [organization.city, country_name(organization.country)] if part)
     text = f"{organization.name} ({place})" if place else organization.name
     if not organization.is_verified:
         text = _("%(organisation)s, awaiting verification") % {"organisation": text}

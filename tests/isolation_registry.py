@@ -421,3 +421,136 @@ MANAGER_URL_NAMES |= {
     "communities:manage_group_facilitator_add",
     "communities:manage_group_facilitator_end",
 }
+
+
+# Registration forms (issue 16): a SECRET question on the SECRET meeting; the form builder and its
+# question pages are the meeting's organisers' (coordinators open them); my-answers is a registrant's.
+@register("question_pk")
+def _question_pk(community):
+    from meetings.models import Question
+    from meetings.services import question_add
+
+    meeting = _secret_meeting(community)
+    existing = Question.objects.filter(meeting=meeting, label=f"Question {SECRET}").first()
+    if existing is not None:
+        return existing.pk
+    return question_add(
+        meeting=meeting, by=None, fields={"kind": "short_text", "label": f"Question {SECRET}", "help_text": SECRET}
+    ).pk
+
+
+MANAGER_URL_NAMES |= {
+    "meetings:form_builder",
+    "meetings:form_builtin",
+    "meetings:question_edit",
+    "meetings:question_move",
+    "meetings:question_delete",
+    "meetings:registrations_xlsx",
+}
+# Issue 16, series and bulk: following a series and skipping one of its meetings take the series_pk and
+# meeting_pk above; adding meetings to a series and the bulk invitation page are for its organisers.
+MANAGER_URL_NAMES |= {"meetings:series_extend", "meetings:bulk"}
+
+
+# Follow-up (issue 16): the action register of a community (its actions come from the meetings the
+# viewer may see) and an action's status; a meeting's certificates page is its organisers' (coordinators
+# here), a participant's own certificate PDF (a member without one is sent back to the meeting page).
+@register("action_pk")
+def _action_pk(community):
+    from meetings.models import ActionItem
+
+    meeting = _secret_meeting(community)
+    item = ActionItem.objects.filter(meeting=meeting).first()
+    return (item or ActionItem.objects.create(meeting=meeting, description=f"Action {SECRET}", owner_name=SECRET)).pk
+
+
+MANAGER_URL_NAMES.add("meetings:certificates")
+# Applications (issue 16): registration_pk (above) fills the review page; the applications list, the review
+# page, setup and decisions are for the meeting's reviewers and organisers (everyone else gets 404); apply,
+# my-application, withdraw and confirm are each visitor's own (a meeting not taking applications redirects).
+MANAGER_URL_NAMES |= {
+    "meetings:applications",
+    "meetings:applications_setup",
+    "meetings:applications_decide",
+    "meetings:application_review",
+}
+
+
+# Content translations (issue 17): the form of one object and language (a SECRET meeting of the
+# community, into Italian: the walk's communities speak English and Italian), and the coordinators'
+# list of missing translations. Only those who may edit the object (coordinators) open the form.
+@register("kind")
+def _translation_kind(community):
+    return "meeting"
+
+
+@register("object_id")
+def _translation_object_id(community):
+    return _secret_meeting(community).pk
+
+
+@register("language")
+def _translation_language(community):
+    return "it"
+
+
+MANAGER_URL_NAMES |= {"translations:edit", "translations:missing"}
+
+
+# Webhooks (issue 18): a SECRET endpoint of the community with one SECRET delivery in its log. Every
+# page and action is for coordinators only (anyone else gets 404).
+def _secret_webhook(community):
+    """Return the community's SECRET webhook endpoint (one per community, shared by the webhook parameters)."""
+    import uuid
+
+    from communities.models import WebhookDelivery, WebhookEndpoint
+
+    existing = WebhookEndpoint.objects.filter(community=community, description=SECRET).first()
+    if existing is not None:
+        return existing
+    endpoint = WebhookEndpoint.objects.create(
+        community=community, url=f"https://hooks.example.org/{SECRET}", description=SECRET, events=["member.joined"]
+    )
+    event_id = uuid.uuid4()
+    WebhookDelivery.objects.create(
+        endpoint=endpoint,
+        event_id=event_id,
+        event_type="member.joined",
+        payload={"id": str(event_id), "type": "member.joined", "data": {"person": {"name": SECRET}}},
+        state=WebhookDelivery.State.FAILED,
+        attempts=6,
+        retries=6,
+        last_error=SECRET,
+    )
+    return endpoint
+
+
+@register("webhook_pk")
+def _webhook_pk(community):
+    return _secret_webhook(community).pk
+
+
+@register("delivery_pk")
+def _delivery_pk(community):
+    return _secret_webhook(community).deliveries.get().pk
+
+
+MANAGER_URL_NAMES |= {
+    "communities:manage_webhooks",
+    "communities:manage_webhook_add",
+    "communities:manage_webhook",
+    "communities:manage_webhook_disable",
+    "communities:manage_webhook_enable",
+    "communities:manage_webhook_rotate",
+    "communities:manage_webhook_delete",
+    "communities:manage_webhook_redeliver",
+}
+
+# The REST API (issue 18): every /api/v1/communities/<slug>/... endpoint is walked like the pages, with the
+# session (tests/api/test_isolation_api.py walks them again with tokens). A community's API card is its
+# landing page's (name, tagline; anyone who may find the community); deciding on requests is for coordinators.
+LANDING_URL_NAMES.add("api:community")
+MANAGER_URL_NAMES |= {"api:membership", "api:membership_approve", "api:membership_decline"}
+# Writes of issue 18's second part: cancelling a meeting is for its organisers, publishing an item for its
+# editors (a coordinator is both; the member of the walk may see neither the draft nor the organiser's action).
+MANAGER_URL_NAMES |= {"api:meeting_cancel", "api:knowledge_publish"}

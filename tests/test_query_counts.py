@@ -34,7 +34,44 @@ PAGES = [
     ("group page", MEMBER, "group"),
     ("discussions list", MEMBER, "/c/rebuild/discussions/"),
     ("console", COORDINATOR, "/c/rebuild/manage/"),
+    ("webhooks", COORDINATOR, "/c/rebuild/manage/webhooks/"),
+    ("community home", COORDINATOR, "/c/rebuild/"),
+    ("group page", None, "group"),
+    ("group page", COORDINATOR, "group"),
+    ("directory", COORDINATOR, "/"),
+    ("meeting detail", None, "meeting"),
+    ("meeting detail", MEMBER, "meeting"),
+    ("meeting detail", COORDINATOR, "meeting"),
+    ("meeting taking applications", MEMBER, "applications meeting"),
+    ("meeting taking applications", COORDINATOR, "applications meeting"),
+    ("knowledge item (public)", None, "public item"),
+    ("knowledge item (public)", MEMBER, "public item"),
+    ("knowledge item (public)", COORDINATOR, "public item"),
+    ("knowledge item (members)", MEMBER, "members item"),
+    ("knowledge item (members)", COORDINATOR, "members item"),
+    ("discussion thread", MEMBER, "thread"),
+    ("discussion thread", COORDINATOR, "thread"),
+    ("search selective", None, "/search/?q=saffron"),
+    ("search selective", MEMBER, "/search/?q=saffron"),
+    ("search common", None, "/search/?q=community"),
+    ("search common", MEMBER, "/search/?q=community"),
 ]
+CEILING = 12
+
+# The demo group shows a visitor no knowledge, so the authors of its items are not read there (a
+# prefetch over no rows asks nothing); with the seed it has public items and reads them: one query
+# more, once, not one per item. Measured, not hidden: the page must still stay under the ceiling.
+#
+# Lists shown in the reader's language read their rows' translations in one query (communities.translation),
+# which a list of no rows does not need: the demo group has no past meetings and the demo has no meeting
+# matching the common search term, the seed adds some. One query more, once, never one per row.
+EMPTY_ON_THE_DEMO = {
+    ("group page", None): 2,
+    ("group page", MEMBER): 1,
+    ("group page", COORDINATOR): 1,
+    ("search common", None): 1,
+    ("search common", MEMBER): 1,
+}
 
 
 def _group_url() -> str:
@@ -44,13 +81,45 @@ def _group_url() -> str:
     return group.get_absolute_url()
 
 
+def _url(url: str) -> str:
+    """Return the page's URL; a named one is a demo object of REBUILD (the same row before and after the seed)."""
+    from discussions.models import Thread
+    from knowledge.models import KnowledgeItem
+    from meetings.models import Meeting
+
+    if url == "group":
+        return _group_url()
+    if url == "meeting":
+        meetings = Meeting.objects.filter(community__slug="rebuild", visibility=Meeting.Visibility.PUBLIC)
+        return meetings.exclude(status=Meeting.Status.CANCELLED).order_by("pk").first().get_absolute_url()
+    if url == "applications meeting":
+        meetings = Meeting.objects.filter(
+            community__slug="rebuild", registration_policy=Meeting.RegistrationPolicy.APPLICATIONS
+        )
+        return meetings.order_by("pk").first().get_absolute_url()
+    if url.endswith(" item"):
+        visibility = KnowledgeItem.Visibility.PUBLIC if url == "public item" else KnowledgeItem.Visibility.COMMUNITY
+        items = KnowledgeItem.objects.filter(
+            community__slug="rebuild", status=KnowledgeItem.Status.PUBLISHED, visibility=visibility, group__isnull=True
+        )
+        return items.order_by("pk").first().get_absolute_url()
+    if url == "thread":
+        return (
+            Thread.objects.filter(community__slug="rebuild", group__isnull=True)
+            .order_by("pk")
+            .first()
+            .get_absolute_url()
+        )
+    return url
+
+
 def measure(client) -> dict[tuple[str, str | None], int]:
     counts = {}
     for name, email, url in PAGES:
         client.logout()
         if email:
             client.force_login(User.objects.get(email=email))
-        target = _group_url() if url == "group" else url
+        target = _url(url)
         client.get(target)  # warm per-process caches (content types, site) as a server would be
         with CaptureQueriesContext(connection) as context:
             response = client.get(target)
@@ -68,9 +137,13 @@ def _grown(client, settings) -> dict:
         call_command("seed_scale", scale=0.001, seed=3, stdout=io.StringIO())
         on_more = measure(client)
         transaction.set_rollback(True)
-    over = {page: count for page, count in on_more.items() if count > 20}
-    assert not over, f"pages over 20 queries: {over}"
-    return {page: (on_demo[page], on_more[page]) for page in on_demo if on_more[page] != on_demo[page]}
+    over = {page: count for page, count in {**on_demo, **on_more}.items() if count > CEILING}
+    assert not over, f"pages over {CEILING} queries: {over}"
+    return {
+        page: (on_demo[page], on_more[page])
+        for page in on_demo
+        if not 0 <= on_more[page] - on_demo[page] <= EMPTY_ON_THE_DEMO.get(page, 0)
+    }
 
 
 def test_key_pages_run_as_many_queries_on_more_data_as_on_the_demo(demo_data, client, settings):

@@ -108,3 +108,83 @@ def test_counts_below_the_bound_are_exact_and_the_same_queries_run(client, djang
     with django_assert_max_num_queries(len(few)):
         response = search(client, "saffron")
     assert response.context["item_count"] == 7 and response.context["meeting_count"] == 7
+
+
+@postgres_only
+def test_the_knowledge_candidates_are_taken_in_the_order_of_the_newest_index():
+    from django.contrib.auth.models import AnonymousUser
+
+    community = CommunityFactory()
+    member = make_member(community)
+    for n in range(5):
+        make_item(community, author=member, title=f"Common word {n}", visibility=V.PUBLIC)
+    candidates = (
+        search_views.knowledge_matches(user=AnonymousUser(), q="common")
+        .order_by(search_views.NEWEST.desc(), "-pk")
+        .values("pk")[: search_views.CANDIDATES]
+    )
+    sql, params = candidates.query.sql_with_params()
+    with connection.cursor() as cursor:
+        # A common word: walking the index newest first beats fetching every match (tiny table: forced).
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "knowledge_item_newest_idx" in plan
+
+
+@postgres_only
+def test_people_search_finds_ids_through_the_trigram_indexes_and_still_respects_hidden_fields():
+    from communities.selectors_people import _showing
+    from members.models import Organization, User
+    from tests.factories import UserFactory
+
+    shown = UserFactory(full_name="Aurelia Saffronetti")
+    hidden = UserFactory(full_name="Someone", email="saffron@example.org", show_email=False)
+    org = Organization.objects.create(name="Saffron Growers")
+    worker = UserFactory(full_name="Worker", organization=org)
+    assert set(User.objects.filter(pk__in=_showing("saffron")).values_list("pk", flat=True)) == {shown.pk, worker.pk}
+    assert hidden.pk not in set(User.objects.filter(pk__in=_showing("saffron")).values_list("pk", flat=True))
+    sql, params = _showing("saffron").query.sql_with_params()
+    with connection.cursor() as cursor:
+        # Tiny tables, with statistics as the rest of the suite leaves them: ask whether an index can find the
+        # ids by the term. With sequential and plain index scans off (a plain scan of the primary key with a
+        # filter reads every person), only an index searched by the term itself can answer.
+        cursor.execute("ANALYZE members_user, members_organization")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute("SET LOCAL enable_indexonlyscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "user_full_name_trgm" in plan and "organization_name_trgm" in plan and "user_email_trgm" in plan
+
+
+@postgres_only
+def test_a_members_meeting_grants_are_joined_by_primary_key_not_found_by_reading_every_meeting():
+    from communities import permissions
+    from meetings.querysets import CO_ORGANISER_PERM
+
+    community = CommunityFactory()
+    member = make_member(community)
+    for n in range(5):
+        _meeting(community, f"Meeting {n}")
+    sql, params = permissions.granted_ids(member, CO_ORGANISER_PERM, Meeting).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    # The OR of two subqueries was tested against each meeting: "Filter: ((hashed SubPlan 1) OR (hashed SubPlan 2))".
+    assert "OR (hashed SubPlan" not in plan
+
+
+def test_the_results_page_ranks_the_newest_ranked_matches_but_counts_and_pages_up_to_the_bound(client, monkeypatch):
+    monkeypatch.setattr(search_views, "RANKED", 2)
+    community = CommunityFactory()
+    member = make_member(community)
+    for n in range(5):
+        make_item(community, author=member, title=f"Common word {n}", visibility=V.PUBLIC)
+    response = search(client, "common")
+    assert response.context["item_count"] == 5 and not response.context["item_count_more"]
+    assert {item.title for item, _s in response.context["items"]} == {"Common word 4", "Common word 3"}
+    full = search(client, "common", type="knowledge")
+    assert len(full.context["page"].object_list) == 5

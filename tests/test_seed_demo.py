@@ -135,8 +135,9 @@ def test_running_twice_changes_nothing(seeded, django_assert_max_num_queries):
     assert first["communities.Partnership"] >= 249
     assert first["meetings.Meeting"] > 35 and first["knowledge.KnowledgeItem"] > 5
     assert first["discussions.Thread"] >= 6 and first["discussions.Announcement"] == 5
-    # A second run only checks what is there: a bounded number of queries, not one per row.
-    with django_assert_max_num_queries(400):
+    # A second run only checks what is there: a bounded number of queries, not one per row (the demo's
+    # fixed set of objects is looked up by name, about 420 queries since the content translations came).
+    with django_assert_max_num_queries(450):
         seed()
     assert row_counts() == first
 

@@ -124,6 +124,34 @@ def test_app_services_share_one_image_and_the_production_settings():
         assert SERVICES[name]["healthcheck"]["test"], f"{name} has a health check the app services wait for"
 
 
+def test_compose_runs_an_object_store_with_a_private_bucket_the_app_services_use():
+    from cop_portal.settings.base import object_storage_options
+
+    minio = SERVICES["minio"]
+    assert minio["image"].startswith("minio/minio")
+    assert minio["command"][:2] == ["server", "/data"]
+    assert minio["healthcheck"]["test"], "the bucket is created once MinIO answers"
+    # The root credentials come from .env, never from the compose file.
+    for value in minio["environment"].values():
+        assert value.startswith("${AWS_"), value
+    create = SERVICES["createbucket"]
+    assert create["image"].startswith("minio/mc")
+    assert create["depends_on"]["minio"]["condition"] == "service_healthy"
+    script = " ".join(create["entrypoint"])
+    assert "mc mb --ignore-existing store/cop-portal" in script
+    assert "mc anonymous set none store/cop-portal" in script, "the bucket stays private"
+    for name in [*APP_SERVICES, "receive_mail"]:
+        service = SERVICES[name]
+        environment = service["environment"]
+        options = object_storage_options(environment["STORAGE_URL"])
+        assert options["bucket_name"] == "cop-portal"
+        assert options["endpoint_url"] == "http://minio:9000" and options["addressing_style"] == "path"
+        assert "access_key" not in options, "credentials come from .env (AWS_ACCESS_KEY_ID), not the URL"
+        assert environment["STORAGE_PUBLIC_ENDPOINT_URL"]
+        assert service["depends_on"]["createbucket"]["condition"] == "service_completed_successfully"
+        assert not service.get("volumes"), f"{name} keeps no files of its own: web nodes are stateless"
+
+
 def test_the_image_installs_exactly_the_locked_requirements():
     dockerfile = (BASE_DIR / "Dockerfile").read_text()
     assert "COPY requirements.lock" in dockerfile
@@ -208,8 +236,12 @@ def test_the_compose_topology_serves_runs_tasks_and_schedules(
 
     port = free_port()
     web_args = with_option(gunicorn_args(), "--bind", f"127.0.0.1:{port}")
-    web_args = with_option(web_args, "--workers", "1")
-    web = services("web", [executable("gunicorn"), *web_args[1:]], production_env)
+    web_args = with_option(web_args, "--workers", "2")
+    metrics_dir = tmp_path / "prometheus"
+    metrics_dir.mkdir()
+    metrics_token = secrets.token_urlsafe(32)
+    web_env = {**production_env, "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir), "METRICS_TOKEN": metrics_token}
+    web = services("web", [executable("gunicorn"), *web_args[1:]], web_env)
     assert wait_for(lambda: answers(port) or not web.alive, timeout=60), web.describe()
     assert web.alive, web.describe()
 
@@ -240,6 +272,28 @@ def test_the_compose_topology_serves_runs_tasks_and_schedules(
     assert "immutable" in headers.get("cache-control", ""), "WhiteNoise serves hashed files forever"
     status, _, _ = http_get(port, "/healthz", {"Host": "evil.example"})
     assert status == 400, "only ALLOWED_HOSTS are served"
+
+    # /readyz: migrations applied. /metrics: the token reads the requests of both workers summed.
+    status, _, body = http_get(port, "/readyz", {"Host": "cop.example.org"})
+    assert status == 200 and json.loads(body)["status"] == "ready", body
+    for _ in range(6):
+        http_get(port, "/", https)
+    status, _, _ = http_get(port, "/metrics", {"Host": "cop.example.org"})
+    assert status == 404, "no token, no metrics"
+    status, headers, body = http_get(
+        port, "/metrics", {"Host": "cop.example.org", "Authorization": f"Bearer {metrics_token}"}
+    )
+    assert status == 200, body[:500]
+    served = re.search(
+        rb'django_http_responses_total_by_status_view_method_total\{method="GET",status="200",view="directory"\} (\S+)',
+        body,
+    )
+    assert served and float(served.group(1)) >= 7, body.decode()[:3000]
+    assert b"cop_outbox_lag_seconds" in body
+    assert len(list(metrics_dir.glob("*.db"))) >= 2, "each worker writes its own metrics file"
+    # Production logs are JSON lines carrying the request id the response names.
+    status, headers, _ = http_get(port, "/", {**https, "X-Request-ID": "topology-req-1"})
+    assert headers["x-request-id"] == "topology-req-1"
 
     # A task sent through Redis runs in the worker, which writes to the database.
     token = f"topology-{uuid.uuid4().hex}"

@@ -9,6 +9,8 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from members.typography import join_comma
+
 from .. import permissions
 from ..models import Community, Group, Membership, PartnerRole
 from ..services import (
@@ -135,7 +137,7 @@ class GroupAdminForm(forms.ModelForm):
             foreign = [str(value) for value in values if value.dimension.community_id != community.pk]
             if foreign:
                 raise ValidationError(
-                    {"dimension_values": gettext("Not labels of this community: %s") % ", ".join(foreign)}
+                    {"dimension_values": gettext("Not labels of this community: %s") % join_comma(foreign)}
                 )
         return cleaned
 
@@ -177,7 +179,7 @@ class GroupAdmin(MembershipSyncMixin, admin.ModelAdmin):
 
     @admin.display(description=_("reporting labels"))
     def labels(self, obj) -> str:
-        return ", ".join(value.name for value in obj.dimension_values.all())
+        return join_comma(value.name for value in obj.dimension_values.all())
 
     @admin.display(description=_("archived"), boolean=True, ordering="archived_at")
     def is_archived(self, obj) -> bool:

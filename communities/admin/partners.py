@@ -9,6 +9,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from members.typography import join_comma
+
 from ..models import DimensionValue, PartnerRole, Partnership, ReportingDimension
 from ..services import PartnerError, partnership_add, partnership_end, partnership_update
 from .people import PartnershipInline
@@ -46,7 +48,7 @@ class PartnershipAdminForm(forms.ModelForm):
         values = cleaned.get("dimension_values") or []
         foreign = [str(value) for value in values if value.dimension.community_id != community.pk]
         if foreign:
-            self.add_error("dimension_values", gettext("Not labels of this community: %s") % ", ".join(foreign))
+            self.add_error("dimension_values", gettext("Not labels of this community: %s") % join_comma(foreign))
         organisation = cleaned.get("organization")
         unverified = self.instance.pk is None and organisation is not None and not organisation.is_verified
         if unverified and not Partnership.objects.filter(community=community, organization=organisation).exists():
@@ -124,7 +126,7 @@ class PartnershipAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("reporting labels"))
     def labels(self, obj) -> str:
-        return ", ".join(value.name for value in obj.dimension_values.all())
+        return join_comma(value.name for value in obj.dimension_values.all())
 
 
 class DimensionValueInline(admin.TabularInline):
@@ -149,7 +151,7 @@ class ReportingDimensionAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("values"))
     def value_list(self, obj) -> str:
-        return ", ".join(value.name for value in obj.values.all())
+        return join_comma(value.name for value in obj.values.all())
 
 
 @admin.register(DimensionValue)

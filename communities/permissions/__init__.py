@@ -10,6 +10,10 @@ Apps, the admin, digests and reports call these functions; nothing else asks gua
 - Management: a coordinator manages the community and every group in it, a facilitator their
   group (`can_manage`, `managed_community_ids`, `managed_group_ids`). The roles are recorded as
   guardian object permissions, kept in step with Membership by `permissions_sync`.
+- Many people, one object (`audience_*`, in audience.py): the same rules as Q objects on users, for
+  jobs that ask "who of these may see it?" of a whole chunk of people in one query.
+- Reviewing applications (`may_review`, `reviewing_ids`, in reviewing.py): a meeting's organisers,
+  and the people they name with the grant meetings.review_applications.
 - Per-object grants (`granted_ids`): guardian object permissions on one object (a co-author's
   knowledge.change_knowledgeitem, a co-organiser's meetings.organise_meeting, a facilitator's
   communities.manage_group) count only while the person is an active member of the object's
@@ -29,15 +33,26 @@ from ._base import (  # noqa: F401
     portal_admins,
     request_answers,
 )
+from .audience import (  # noqa: F401
+    audience_admins,
+    audience_content,
+    audience_granted,
+    audience_group,
+    audience_members,
+    audience_walled,
+    member_user_ids,
+)
 from .grants import (  # noqa: F401
     existing_user_grants,
     grant,
     granted_ids,
     grants_of,
     has_grant,
+    may_erase_person,
     may_import,
     revoke,
     revoke_all_in,
+    revoke_everything_of,
     user_grant_model,
     users_granted,
 )
@@ -68,6 +83,14 @@ from .membership import (  # noqa: F401
     may_accept_invitation,
     verified_addresses,
 )
+from .person import active_role, known_person, memberships  # noqa: F401
+from .reviewing import REVIEW_PERM, may_review, reviewing_ids  # noqa: F401
+from .translating import (  # noqa: F401
+    may_ask_translation,
+    may_review_translations,
+    may_translate,
+    translate_perm,
+)
 
 __all__ = [
     "COMMUNITY_PERM",
@@ -77,11 +100,21 @@ __all__ = [
     "portal_admins",
     "request_answers",
     "active_community_ids",
+    "active_role",
+    "known_person",
+    "memberships",
     "active_group_ids",
     "can_see_content",
     "is_active_member",
     "may_accept_invitation",
     "verified_addresses",
+    "audience_admins",
+    "audience_content",
+    "audience_granted",
+    "audience_group",
+    "audience_members",
+    "audience_walled",
+    "member_user_ids",
     "existing_user_grants",
     "grant",
     "granted_ids",
@@ -109,4 +142,11 @@ __all__ = [
     "readers_among",
     "space_writer_ids",
     "visible_group_ids",
+    "REVIEW_PERM",
+    "may_review",
+    "reviewing_ids",
+    "may_ask_translation",
+    "may_review_translations",
+    "may_translate",
+    "translate_perm",
 ]

@@ -5,25 +5,33 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from ._base import _known_membership, _remembered, _signed_in, is_portal_admin
+from .person import known_person, loaded_person
 
 # --- Membership ------------------------------------------------------------------------------------
 
 
-def active_community_ids(user) -> QuerySet:
-    """Return a subquery of the ids of the communities user is an active member of."""
+def active_community_ids(user) -> QuerySet | list[int]:
+    """Return a subquery of the ids of the communities user is an active member of.
+
+    Within a read-only request whose person is read (person.loaded_person), the same ids as a list.
+    """
     from ..models import Membership
 
     if not _signed_in(user):
         return Membership.objects.none().values("community_id")
+    if (person := loaded_person(user)) is not None:
+        return sorted(person.active)
     return Membership.objects.active().community_level().filter(user=user).values("community_id")
 
 
-def active_group_ids(user) -> QuerySet:
+def active_group_ids(user) -> QuerySet | list[int]:
     """Return a subquery of the ids of the groups user is an active member of (in a community they are in)."""
     from ..models import Membership
 
     if not _signed_in(user):
         return Membership.objects.none().values("group_id")
+    if (person := loaded_person(user)) is not None:
+        return person.active_group_ids()
     return (
         Membership.objects.active()
         .group_level()
@@ -41,6 +49,8 @@ def is_active_member(user, community) -> bool:
         return False
     from ..models import Membership
 
+    if (person := known_person(user)) is not None:
+        return person.is_active_member(community.pk)
     read, membership = _known_membership(user, community.pk, None)
     if read:
         return membership is not None and membership.status == Membership.Status.ACTIVE

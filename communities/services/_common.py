@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import hooks, permissions
+from .. import hooks, permissions, webhooks
 from ..models import Community, Group, Invitation, JoinPolicy, Membership, MembershipEvent
+from ..reporting import reports_changed
 from ..selectors import eligibility_error
 
 COMMUNITY_PERM = "communities.manage_community"
@@ -99,8 +100,36 @@ def _lock(membership: Membership) -> Membership:
 def _record(
     membership: Membership, action: str, actor, *, from_role: str = "", to_role: str = "", reason: str = ""
 ) -> MembershipEvent:
-    return MembershipEvent.objects.create(
+    reports_changed(membership.community_id)  # the report counts joins (cop_portal/reports)
+    event = MembershipEvent.objects.create(
         membership=membership, action=action, actor=actor, from_role=from_role, to_role=to_role, reason=reason
+    )
+    _emit_membership_webhook(membership, event)
+    return event
+
+
+WEBHOOK_JOINED = {
+    MembershipEvent.Action.JOINED,
+    MembershipEvent.Action.APPROVED,
+    MembershipEvent.Action.INVITATION_ACCEPTED,
+}
+WEBHOOK_LEFT = {MembershipEvent.Action.LEFT, MembershipEvent.Action.REMOVED}
+
+
+def _emit_membership_webhook(membership: Membership, event: MembershipEvent) -> None:
+    """Announce a person joining or leaving the community (not its groups) to its webhooks."""
+    if membership.group_id is not None or event.action not in WEBHOOK_JOINED | WEBHOOK_LEFT:
+        return
+    joined = event.action in WEBHOOK_JOINED
+    webhooks.emit(
+        community=membership.community_id,
+        event=webhooks.Event.MEMBER_JOINED if joined else webhooks.Event.MEMBER_LEFT,
+        data=lambda: {
+            "membership": {"id": membership.pk, "role": membership.role, "status": membership.status},
+            "person": webhooks.person_data(membership.user),
+            "how": event.action,
+            "at": event.created_at,
+        },
     )
 
 

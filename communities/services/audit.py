@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..models import Community, CommunityEvent, Group
+from ..reporting import reports_changed
 
 
 def _as_text(value: Any) -> Any:
@@ -42,7 +43,12 @@ def record_event(
     group: Group | None = None,
     changes: dict[str, Any] | None = None,
 ) -> CommunityEvent:
-    """Record that `by` did `action` on `target` in community (with {field: [before, after]} changes)."""
+    """Record that `by` did `action` on `target` in community (with {field: [before, after]} changes).
+
+    A change of the community's shape (groups, partners, reporting labels, themes) is also a change
+    of what its report counts: the report is marked to be counted again (communities.reporting).
+    """
+    reports_changed(community.pk)
     return CommunityEvent.objects.create(
         community=community,
         group=group,

@@ -45,6 +45,7 @@ PAGE_FIELDS = (
     "slug",
     "tagline",
     "description",
+    "language",
     "logo",
     "accent_color",
     "languages",
@@ -124,6 +125,7 @@ def _values(community: Community) -> dict[str, Any]:
         "slug": community.slug,
         "tagline": community.tagline,
         "description": community.description,
+        "language": community.language,
         "logo": community.logo.name if community.logo else "",
         "accent_color": community.accent_color,
         "languages": list(community.languages or []),
@@ -168,6 +170,10 @@ def _clean(community: Community, fields: dict[str, Any]) -> dict[str, Any]:
             value = [code for code in language_codes if code in set(value or [])]
             if not value:
                 errors[name] = _("Choose at least one language.")
+        elif name == "language":
+            value = value or ""
+            if value and value not in language_codes:
+                errors[name] = _("Choose one of the languages offered.")
         elif name == "default_language":
             if value not in language_codes:
                 errors[name] = _("Choose one of the languages offered.")

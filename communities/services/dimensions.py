@@ -14,6 +14,8 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from members.typography import join_comma
+
 from ..models import Community, CommunityEvent, DimensionValue, ReportingDimension
 from ._common import _lock_community
 from .audit import record_event
@@ -46,7 +48,7 @@ def _in_use_error(name: str, groups: int, partnerships: int) -> PartnerError:
     ]
     return PartnerError(
         _("%(name)s cannot be deleted: it labels %(used)s. Remove the label from them first, or rename it.")
-        % {"name": name, "used": ", ".join(part for part in used if part)},
+        % {"name": name, "used": join_comma(part for part in used if part)},
         code="in_use",
     )
 

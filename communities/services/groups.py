@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -47,7 +48,16 @@ from .audit import changes_between, record_event, snapshot
 from .memberships import membership_change_role, membership_decline, membership_grant
 
 # The fields the console shows and the history records (themes as their sorted names).
-TRACKED_FIELDS = ("name", "kind", "description", "join_policy", "visibility", "eligible_organization_kinds", "themes")
+TRACKED_FIELDS = (
+    "name",
+    "kind",
+    "description",
+    "language",
+    "join_policy",
+    "visibility",
+    "eligible_organization_kinds",
+    "themes",
+)
 NAME_MAX = 200
 DESCRIPTION_MAX = 10_000
 SLUG_MAX = 80
@@ -88,6 +98,10 @@ def _clean(fields: dict[str, Any], *, community: Community, group: Group | None)
         cleaned["description"] = str(cleaned["description"] or "").strip()
         if len(cleaned["description"]) > DESCRIPTION_MAX:
             errors["description"] = _("The description has at most %(max)d characters.") % {"max": DESCRIPTION_MAX}
+    if "language" in cleaned:
+        cleaned["language"] = str(cleaned["language"] or "")
+        if cleaned["language"] and cleaned["language"] not in dict(settings.LANGUAGES):
+            errors["language"] = _("Choose one of the languages offered.")
     if "kind" in cleaned and cleaned["kind"] not in Group.Kind.values:
         errors["kind"] = _("Choose one of the kinds of group offered.")
     if "join_policy" in cleaned and cleaned["join_policy"] not in JoinPolicy.values:
@@ -154,6 +168,7 @@ def group_create(
     name: str,
     kind: str = Group.Kind.THEMATIC,
     description: str = "",
+    language: str = "",
     join_policy: str = JoinPolicy.OPEN,
     visibility: str = Group.Visibility.PUBLIC,
     eligible_organization_kinds: Iterable[str] = (),
@@ -166,6 +181,7 @@ def group_create(
         "name": name,
         "kind": kind,
         "description": description,
+        "language": language,
         "join_policy": join_policy,
         "visibility": visibility,
         "eligible_organization_kinds": list(eligible_organization_kinds or []),

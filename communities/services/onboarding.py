@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from members.typography import join_comma
+
 from .. import permissions
 from ..models import Community, CommunityEvent, Group, Invitation
 from ..onboarding import Plan, plan_invitations
@@ -87,7 +89,7 @@ def invitations_bulk_create(
             group=next(iter(groups)) if len(groups) == 1 else None,
             changes={
                 "invited": [None, len(sent)],
-                "into": [None, ", ".join(places)],
+                "into": [None, join_comma(places)],
                 "skipped": [None, len(plan.skipped)],
             },
         )

@@ -58,6 +58,16 @@ from .console_themes import (
     manage_theme_retire,
     manage_themes,
 )
+from .console_webhooks import (
+    manage_webhook,
+    manage_webhook_add,
+    manage_webhook_delete,
+    manage_webhook_disable,
+    manage_webhook_enable,
+    manage_webhook_redeliver,
+    manage_webhook_rotate,
+    manage_webhooks,
+)
 from .invitations import invitation_detail
 from .joining import group_join, group_leave, join, leave
 from .pages import DIRECTORY_PAGE_SIZE, community_home, directory, group_detail
@@ -116,5 +126,13 @@ __all__ = [
     "manage_group_move",
     "manage_group_facilitator_add",
     "manage_group_facilitator_end",
+    "manage_webhooks",
+    "manage_webhook_add",
+    "manage_webhook",
+    "manage_webhook_disable",
+    "manage_webhook_enable",
+    "manage_webhook_rotate",
+    "manage_webhook_delete",
+    "manage_webhook_redeliver",
     "invitation_detail",
 ]

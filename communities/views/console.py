@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from .. import hooks
 from ..forms import DecisionForm, InvitationForm, RoleForm
 from ..models import Community, Group, Invitation, Membership
-from ..selectors import console_invitations, console_members, console_requests
+from ..selectors import console_invitations, console_members, console_requests_oldest
 from ..selectors_organisations import organisation_proposals, verification_applies
 from ..services import (
     MembershipError,
@@ -31,6 +32,9 @@ from ._common import _next_url, _post_only
 from ._console import console_scope
 
 CONSOLE_PAGE_SIZE = 50
+# Pending requests shown at once, the oldest first: a large community has thousands waiting, and a page
+# of thousands of forms is slow to build and to use (issue 15: the console took over a second).
+CONSOLE_REQUESTS_SHOWN = 50
 
 
 def _console_scope(request) -> tuple[bool, object]:
@@ -42,14 +46,16 @@ def _console_url(community: Community, group: Group | None = None) -> str:
     return f"{url}?{urlencode({'group': group.slug})}" if group else url
 
 
-def _overview(community: Community, *, is_coordinator: bool, groups, requests: list, invitations: list) -> list[dict]:
+def _overview(
+    community: Community, *, is_coordinator: bool, groups: list, requests_total: int, invitations: list
+) -> list[dict]:
     """Return the console's overview: what awaits the viewer here, each with a count and a link (constant queries)."""
     groups_url = reverse("communities:manage_groups", kwargs={"community_slug": community.slug})
     rows = [
-        {"label": _("Pending requests"), "count": len(requests), "url": "#requests-heading"},
+        {"label": _("Pending requests"), "count": requests_total, "url": "#requests-heading"},
         {
             "label": _("Groups") if is_coordinator else _("Your groups"),
-            "count": groups.filter(archived_at__isnull=True).count(),
+            "count": sum(1 for group in groups if group.archived_at is None),
             "url": groups_url,
         },
         {"label": _("Open invitations"), "count": len(invitations), "url": "#invitations-heading"},
@@ -67,28 +73,38 @@ def _overview(community: Community, *, is_coordinator: bool, groups, requests: l
 
 def _render_console(request, *, is_coordinator: bool, groups, invite_form=None, status: int = 200):
     community = request.community
+    group_list = list(groups)  # read once: the overview, the group links and the selected group use it
     group_slug = request.GET.get("group", "")
     selected = None
     if group_slug:
-        selected = get_object_or_404(groups, slug=group_slug)
+        selected = next((group for group in group_list if group.slug == group_slug), None)
+        if selected is None:
+            raise Http404
     elif not is_coordinator:
-        selected = groups.first()
+        selected = group_list[0] if group_list else None
     text = request.GET.get("q", "").strip()[:200]
     members = console_members(user=request.user, community=community, group=selected, text=text)
     page = Paginator(members, CONSOLE_PAGE_SIZE).get_page(request.GET.get("page"))
     role_choices = RoleForm(group_level=selected is not None).fields["role"].choices
-    requests = list(console_requests(user=request.user, community=community))
+    requests, requests_total = console_requests_oldest(
+        user=request.user, community=community, limit=CONSOLE_REQUESTS_SHOWN
+    )
     invitations = list(console_invitations(user=request.user, community=community))
     context = {
         "community": community,
         "is_coordinator": is_coordinator,
         "console_section": "members",
-        "groups": groups,
+        "groups": group_list,
         "selected_group": selected,
         "overview": _overview(
-            community, is_coordinator=is_coordinator, groups=groups, requests=requests, invitations=invitations
+            community,
+            is_coordinator=is_coordinator,
+            groups=group_list,
+            requests_total=requests_total,
+            invitations=invitations,
         ),
         "requests": requests,
+        "requests_total": requests_total,
         "members_page": page,
         "member_query": text,
         "role_choices": role_choices,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from members.models import Organization
+from members.typography import join_comma
 
 from ..models import (
     Community,
@@ -109,7 +110,7 @@ def _shown(value, labels: dict[str, str]):
     if isinstance(value, bool) or value in ("True", "False"):
         return _("Yes") if value in (True, "True") else _("No")
     if isinstance(value, list):
-        return ", ".join(str(_shown(item, labels)) for item in value)
+        return join_comma(str(_shown(item, labels)) for item in value)
     if isinstance(value, str) and value in labels:
         return labels[value]
     return value

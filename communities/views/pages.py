@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from .. import hooks
+from .. import hooks, permissions
 from ..forms import DirectoryFilterForm
-from ..models import Community, Membership
+from ..models import Membership
 from ..selectors import (
     community_groups,
     community_leaders,
@@ -19,12 +19,12 @@ from ..selectors import (
     group_members,
     invitations_of,
     join_state,
-    managed_groups,
     memberships_of,
     reserved_to,
     user_can_manage,
     user_can_see_content,
 )
+from ..translation import prefetch_translations
 from ._common import _content_or_login, _visible_group
 
 DIRECTORY_PAGE_SIZE = 30
@@ -37,7 +37,8 @@ def directory(request):
     communities = directory_communities(user=request.user, **filters)
     page = Paginator(communities, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     cards = directory_annotate(communities=list(page.object_list), user=request.user)
-    my_ids = set(Community.objects.member_of(request.user).values_list("pk", flat=True))
+    mine = permissions.memberships(request.user)  # read once for the request, shared with the header
+    my_ids = {m.community_id for m in mine if m.group_id is None and m.status == Membership.Status.ACTIVE}
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -63,11 +64,8 @@ def community_home(request, community_slug):
     own = memberships.get(None)
     state = join_state(user=user, community=community, membership=own, invitation=invitations.get(None))
     groups = list(community_groups(community=community, user=user)) if can_see else []
-    managed_ids = (
-        set(managed_groups(user=user, community=community).values_list("pk", flat=True))
-        if groups and user.is_authenticated
-        else set()
-    )
+    # Answered from the person's memberships read once for the request (communities.permissions).
+    managed_ids = {group.pk for group in groups if permissions.can_manage(user, group)}
     for group in groups:
         group.reserved_to = reserved_to(group)
         group.join_state = join_state(
@@ -88,13 +86,18 @@ def community_home(request, community_slug):
         "can_manage": can_manage,
         "has_console": can_manage
         or bool(managed_ids)
-        or (user.is_authenticated and not groups and managed_groups(user=user, community=community).exists()),
+        or (user.is_authenticated and not groups and permissions.manages_any_group(user, community)),
         "groups": groups,
         "leaders": community_leaders(community=community, user=user) if can_see else [],
         "partners": community_partners(community=community) if can_see else [],
     }
     if can_see:
         context.update(hooks.home_context(request=request, community=community))
+        # The groups and the next meetings in the reader's language: their translations in one query for
+        # both lists (each list's {% reader_list %} then finds its rows loaded).
+        if context.get("meetings") is not None:
+            context["meetings"] = list(context["meetings"])
+        prefetch_translations([*groups, *(context.get("meetings") or [])])
     return render(request, "communities/community_home.html", context)
 
 

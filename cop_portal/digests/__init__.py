@@ -20,9 +20,12 @@ Nothing new: no email (the ledger records the skip).
 
 How it runs:
 1. dispatch_digests (beat, every 15 minutes) finds the people whose morning has come and who
-   have no ledger row for the period, and enqueues build tasks of BATCH_SIZE people.
-2. build_digests(users, now) reads everything for a batch with a constant number of queries
-   (not one per person) and applies the visibility rules of the scoped querysets in memory.
+   have no ledger row for the period, and enqueues build tasks of BATCH_SIZE people, one run.
+2. build_digests(users, now, shared=...) takes each period's capped candidate lists (knowledge,
+   themed knowledge, meetings, new members, answers) from the run (cop_portal/digests/shared.py:
+   read once per run and period, kept in the cache for the run's other processes), reads the
+   batch's people with a constant number of queries (not one per person) and applies the
+   visibility rules of the scoped querysets to each person in memory.
 3. send_digest (mail queue) re-checks each entry with the scoped querysets (visible_to and
    friends) when it sends, so nothing the person may no longer see goes out, then sends through
    the email ledger.

@@ -1,18 +1,21 @@
-"""Building digests in batches: a constant number of queries per batch, visibility applied in memory."""
+"""Building digests in batches: a constant number of queries per batch, visibility applied in memory.
+
+The period's knowledge, meetings and new members come capped per partition from Candidates
+(cop_portal/digests/shared.py): a run's batches share them (read once per run and period), a
+lone batch reads its own. Each person's entries are filtered from them here, per person.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Q, Window
-from django.db.models.functions import RowNumber
-from taggit.models import TaggedItem
+from django.db.models import F, Q
 
 from communities import permissions
-from communities.models import Community, Group, Membership, MembershipEvent
+from communities.models import Community, Group, Membership
 from knowledge.models import Answer, Follow, KnowledgeItem
 from meetings.models import Meeting, Registration
 from members.models import NotificationPreference, User
@@ -20,13 +23,9 @@ from members.notifications import preferences_for
 
 from . import discussions
 from .periods import Period, period_for
-from .sending import SECTION_LIMIT
+from .shared import JOIN_ACTIONS, PARTITION_CAP, Candidates, Partition, _capped, compute
 
-JOIN_ACTIONS = (
-    MembershipEvent.Action.JOINED,
-    MembershipEvent.Action.APPROVED,
-    MembershipEvent.Action.INVITATION_ACCEPTED,
-)
+__all__ = ["JOIN_ACTIONS", "PARTITION_CAP", "Digest", "build_digests"]
 
 
 @dataclass
@@ -40,6 +39,8 @@ class Digest:
     requests: list[Membership] = field(default_factory=list)
     posts: list = field(default_factory=list)  # discussions.models.Post
     knowledge_unread: int = 0  # items of the period not read by the build (beyond PARTITION_CAP a partition)
+    # {section: {community id: entries of the period the build did not read}}, for "and N more".
+    unread: dict[str, dict[int, int]] = field(default_factory=dict)
 
     @property
     def is_empty(self) -> bool:
@@ -54,6 +55,11 @@ class Digest:
             "requests": [membership.pk for membership in self.requests],
             "posts": [post.pk for post in self.posts],
             "more": {"knowledge": self.knowledge_unread},
+            "unread": {
+                section: {str(pk): count for pk, count in counts.items() if count}
+                for section, counts in self.unread.items()
+                if any(counts.values())
+            },
         }
 
 
@@ -144,44 +150,87 @@ def _within(moment: datetime | None, period: Period) -> bool:
     return moment is not None and period.start <= moment < period.end
 
 
-# A digest shows SECTION_LIMIT entries a section and "and N more": the build reads, of each
-# (community, group, visibility) - the unit the visibility rules decide on - only the newest
-# PARTITION_CAP items of the period, and the count of the rest, so its cost is bounded by the
-# communities' structure and not by how much they publish. The slack covers a person's own items.
-PARTITION_CAP = SECTION_LIMIT + 5
-_PARTITION = ("community_id", "group_id", "visibility")
+def _unread_by_community(shown: list, partition_of, community_of) -> dict[int, int]:
+    """Return, per community, how many entries of the partitions of shown the build left in the database.
 
-
-def _newest_items(queryset) -> list[KnowledgeItem]:
-    """Return the newest PARTITION_CAP items of each partition, each with partition_total (one query)."""
-    partition = [F(name) for name in _PARTITION]
-    return list(
-        queryset.annotate(
-            partition_rank=Window(
-                RowNumber(), partition_by=partition, order_by=[F("published_at").desc(), F("pk").desc()]
-            ),
-            partition_total=Window(Count("pk"), partition_by=partition),
-        )
-        .filter(partition_rank__lte=PARTITION_CAP)
-        .select_related("community", "group", "created_by")
-        .order_by("-published_at", "-pk")
-    )
-
-
-def _unread_count(shown: list[KnowledgeItem]) -> int:
-    """Return how many items of the partitions of shown (a person's items) the build left in the database.
-
-    About, not exact: a partition's count is over the batch's window and includes the person's own
-    items; the page the "and N more" links to lists them exactly.
+    About, not exact: a partition's count is over the batch's window; the page "and N more" links
+    to lists them exactly.
     """
-    totals = {(item.community_id, item.group_id, item.visibility): item.partition_total for item in shown}
-    return sum(max(0, total - PARTITION_CAP) for total in totals.values())
+    totals: dict[tuple, tuple[int, int]] = {}
+    for entry in shown:
+        totals[partition_of(entry)] = (community_of(entry), entry.partition_total)
+    unread: dict[int, int] = defaultdict(int)
+    for community_id, total in totals.values():
+        unread[community_id] += max(0, total - PARTITION_CAP)
+    return dict(unread)
 
 
-def build_digests(users: list[User], *, now: datetime) -> list[Digest]:
+def _relevance(person: _Person, item_themes: dict[int, set[int]]):
+    """Return a sort key putting first the items of the groups and themes person follows, then the newest."""
+
+    def key(item: KnowledgeItem):
+        followed = (item.group_id is not None and item.group_id in person.followed_groups) or bool(
+            item_themes.get(item.pk, set()) & person.followed_themes
+        )
+        return (not followed, -item.published_at.timestamp(), -item.pk)
+
+    return key
+
+
+def _knowledge_partitions(person: _Person, candidates: Candidates) -> dict[Partition, tuple[list, int]]:
+    """Return the partitions of candidates person's digest draws from, each with its newest items and count.
+
+    Whole partitions for their communities and followed groups; for other places, the newest items
+    of the themes they follow (counted among those themes' items, about when themes overlap).
+    """
+    partitions = {}
+    for community_id in person.communities:
+        for key in candidates.community_partitions.get(community_id, ()):
+            partitions[key] = candidates.knowledge[key]
+    for group_id in person.followed_groups:
+        for key in candidates.group_partitions.get(group_id, ()):
+            partitions[key] = candidates.knowledge[key]
+    themed: dict[Partition, dict[int, KnowledgeItem]] = defaultdict(dict)
+    counted: dict[Partition, int] = defaultdict(int)  # the themes' counts, summed
+    read: dict[Partition, int] = defaultdict(int)  # the themes' items read, summed
+    for theme in person.followed_themes:
+        for key, (rows, total) in candidates.themed.get(theme, {}).items():
+            if key not in partitions:
+                themed[key].update((item.pk, item) for item in rows)
+                counted[key] += total
+                read[key] += len(rows)
+    for key, found in themed.items():
+        rows = sorted(found.values(), key=lambda item: (item.published_at, item.pk), reverse=True)[:PARTITION_CAP]
+        # Exact when every theme's items were all read; else items with several of the themes
+        # that were not read count once per theme ("and N more" is about; its page lists them).
+        partitions[key] = (rows, counted[key] - (read[key] - len(found)))
+    return partitions
+
+
+def _knowledge(person: _Person, user: User, period: Period, candidates: Candidates) -> tuple[list, dict[int, int]]:
+    """Return person's new items (most relevant first) and, per community, how many the build did not read."""
+    shown: list[KnowledgeItem] = []
+    unread: dict[int, int] = defaultdict(int)
+    for (community_id, group_id, _visibility), (rows, total) in _knowledge_partitions(person, candidates).items():
+        # The visibility rules decide on the partition (community, group, visibility): once for its items.
+        if not rows or person.excluded(community_id, group_id) or not person.may_see(rows[0]):
+            continue
+        kept = [item for item in rows if item.created_by_id != user.pk and _within(item.published_at, period)]
+        if kept:
+            shown += kept
+            unread[community_id] += max(0, total - PARTITION_CAP)
+    shown.sort(key=_relevance(person, candidates.item_themes))
+    return shown, dict(unread)
+
+
+def build_digests(
+    users: list[User], *, now: datetime, shared: Callable[[Period], Candidates] | None = None
+) -> list[Digest]:
     """Build the digests due at now of a batch of people, with a constant number of queries per batch.
 
     People whose digest is not due at now (their frequency, their local morning) get none.
+    shared: the run's candidates by period (shared.for_run); without it the batch reads the
+    candidates its people's communities, followed groups and themes bring, over its periods.
     """
     preferences = preferences_for([user.pk for user in users])
     periods = {
@@ -198,98 +247,58 @@ def build_digests(users: list[User], *, now: datetime) -> list[Digest]:
     managed_communities = set().union(*(p.managed_communities for p in people.values()))
     managed_groups = set().union(*(p.managed_groups for p in people.values()))
     followed_items = set().union(*(p.followed_items for p in people.values()))
-    followed_groups = set().union(*(p.followed_groups for p in people.values()))
-    followed_themes = set().union(*(p.followed_themes for p in people.values()))
     user_ids = [user.pk for user in users]
 
-    item_type = ContentType.objects.get_for_model(KnowledgeItem)
-    themed = TaggedItem.objects.filter(content_type=item_type, tag_id__in=followed_themes).values("object_id")
-    items = _newest_items(
-        KnowledgeItem.objects.published()
-        .filter(published_at__gte=window_start, published_at__lt=window_end)
-        .filter(Q(community_id__in=communities) | Q(group_id__in=followed_groups) | Q(pk__in=themed))
-    )
-    item_themes: dict[int, set[int]] = defaultdict(set)
-    if followed_themes and items:
-        for object_id, tag_id in TaggedItem.objects.filter(
-            content_type=item_type, object_id__in=[item.pk for item in items], tag_id__in=followed_themes
-        ).values_list("object_id", "tag_id"):
-            item_themes[object_id].add(tag_id)
-    answers = list(
-        Answer.objects.filter(
-            created_at__gte=window_start, created_at__lt=window_end, item__status=KnowledgeItem.Status.PUBLISHED
+    if shared is None:
+        own = compute(
+            start=window_start,
+            end=window_end,
+            now=now,
+            communities=communities,
+            groups=set().union(*(p.followed_groups for p in people.values())),
+            themes=set().union(*(p.followed_themes for p in people.values())),
+            people=user_ids,
+            items=followed_items,
         )
-        .filter(Q(item__created_by_id__in=user_ids) | Q(item_id__in=followed_items))
-        .select_related("item__community", "item__group", "author")
-        .order_by("-created_at", "-pk")
-    )
-    meetings = list(
-        Meeting.objects.filter(
-            created_at__gte=window_start,
-            created_at__lt=window_end,
-            community_id__in=communities,
-            status=Meeting.Status.SCHEDULED,
-            start__gt=now,
-            registration_policy__in=[Meeting.RegistrationPolicy.OPEN, Meeting.RegistrationPolicy.APPROVAL],
-        )
-        .filter(Q(registration_deadline__isnull=True) | Q(registration_deadline__gt=now))
-        .select_related("community", "group")
-        .order_by("start", "pk")
-    )
+
+        def shared(period: Period) -> Candidates:
+            return own
+
+    candidates = {user.pk: shared(periods[user.pk]) for user in users}
+
+    offered = {
+        meeting.pk
+        for user in users
+        for community_id in people[user.pk].communities
+        for meeting in candidates[user.pk].meetings.get(community_id, ())
+    }
     registered = set()
-    if meetings:
+    if offered:
         registered = set(
-            Registration.objects.filter(
-                user_id__in=user_ids, meeting_id__in=[meeting.pk for meeting in meetings]
-            ).values_list("user_id", "meeting_id")
+            Registration.objects.filter(user_id__in=user_ids, meeting_id__in=offered).values_list(
+                "user_id", "meeting_id"
+            )
         )
-    joined = list(
-        MembershipEvent.objects.filter(
-            created_at__gte=window_start,
-            created_at__lt=window_end,
-            action__in=JOIN_ACTIONS,
-            membership__group__isnull=True,
-            membership__status=Membership.Status.ACTIVE,
-            membership__community_id__in=communities,
-            membership__user__is_active=True,
-            membership__user__listed_in_directory=True,
-        )
-        .select_related("membership__user", "membership__community")
-        .order_by("-created_at", "-pk")
-    )
-    requests = list(
+    requests = _capped(
         Membership.objects.pending()
         .filter(created_at__gte=window_start, created_at__lt=window_end)
         .filter(Q(community_id__in=managed_communities) | Q(group_id__in=managed_groups))
-        .select_related("user", "community", "group")
-        .order_by("created_at", "pk")
+        .select_related("user", "community", "group"),
+        ("community_id", "group_id"),
+        [F("created_at").asc(), F("pk").asc()],
     )
+    requests.sort(key=lambda membership: (membership.created_at, membership.pk))
     follows = discussions.follows_of(user_ids)
     posts = discussions.new_posts(follows, start=window_start, end=window_end)
     not_in_digest = discussions.digest_modes(user_ids, posts)
 
     digests = []
     for user in users:
-        person, period = people[user.pk], periods[user.pk]
+        person, period, shared_lists = people[user.pk], periods[user.pk], candidates[user.pk]
         digest = Digest(user=user, period=period)
-
-        def wanted(item, person=person, user=user, period=period) -> bool:
-            interesting = (
-                item.community_id in person.communities
-                or (item.group_id is not None and item.group_id in person.followed_groups)
-                or bool(item_themes.get(item.pk, set()) & person.followed_themes)
-            )
-            return (
-                interesting
-                and _within(item.published_at, period)
-                and item.created_by_id != user.pk
-                and not person.excluded(item.community_id, item.group_id)
-                and person.may_see(item)
-            )
-
-        digest.knowledge = [item for item in items if wanted(item)]
-        digest.knowledge_unread = _unread_count(digest.knowledge)
-        for answer in answers:
+        digest.knowledge, digest.unread["knowledge"] = _knowledge(person, user, period, shared_lists)
+        digest.knowledge_unread = sum(digest.unread["knowledge"].values())
+        for answer in shared_lists.answers_for(user.pk, person.followed_items):
             item = answer.item
             if (
                 (item.created_by_id == user.pk or item.pk in person.followed_items)
@@ -299,21 +308,22 @@ def build_digests(users: list[User], *, now: datetime) -> list[Digest]:
                 and person.may_see(item)
             ):
                 digest.answers.append(answer)
-        for meeting in meetings:
+        meetings = [m for c in person.communities for m in shared_lists.meetings.get(c, ())]
+        for meeting in sorted(meetings, key=lambda meeting: (meeting.start, meeting.pk)):
             if (
-                meeting.community_id in person.communities
-                and (user.pk, meeting.pk) not in registered
+                (user.pk, meeting.pk) not in registered
                 and _within(meeting.created_at, period)
                 and not person.excluded(meeting.community_id, meeting.group_id)
                 and person.may_see_group(meeting.group, meeting.community)
             ):
                 digest.meetings.append(meeting)
+        joined = [e for c in person.communities for e in shared_lists.joined.get(c, ())]
+        joined.sort(key=lambda event: (event.created_at, event.pk), reverse=True)
         seen_members = set()
         for event in joined:
             membership = event.membership
             if (
-                membership.community_id in person.communities
-                and membership.user_id != user.pk
+                membership.user_id != user.pk
                 and membership.pk not in seen_members
                 and _within(event.created_at, period)
                 and not person.excluded(membership.community_id)
@@ -343,5 +353,17 @@ def build_digests(users: list[User], *, now: datetime) -> list[Digest]:
             ):
                 digest.posts.append(post)
         digest.posts = discussions.order_by_thread(digest.posts)
+        digest.unread["meetings"] = _unread_by_community(
+            digest.meetings, lambda m: (m.community_id, m.group_id), lambda m: m.community_id
+        )
+        digest.unread["members"] = _unread_by_community(
+            [event for event in joined if event.membership.pk in seen_members],
+            lambda e: e.membership.community_id,
+            lambda e: e.membership.community_id,
+        )
+        digest.unread["requests"] = _unread_by_community(
+            digest.requests, lambda m: (m.community_id, m.group_id), lambda m: m.community_id
+        )
+        digest.unread["posts"] = _unread_by_community(digest.posts, lambda p: p.thread_id, lambda p: p.community_id)
         digests.append(digest)
     return digests

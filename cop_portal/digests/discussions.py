@@ -67,13 +67,26 @@ def new_posts(follows: dict[int, Follows], *, start, end) -> list[Post]:
         communities |= {pk for pk, level in person.communities.items() if level == FOLLOW}
     if not (threads or groups or communities):
         return []
-    return list(
+    from django.db.models import Count, F, Window
+    from django.db.models.functions import RowNumber
+
+    from .building import PARTITION_CAP
+
+    # The newest PARTITION_CAP posts of each thread and the thread's count (for "and N more").
+    posts = list(
         Post.objects.shown()
         .filter(created_at__gte=start, created_at__lt=end)
         .filter(Q(thread_id__in=threads) | Q(thread__group_id__in=groups) | Q(community_id__in=communities))
         .select_related("thread__community", "thread__group", "author")
-        .order_by("created_at", "pk")
+        .annotate(
+            partition_rank=Window(
+                RowNumber(), partition_by=[F("thread_id")], order_by=[F("created_at").desc(), F("pk").desc()]
+            ),
+            partition_total=Window(Count("pk"), partition_by=[F("thread_id")]),
+        )
+        .filter(partition_rank__lte=PARTITION_CAP)
     )
+    return sorted(posts, key=lambda post: (post.created_at, post.pk))
 
 
 def digest_modes(user_ids: list[int], posts: list[Post]) -> set[tuple[int, int]]:

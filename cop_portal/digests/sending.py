@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -41,7 +42,14 @@ def recheck(*, user: User, payload: dict, now: datetime) -> dict[str, list]:
         .filter(pk__in=_ids(payload, "knowledge"))
         .exclude(excluded_communities | muted_groups)
         .select_related("community", "group", "created_by")
+        .annotate(has_translations=Exists(KnowledgeItem.objects.filter(translation_of=OuterRef("pk"))))
         .order_by("-published_at", "-pk")
+    )
+    # In the build's order: the most relevant first (followed groups and themes, then the newest).
+    rank = {pk: index for index, pk in enumerate(_ids(payload, "knowledge"))}
+    knowledge.sort(key=lambda item: rank.get(item.pk, len(rank)))
+    knowledge = in_recipient_language(
+        knowledge, user=user, language=user.language, excluded=excluded_communities | muted_groups
     )
     answers = list(
         Answer.objects.visible_to(user)
@@ -99,15 +107,127 @@ def recheck(*, user: User, payload: dict, now: datetime) -> dict[str, list]:
     }
 
 
-def _limited(entries: list, unread: int = 0) -> dict:
-    """Return the first SECTION_LIMIT entries and how many more (unread: those the build did not read)."""
-    more = max(0, len(entries) - SECTION_LIMIT) + unread
-    return {"shown": entries[:SECTION_LIMIT], "more": more, "count": len(entries) + unread}
+def in_recipient_language(items: list[KnowledgeItem], *, user: User, language: str, excluded: Q) -> list:
+    """Return items with one entry per translation set, each in language where user may see a published version.
+
+    Else the set's original when it is among items, else the first of the set listed; in items'
+    order. One query, and only when an item has versions (has_translations or translation_of).
+    """
+    roots = {item.translation_root_id for item in items if item.translation_of_id or item.has_translations}
+    preferred = {}
+    if roots and language:
+        versions = (
+            KnowledgeItem.objects.visible_to(user)
+            .published()
+            .filter(Q(pk__in=roots) | Q(translation_of_id__in=roots), language=language)
+            .exclude(excluded)
+            .select_related("community", "group", "created_by")
+        )
+        preferred = {version.translation_root_id: version for version in versions}
+    for item in items:
+        if item.translation_root_id in roots and item.translation_of_id is None:
+            preferred.setdefault(item.pk, item)  # the original, when no version is in language
+    shown, seen = [], set()
+    for item in items:
+        root = item.translation_root_id
+        if root not in seen:
+            seen.add(root)
+            shown.append(preferred.get(root, item))
+    return shown
+
+
+# Where "and N more" of each section leads, in each community (a URL name taking community_slug).
+SECTION_PAGES = {
+    "knowledge": "knowledge:list",
+    "answers": "knowledge:list",
+    "meetings": "meetings:list",
+    "members": "people:directory",
+    "requests": "communities:manage",
+    "discussions": "discussions:list",
+}
+
+
+def _limited(
+    entries: list, unread: int = 0, *, section: str = "", community_of=None, unread_by: dict | None = None
+) -> dict:
+    """Return at most SECTION_LIMIT entries per community (in the order given) and, per community, how many more.
+
+    unread is the number the build did not read (all communities); unread_by, per community id.
+    Each "more" of a community carries the address of its page listing the rest (SECTION_PAGES).
+    """
+    if community_of is None:
+        more = max(0, len(entries) - SECTION_LIMIT) + unread
+        return {"shown": entries[:SECTION_LIMIT], "more": more, "count": len(entries) + unread, "more_links": []}
+    unread_by = unread_by or {}
+    shown, listed, hidden, communities = [], defaultdict(int), defaultdict(int), {}
+    for entry in entries:
+        community = community_of(entry)
+        communities[community.pk] = community
+        if listed[community.pk] < SECTION_LIMIT:
+            shown.append(entry)
+            listed[community.pk] += 1
+        else:
+            hidden[community.pk] += 1
+    links = []
+    for pk, community in communities.items():
+        more = hidden[pk] + unread_by.get(pk, 0)
+        if more:
+            url = absolute_url(reverse(SECTION_PAGES[section], kwargs={"community_slug": community.slug}))
+            links.append({"community": community, "more": more, "url": url})
+    total_unread = sum(unread_by.get(pk, 0) for pk in communities)
+    return {
+        "shown": shown,
+        "more": sum(link["more"] for link in links),
+        "count": len(entries) + total_unread,
+        "more_links": links,
+    }
+
+
+def _unread_by(payload: dict, name: str) -> dict[int, int]:
+    """Return {community id: entries not read by the build} of section name in payload (ignoring anything odd)."""
+    counts = (payload.get("unread") or {}).get(name) if isinstance(payload.get("unread"), dict) else None
+    if not isinstance(counts, dict):
+        return {}
+    return {
+        int(pk): value
+        for pk, value in counts.items()
+        if str(pk).isdigit() and isinstance(value, int) and 0 <= value < 10**9
+    }
 
 
 def _unread(payload: dict, name: str) -> int:
     value = (payload.get("more") or {}).get(name, 0) if isinstance(payload.get("more"), dict) else 0
     return value if isinstance(value, int) and 0 <= value < 10**9 else 0
+
+
+def _sections(sections: dict[str, list], payload: dict) -> dict[str, dict]:
+    """Return the template's sections: at most SECTION_LIMIT entries per community, and "and N more" links."""
+    if "unread" not in payload and _unread(payload, "knowledge"):  # a payload built before per-community counts
+        return {
+            "knowledge": _limited(sections["knowledge"], _unread(payload, "knowledge")),
+            **{name: _limited(sections[key]) for name, key in _OTHER_SECTIONS},
+        }
+
+    def limited(name: str, key: str, community_of) -> dict:
+        return _limited(sections[key], section=name, community_of=community_of, unread_by=_unread_by(payload, key))
+
+    return {
+        "knowledge": limited("knowledge", "knowledge", lambda item: item.community),
+        "answers": limited("answers", "answers", lambda answer: answer.item.community),
+        "meetings": limited("meetings", "meetings", lambda meeting: meeting.community),
+        "members": limited("members", "members", lambda membership: membership.community),
+        "requests": limited("requests", "requests", lambda membership: membership.community),
+        "discussions": limited("discussions", "posts", lambda post: post.thread.community),
+    }
+
+
+_OTHER_SECTIONS = (
+    ("answers", "answers"),
+    ("meetings", "meetings"),
+    ("members", "members"),
+    ("requests", "requests"),
+    ("discussions", "posts"),
+)
 
 
 def digest_send(*, user_id: int, period: Period, payload: dict, now: datetime | None = None) -> bool:
@@ -141,12 +261,7 @@ def digest_send(*, user_id: int, period: Period, payload: dict, now: datetime | 
             "period": period,
             "period_start": period.start,
             "weekly": period.frequency == WEEKLY,
-            "knowledge": _limited(sections["knowledge"], _unread(payload, "knowledge")),
-            "answers": _limited(sections["answers"]),
-            "meetings": _limited(sections["meetings"]),
-            "members": _limited(sections["members"]),
-            "requests": _limited(sections["requests"]),
-            "discussions": _limited(sections["posts"]),
+            **_sections(sections, payload),
             "viewer_zone": user.time_zone,
             **links,
         },

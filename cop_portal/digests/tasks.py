@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from celery import shared_task
@@ -12,6 +13,7 @@ from members import outbox
 from members.models import EmailLedger, User
 from members.notifications import MAIL_RETRY
 
+from . import shared
 from .building import build_digests
 from .periods import Period, digest_key
 from .selection import digests_due
@@ -21,21 +23,29 @@ BATCH_SIZE = 50
 
 
 def dispatch(*, now: datetime | None = None, batch_size: int = BATCH_SIZE) -> int:
-    """Enqueue one build task per batch of people whose digest is due; return how many people."""
+    """Enqueue one build task per batch of people whose digest is due; return how many people.
+
+    The batches of one call are one run: they share the period's candidate lists (shared.py),
+    read by the first batch that needs them.
+    """
     now = now or timezone.now()
-    count = 0
-    for ids in digests_due(now=now).values():
-        for index in range(0, len(ids), batch_size):
-            batch = ids[index : index + batch_size]
-            outbox.enqueue(build_digest_batch, batch, now.isoformat())
-            count += len(batch)
-    return count
+    run = uuid.uuid4().hex
+    batches = [
+        ids[index : index + batch_size]
+        for ids in digests_due(now=now).values()
+        for index in range(0, len(ids), batch_size)
+    ]
+    outbox.enqueue_many(build_digest_batch, [[batch, now.isoformat(), run] for batch in batches])
+    return sum(len(batch) for batch in batches)
 
 
-def build_batch(*, user_ids: list[int], now: datetime) -> int:
-    """Build the digests of a batch; skip the empty ones on the ledger, enqueue the others; return how many."""
+def build_batch(*, user_ids: list[int], now: datetime, run: str | None = None) -> int:
+    """Build the digests of a batch; skip the empty ones on the ledger, enqueue the others; return how many.
+
+    run: the dispatch this batch belongs to (its batches share the period lists); None reads its own.
+    """
     users = list(User.objects.filter(pk__in=user_ids, is_active=True).order_by("pk"))
-    digests = build_digests(users, now=now)
+    digests = build_digests(users, now=now, shared=shared.for_run(run, now) if run else None)
     empty = [digest for digest in digests if digest.is_empty]
     if empty:
         EmailLedger.objects.bulk_create(
@@ -52,15 +62,16 @@ def build_batch(*, user_ids: list[int], now: datetime) -> int:
             ],
             ignore_conflicts=True,
         )
-    queued = 0
+    sends = []
     for digest in digests:
         if digest.is_empty:
             continue
         period = digest.period
         args = (digest.user.pk, period.frequency, period.key, period.start.isoformat(), period.end.isoformat())
-        outbox.enqueue(send_digest, *args, digest.payload())
-        queued += 1
-    return queued
+        sends.append([*args, digest.payload()])
+    # One INSERT for the batch's sends (and one hand-off after commit), not a few queries per person.
+    outbox.enqueue_many(send_digest, sends)
+    return len(sends)
 
 
 @shared_task(name="cop_portal.dispatch_digests")
@@ -70,9 +81,9 @@ def dispatch_digests() -> int:
 
 
 @shared_task(name="cop_portal.build_digest_batch")
-def build_digest_batch(user_ids: list[int], now_iso: str) -> int:
-    """Build the digests of one batch of people, as of now_iso (the dispatcher's clock)."""
-    return build_batch(user_ids=user_ids, now=parse_datetime(now_iso))
+def build_digest_batch(user_ids: list[int], now_iso: str, run: str | None = None) -> int:
+    """Build the digests of one batch of people, as of now_iso (the dispatcher's clock), in run (its dispatch)."""
+    return build_batch(user_ids=user_ids, now=parse_datetime(now_iso), run=run)
 
 
 @shared_task(name="cop_portal.send_digest", **MAIL_RETRY)

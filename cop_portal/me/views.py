@@ -10,6 +10,8 @@ from communities import services
 from communities.models import Invitation, Membership
 from communities.selectors import my_invitations, my_memberships
 from communities.services import MembershipError
+from communities.translation import prefetch_translations
+from cop_portal.privacy.notice import notice_to_accept
 from cop_portal.reports.dashboard import dashboard_parts
 from discussions.selectors import unread_counts
 
@@ -19,7 +21,8 @@ def dashboard(request):
     """List my communities (with my role and my groups in each), my requests and my invitations."""
     entries: dict[int, dict] = {}
     pending, declined = [], []
-    for membership in my_memberships(user=request.user):
+    memberships = list(my_memberships(user=request.user))
+    for membership in memberships:
         entry = entries.setdefault(
             membership.community_id, {"community": membership.community, "membership": None, "groups": []}
         )
@@ -36,13 +39,22 @@ def dashboard(request):
     unread = unread_counts(request.user, [entry["community"].pk for entry in communities]) if communities else {}
     for entry in communities:
         entry["unread_discussions"] = unread.get(entry["community"].pk, 0)
+    parts = dashboard_parts(request.user)
+    # Names and titles in the reader's language where translated: the communities, groups and next
+    # meetings of the page in one query (the meeting cards' {% reader_list %} finds them loaded).
+    prefetch_translations(
+        [m.community for m in memberships]
+        + [m.group for m in memberships if m.group_id]
+        + list(parts.get("next_meetings") or ())
+    )
     context = {
         "communities": communities,
         "pending": pending,
         "declined": declined,
         "invitations": my_invitations(user=request.user),
+        "privacy_notice_to_accept": notice_to_accept(request.user),
         # Next meetings, what waits for me, new knowledge in what I follow (cop_portal/reports/dashboard.py).
-        **dashboard_parts(request.user),
+        **parts,
     }
     return render(request, "me/dashboard.html", context)
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from members.typography import join_comma
+
 from .tables import Table
 
 WIDTH = 720
@@ -211,7 +213,7 @@ def _describe(table: Table, *, stacked: bool, totals: list[int]) -> str:
     if stacked:
         intro = _(
             "Horizontal stacked bar chart: one bar per %(rows)s, split by %(columns)s, each part with its own pattern."
-        ) % {"rows": table.label_header.split(" \u00d7 ")[0].lower(), "columns": ", ".join(table.columns[:-1])}
+        ) % {"rows": table.label_header.split(" \u00d7 ")[0].lower(), "columns": join_comma(table.columns[:-1])}
     else:
         intro = _("Horizontal bar chart: one bar per %(rows)s.") % {"rows": table.label_header.lower()}
     biggest = sorted(zip(totals, (row.label for row in table.rows), strict=True), key=lambda pair: -pair[0])[:3]

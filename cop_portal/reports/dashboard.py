@@ -10,13 +10,15 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, F, OuterRef, Q, Window
+from django.db import connection
+from django.db.models import Count, Exists, F, Func, OuterRef, Q, Subquery, Sum, Value, Window
 from django.utils import timezone
 from taggit.models import TaggedItem
 
 from communities import permissions
 from communities.models import Community, Membership
 from knowledge.models import Follow, KnowledgeItem
+from knowledge.models.items import NEWEST
 from knowledge.selectors import open_rounds_for_reviewer
 from meetings.models import Meeting, Registration
 from meetings.selectors import registration_count, upcoming_meetings_for
@@ -74,13 +76,26 @@ def _awaiting_approval(user):
 
 def registrations_to_approve(user, *, limit: int = LIST_LIMIT) -> list[Meeting]:
     """Return the coming meetings I organise with registrations awaiting approval, each with pending_count."""
+    return _registrations_first_and_total(user, limit)[0]
+
+
+def _registrations_first_and_total(user, limit: int) -> tuple[list[Meeting], int]:
+    """Return the first limit meetings awaiting my approval and how many registrations wait in all, in one query.
+
+    Every such meeting has at least one pending registration, so the sum of pending_count over all
+    of them (a window over the rows before LIMIT) is registrations_to_approve_count.
+    """
     pending = Registration.objects.filter(status=Registration.Status.PENDING)
-    return list(
+    first = list(
         _awaiting_approval(user)
-        .annotate(pending_count=registration_count(pending))
+        .annotate(
+            pending_count=registration_count(pending),
+            pending_total=Window(Sum(registration_count(pending))),
+        )
         .select_related("community")
         .order_by("start", "pk")[:limit]
     )
+    return first, first[0].pending_total if first else 0
 
 
 def registrations_to_approve_count(user) -> int:
@@ -113,7 +128,17 @@ def _first_and_total(rows, limit: int) -> tuple[list, int]:
 def minutes_to_write(user, *, limit: int = LIST_LIMIT) -> tuple[list[Meeting], int]:
     """Return the latest past meetings I organise that are not closed yet (no minutes), and how many there are."""
     meetings = _organised_by(user).filter(status=Meeting.Status.SCHEDULED, end__lt=timezone.now())
-    return _first_and_total(meetings.select_related("community").order_by("-end", "-pk"), limit)
+    # The window counts every row anyway, so they are found by the indexes on (community | group,
+    # status, end) and sorted; NULLS LAST (end is never null) keeps PostgreSQL from walking the
+    # index on (status, end) instead, through all 38,000 unclosed past meetings of the network
+    # for someone who organises none of them (issue 15).
+    ordered = meetings.select_related("community").order_by(F("end").desc(nulls_last=True), "-pk")
+    # The total is an uncorrelated count (run once, from the indexes alone), not a window: a window
+    # carried every unclosed meeting's whole row (3,000 for REBUILD's coordinator at scale 0.3) into a
+    # sort that spilled to disk, 60 ms for five rows (issue 15).
+    total = meetings.order_by().values(one=Value(1)).annotate(count=Func(F("pk"), function="COUNT")).values("count")
+    first = list(ordered.annotate(total_rows=Subquery(total))[:limit])
+    return first, first[0].total_rows if first else 0
 
 
 def requests_to_decide(user) -> list[dict]:
@@ -145,9 +170,10 @@ def pending_actions(user) -> PendingActions:
         return PendingActions()
     minutes, minutes_count = minutes_to_write(user)
     reviews, reviews_count = _reviews_first_and_total(user, LIST_LIMIT)
+    registrations, registrations_count = _registrations_first_and_total(user, LIST_LIMIT)
     return PendingActions(
-        registrations=registrations_to_approve(user),
-        registrations_count=registrations_to_approve_count(user),
+        registrations=registrations,
+        registrations_count=registrations_count,
         reviews=reviews,
         reviews_count=reviews_count,
         minutes=minutes,
@@ -159,7 +185,7 @@ def pending_actions(user) -> PendingActions:
 def new_in_what_i_follow(user, *, days: int = FOLLOW_DAYS, limit: int = 8) -> list[KnowledgeItem]:
     """Return knowledge published lately in the groups and themes I follow, that I may see and did not write.
 
-    Two bounded queries, each the `limit` latest items by recency, merged: one for the groups I
+    Two bounded branches of one query, each the `limit` latest items by recency, merged: one for the groups I
     follow (a handful of group ids), one for my themes, which asks of each recent item whether it
     carries one of them (EXISTS on the tag links of the recent items only) instead of reading
     every tag link of the themes (millions of rows at network scale) to build a list of ids.
@@ -167,22 +193,38 @@ def new_in_what_i_follow(user, *, days: int = FOLLOW_DAYS, limit: int = 8) -> li
     if not user.is_authenticated:
         return []
     follows = Follow.objects.filter(user=user)
-    recent = (
-        KnowledgeItem.objects.visible_to(user)
-        .published()
-        .filter(published_at__gte=timezone.now() - timedelta(days=days))
-        .exclude(created_by=user)
-        .select_related("community", "group")
+    since = timezone.now() - timedelta(days=days)
+    mine_to_see = (
+        KnowledgeItem.objects.visible_to(user).published().exclude(created_by=user).select_related("community", "group")
+    )
+    # A followed group's items come by the index on (group, published_at): a few recent rows each.
+    in_groups = (
+        mine_to_see.filter(published_at__gte=since)
+        .filter(group_id__in=follows.filter(group__isnull=False).values("group_id"))
         .order_by("-published_at", "-pk")
     )
-    in_groups = recent.filter(group_id__in=follows.filter(group__isnull=False).values("group_id"))
     tagged = TaggedItem.objects.filter(
         content_type=ContentType.objects.get_for_model(KnowledgeItem),
         object_id=OuterRef("pk"),
         tag_id__in=follows.filter(theme__isnull=False).values("theme_id"),
     )
-    in_themes = recent.filter(Exists(tagged))
-    found = {item.pk: item for item in [*in_groups[:limit], *in_themes[:limit]]}
+    # Themes span every community: walk the network's newest items (knowledge_item_newest_idx, whose
+    # key is published_at for a published item, hence the same order and rows) and stop at the
+    # `limit`-th that carries a theme, instead of hashing every tag link of the network (680 ms at 1M).
+    # The date is asked of the index's key alone (with published_at set, the key is published_at): asked
+    # of published_at as well, PostgreSQL multiplied the two conditions' selectivities, expected a
+    # handful of rows and fetched the month's items of every community (3,000 rows at scale 0.3,
+    # 140 ms) to sort them, instead of walking the index and stopping at the `limit`-th (issue 15).
+    in_themes = (
+        mine_to_see.alias(newest=NEWEST)
+        .filter(Exists(tagged), newest__gte=since, published_at__isnull=False)
+        .order_by("-newest", "-pk")
+    )
+    # Both lists in one query (UNION ALL of the two bounded, ordered branches), merged here.
+    if connection.features.supports_slicing_ordering_in_compound:
+        found = {item.pk: item for item in in_groups[:limit].union(in_themes[:limit], all=True)}
+    else:  # SQLite (the embedded default) cannot order or limit the parts of a UNION: two queries
+        found = {item.pk: item for item in [*in_groups[:limit], *in_themes[:limit]]}
     return sorted(found.values(), key=lambda item: (item.published_at, item.pk), reverse=True)[:limit]
 
 
@@ -190,6 +232,10 @@ def communities_i_report_on(user) -> list[Community]:
     """Return the communities whose reports I may read (I coordinate them)."""
     if not user.is_authenticated:
         return []
+    person = permissions.known_person(user)
+    if person is not None and not permissions.is_portal_admin(user):
+        # The communities I coordinate are among my memberships, read once for the request (by name).
+        return [m.community for m in person.active.values() if m.community_id in person.coordinated]
     return list(Community.objects.managed_by(user).order_by("name"))
 
 

@@ -23,10 +23,10 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_countries import countries as all_countries
 from taggit.models import TaggedItem
 
 from communities.models import Community, Membership, Partnership
+from members.typography import country_name, join_comma
 
 MAX_OUTER_NODES = 60
 SIZE = 900
@@ -102,7 +102,7 @@ def network_graph(*, user, theme: str = "", country: str = "") -> Graph:
             kind="community",
             label=row["name"],
             href=reverse("communities:home", kwargs={"community_slug": row["slug"]}),
-            detail=", ".join(str(all_countries.name(code)) for code in _codes(row["countries"])),
+            detail=join_comma(country_name(code) for code in _codes(row["countries"])),
             accent=row["accent_color"],
         )
         for row in rows
@@ -171,7 +171,7 @@ def _shared_organisations(ids: list[int], *, country: str) -> list[Node]:
                 kind="organisation",
                 label=name,
                 href=f"#org-{organisation_id}",
-                detail=str(all_countries.name(code)) if code else "",
+                detail=country_name(code) if code else "",
             ),
         )
         key = f"c{community_id}"
@@ -364,7 +364,7 @@ class NetworkFilterForm(forms.Form):
         self.fields["theme"].choices = [("", _("All themes")), *themes]
         self.fields["country"].choices = [
             ("", _("All countries")),
-            *sorted(((code, str(all_countries.name(code))) for code in codes), key=lambda pair: pair[1]),
+            *sorted(((code, country_name(code)) for code in codes), key=lambda pair: pair[1]),
         ]
 
     def filters(self) -> tuple[str, str]:

@@ -321,6 +321,13 @@ def dataset_file(
     return found.file_name(file_format), text
 
 
+def dataset_file_name(dataset: str, file_format: str) -> str:
+    """Return the name of one dataset's file in one format (as in the bundle); 404 for an unknown one."""
+    if file_format not in FORMATS:
+        raise Http404
+    return _dataset(dataset).file_name(file_format)
+
+
 def open_headers(response: HttpResponse, filename: str, *, attachment: bool = False) -> HttpResponse:
     disposition = "attachment" if attachment else "inline"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'

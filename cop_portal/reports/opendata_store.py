@@ -7,6 +7,9 @@ Celery task `reports.build_open_data` (enqueued through members.outbox), which b
 whose meetings, items or partners changed since their last build (and those never built), and
 `reports.build_all_open_data` rebuilds every one nightly. The page shows when the file was built.
 
+The single files (/open-data/public-meetings.csv...) are read from the stored bundle too: building the
+knowledge file of the largest community alone takes seconds at network scale.
+
 Each build is written under a new name (its build time) and the older ones are removed after,
 so a download running meanwhile always finds a whole file. Only when no file exists yet is the
 bundle built on demand, once at a time per community (a cache lock); others are asked to retry.
@@ -16,6 +19,7 @@ Every absolute address in the files is made from SITE_URL, whoever's request tri
 from __future__ import annotations
 
 import posixpath
+import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urljoin
@@ -102,6 +106,12 @@ def bundle_for_download(community: Community) -> StoredBundle | None:
         return open_data_build(community=community)
     finally:
         cache.delete(lock)
+
+
+def bundle_member(stored: StoredBundle, filename: str) -> bytes:
+    """Return one file of a stored bundle (a dataset's CSV or JSON, as the bundle holds it)."""
+    with default_storage.open(stored.name, "rb") as stored_file, zipfile.ZipFile(stored_file) as bundle:
+        return bundle.read(filename)
 
 
 def changed_since(community: Community, moment: datetime) -> bool:

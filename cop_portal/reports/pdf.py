@@ -1,7 +1,8 @@
 """The printable report as a PDF: the print view's HTML, laid out by xhtml2pdf (pure Python).
 
 The renderer reads nothing from the network and, on disk, only the community's logo
-(under MEDIA_ROOT), static files and the font that carries Arabic glyphs.
+(under MEDIA_ROOT, or read through the storage from the object store), static files and the font
+that carries Arabic glyphs.
 """
 
 from __future__ import annotations
@@ -36,7 +37,37 @@ def link_callback(uri: str, rel: str | None = None) -> str:
         return str(path) if path.is_relative_to(root) and path.is_file() else ""
     if uri.startswith(settings.STATIC_URL):
         return finders.find(uri.removeprefix(settings.STATIC_URL)) or ""
-    return ""
+    return _stored_logo(uri)
+
+
+def _stored_logo(uri: str) -> str:
+    """Return a logo the page links from the object store (a signed URL) as a data: address, else "".
+
+    The renderer never fetches from the network: the file is read through the storage itself.
+    """
+    from urllib.parse import unquote, urlsplit
+
+    from django.core.files.storage import default_storage
+
+    origin = getattr(settings, "STORAGE_ORIGIN", None)
+    location = getattr(default_storage, "location", "")
+    bucket = getattr(default_storage, "bucket_name", None)
+    if not origin or not bucket or "*" in origin or not uri.startswith(origin + "/"):
+        return ""
+    path = unquote(urlsplit(uri).path).lstrip("/").removeprefix(f"{bucket}/")
+    if not path.startswith(f"{location}/communities/logos/"):
+        return ""
+    name = path.removeprefix(f"{location}/")
+    try:
+        with default_storage.open(name, "rb") as stored:
+            data = stored.read(2 * 1024 * 1024 + 1)
+    except Exception:  # a missing logo leaves the report without it, as on the disk
+        return ""
+    if len(data) > 2 * 1024 * 1024:
+        return ""
+    signatures = {b"\x89PNG": "image/png", b"\xff\xd8": "image/jpeg", b"GIF8": "image/gif"}
+    kind = next((kind for magic, kind in signatures.items() if data.startswith(magic)), "")
+    return f"data:{kind};base64," + base64.b64encode(data).decode("ascii") if kind else ""
 
 
 def svg_data_uri(svg: str) -> str:

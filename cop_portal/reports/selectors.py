@@ -18,7 +18,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django_countries import countries
 
 from communities import permissions
 from communities.models import (
@@ -32,9 +31,10 @@ from communities.models import (
 )
 from knowledge.models import Answer, KnowledgeItem
 from meetings.models import Meeting, Registration
+from members.typography import country_name
 
 from .periods import Period
-from .tables import Axis, Row, Table, count_table, pivot_table
+from .tables import Axis, Row, Table, aggregate, count_table, pivot_table, remembered_list
 
 SECTION_ACTIVITY = "activity"
 SECTION_MEETINGS = "meetings"
@@ -57,10 +57,10 @@ def section_titles() -> dict[str, str]:
     }
 
 
-def held_meetings(*, community: Community, period: Period):
+def held_meetings(*, community: Community, period: Period, now=None):
     """Return the meetings of community held in period: started in it, ended by now, not cancelled."""
     meetings = (
-        Meeting.objects.filter(community=community, end__lte=timezone.now())
+        Meeting.objects.filter(community=community, end__lte=now or timezone.now())
         .exclude(status=Meeting.Status.CANCELLED)
         .order_by()
     )
@@ -80,21 +80,22 @@ def _percent(part: int, whole: int) -> str:
 
 
 def _country_name(code) -> str:
-    return str(countries.name(code)) if code else ""
+    return country_name(code) if code else ""
 
 
 class Report:
     """The report of one community over one period; tables are built when asked for."""
 
-    def __init__(self, *, community: Community, period: Period):
+    def __init__(self, *, community: Community, period: Period, now=None):
         self.community = community
         self.period = period
+        self.now = now or timezone.now()  # "held" means ended by then
 
     # --- what every table needs, loaded once ------------------------------------------------------------
 
     @cached_property
     def dimensions(self) -> list[ReportingDimension]:
-        return list(
+        return remembered_list(
             ReportingDimension.objects.filter(community=self.community)
             .prefetch_related("values")
             .order_by("order", "name")
@@ -102,17 +103,19 @@ class Report:
 
     @cached_property
     def groups(self) -> list[tuple[int, str, str]]:
-        return list(Group.objects.filter(community=self.community).in_order().values_list("pk", "name", "slug"))
+        return remembered_list(
+            Group.objects.filter(community=self.community).in_order().values_list("pk", "name", "slug")
+        )
 
     @cached_property
     def roles(self) -> list[tuple[int, str]]:
-        return list(
+        return remembered_list(
             PartnerRole.objects.filter(community=self.community).order_by("order", "name").values_list("pk", "name")
         )
 
     @cached_property
     def meetings(self):
-        return held_meetings(community=self.community, period=self.period)
+        return held_meetings(community=self.community, period=self.period, now=self.now)
 
     @cached_property
     def items(self):
@@ -208,7 +211,8 @@ class Report:
     def activity_figures(self) -> dict[str, int | str]:
         """Return the headline figures of the period, each counted by the database (six queries)."""
         meetings = self.meetings
-        meeting_counts = meetings.aggregate(
+        meeting_counts = aggregate(
+            meetings,
             held=Count("pk"),
             groups=Count("group", distinct=True),
         )
@@ -217,7 +221,8 @@ class Report:
         # Attendance counts only where organisers recorded it (a meeting with at least one attendee marked).
         recorded = Registration.objects.filter(meeting__in=meetings.values("pk"), attended=True).values("meeting_id")
         seat = Q(status=Registration.Status.REGISTERED, walk_in=False, meeting_id__in=recorded)
-        people = registrations.aggregate(
+        people = aggregate(
+            registrations,
             members=Count("user", filter=taking_part & Q(user__isnull=False), distinct=True),
             guests=Count("pk", filter=taking_part & Q(user__isnull=True)),
             attended_members=Count("user", filter=Q(attended=True, user__isnull=False), distinct=True),
@@ -231,19 +236,28 @@ class Report:
             seats_attended=Count("pk", filter=seat & Q(attended=True)),
             meetings_recorded=Count("meeting", filter=Q(attended=True), distinct=True),
         )
-        joins = self.period.filter(
-            MembershipEvent.objects.filter(
-                membership__community=self.community, membership__group__isnull=True, action__in=JOIN_ACTIONS
+        joins = aggregate(
+            self.period.filter(
+                MembershipEvent.objects.filter(
+                    membership__community=self.community, membership__group__isnull=True, action__in=JOIN_ACTIONS
+                ),
+                "created_at",
             ),
-            "created_at",
-        ).aggregate(people=Count("membership__user", distinct=True))
-        items = self.items.aggregate(
+            people=Count("membership__user", distinct=True),
+        )
+        items = aggregate(
+            self.items,
             published=Count("pk"),
             questions=Count("pk", filter=Q(kind=KnowledgeItem.Kind.QUESTION)),
         )
-        answers = self.period.filter(
-            Answer.objects.filter(item__community=self.community, item__kind=KnowledgeItem.Kind.QUESTION), "created_at"
-        ).aggregate(questions=Count("item", distinct=True), answers=Count("pk"))
+        answers = aggregate(
+            self.period.filter(
+                Answer.objects.filter(item__community=self.community, item__kind=KnowledgeItem.Kind.QUESTION),
+                "created_at",
+            ),
+            questions=Count("item", distinct=True),
+            answers=Count("pk"),
+        )
         return {
             "meetings_held": meeting_counts["held"],
             "groups_that_met": meeting_counts["groups"],

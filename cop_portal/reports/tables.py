@@ -12,7 +12,9 @@ its row's total even though it appears in two columns.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -125,9 +127,53 @@ class Pivot:
         return self.cells.get((row, col), 0)
 
 
+# Within shared_queries(), the same query is sent to the database once: the background count builds
+# the tables in every language, and only labels differ between them.
+_shared: ContextVar[dict | None] = ContextVar("report_shared_queries", default=None)
+
+
+@contextmanager
+def shared_queries() -> Iterator[None]:
+    """Answer a repeated report query from the first answer, until the block ends."""
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+def _remembered(kind: str, queryset: QuerySet, extra: str, compute: Callable[[], Any]) -> Any:
+    memo = _shared.get()
+    if memo is None:
+        return compute()
+    try:
+        key = (kind, str(queryset.query), extra)
+    except Exception:  # a query Django cannot print (it matches nothing): not shared
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def aggregate(queryset: QuerySet, label: str = "", /, **aggregates: Expression) -> dict[str, Any]:
+    """queryset.aggregate(**aggregates), shared within shared_queries().
+
+    Two calls are the same query when their querysets print the same SQL and they ask for the
+    same names (plus label): name what you count differently when it differs.
+    """
+    extra = label + ":" + ",".join(sorted(aggregates))
+    return _remembered("aggregate", queryset, extra, lambda: queryset.aggregate(**aggregates))
+
+
+def remembered_list(queryset: QuerySet) -> list:
+    """list(queryset), shared within shared_queries() (rows the tables name, the same in every language)."""
+    return _remembered("list", queryset, "", lambda: list(queryset))
+
+
 def _grouped(queryset: QuerySet, count: str, *, first_by: str = "", **keys: Expression) -> list[dict]:
     extra = {"first": Min(first_by)} if first_by else {}
-    return list(queryset.annotate(**keys).values(*keys).annotate(n=Count(count, distinct=True), **extra).order_by())
+    grouped = queryset.annotate(**keys).values(*keys).annotate(n=Count(count, distinct=True), **extra).order_by()
+    return _remembered("grouped", grouped, "", lambda: list(grouped))
 
 
 def pivot(queryset: QuerySet, rows: Axis, cols: Axis, *, count: str = "pk") -> Pivot:
@@ -141,7 +187,7 @@ def pivot(queryset: QuerySet, rows: Axis, cols: Axis, *, count: str = "pk") -> P
     col_lines = _grouped(queryset, count, first_by=cols.first_by, _col=cols.expression())
     row_totals = {line["_row"]: line["n"] for line in row_lines}
     col_totals = {line["_col"]: line["n"] for line in col_lines}
-    total = queryset.aggregate(n=Count(count, distinct=True))["n"] or 0
+    total = aggregate(queryset, count, n=Count(count, distinct=True))["n"] or 0
     return Pivot(
         rows=rows.ordered(list(row_totals), {line["_row"]: line.get("first") for line in row_lines}),
         cols=cols.ordered(list(col_totals), {line["_col"]: line.get("first") for line in col_lines}),
@@ -157,7 +203,7 @@ def count_by(queryset: QuerySet, axis: Axis, *, count: str = "pk") -> tuple[list
     queryset = queryset.order_by()
     lines = _grouped(queryset, count, first_by=axis.first_by, _row=axis.expression())
     counts = {line["_row"]: line["n"] for line in lines}
-    total = queryset.aggregate(n=Count(count, distinct=True))["n"] or 0
+    total = aggregate(queryset, count, n=Count(count, distinct=True))["n"] or 0
     first = {line["_row"]: line.get("first") for line in lines}
     return [(key, label, counts.get(key, 0)) for key, label in axis.ordered(list(counts), first)], total
 

@@ -6,23 +6,23 @@ from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import http_date, urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from communities.access import deny, door
 
 from . import network as network_selectors
-from . import opendata, opendata_store
-from .cache import MAX_AGE, report_invalidate, report_tables
-from .charts import charts_for
+from . import opendata, opendata_store, pdf_store
 from .exports import csv_response, xlsx_response
-from .pdf import PdfError, html_to_pdf, pdf_font, svg_data_uri
+from .layout import print_context, report_url, sections
+from .pdf import PdfError
 from .periods import PeriodForm, period_from_request
-from .selectors import section_titles
+from .store import report_recount as recount_report
+from .store import report_tables
 
 EXPORT_FORMATS = {"csv", "xlsx"}
 
@@ -31,23 +31,7 @@ EXPORT_FORMATS = {"csv", "xlsx"}
 coordinators_only = door("manage")
 
 
-def _report_url(community, period_query: dict, name: str = "reports:index", **extra) -> str:
-    url = reverse(name, kwargs={"community_slug": community.slug})
-    query = {**period_query, **extra}
-    return f"{url}?{urlencode(query)}" if query else url
-
-
-def _sections(tables, charts, images=None):
-    """Return the tables by section, each with its chart (and, for the PDF, the chart as an image)."""
-    titles = section_titles()
-    images = images or {}
-    sections: dict[str, dict] = {}
-    for table in tables:
-        section = sections.setdefault(
-            table.section, {"id": table.section, "title": titles.get(table.section, ""), "entries": []}
-        )
-        section["entries"].append({"table": table, "chart": charts.get(table.id), "image": images.get(table.id, "")})
-    return list(sections.values())
+_report_url = report_url
 
 
 def _file_name(community, period, what: str, extension: str) -> str:
@@ -61,15 +45,16 @@ def report(request, community):
     export_format = request.GET.get("format", "")
     if export_format:
         return _export(request, community, form, period, export_format, request.GET.get("table", ""))
-    tables, counted_at = report_tables(community=community, period=period)
+    counted = report_tables(community=community, period=period)
     context = {
         "community": community,
         "form": form,
         "period": period,
-        "counted_at": counted_at,
-        "max_age_minutes": int(MAX_AGE.total_seconds() // 60),
+        "counted": counted,
+        "counted_at": counted.counted_at,
         "recount_url": reverse("reports:recount", kwargs={"community_slug": community.slug}),
-        "sections": _sections(tables, charts_for(tables)),
+        "sections": [] if counted.pending else sections(counted.tables, {}),
+        "sections_html": mark_safe(counted.html),  # noqa: S308 - rendered by our own template (store.sections_html)
         "period_query": urlencode(period.query()),
         "print_url": _report_url(community, period.query(), "reports:print"),
         "pdf_url": _report_url(community, period.query(), "reports:pdf"),
@@ -82,11 +67,21 @@ def report(request, community):
 @coordinators_only  # first: outsiders get 404 whatever the method, as on every page of a community
 @require_POST
 def report_recount(request, community):
-    """Count the report's tables again now (they are otherwise kept for MAX_AGE); back to the same period."""
-    report_invalidate(community=community)
-    messages.success(request, _("The figures have been counted again."))
+    """Count the report's tables again: now when that is quick, else in the background; back to the same period."""
     period_query = {key: request.POST[key] for key in ("preset", "from", "to") if request.POST.get(key)}
+    form = PeriodForm(period_query or None, initial={"preset": "all"})
+    if recount_report(community=community, period=form.period()):
+        messages.success(request, _("The figures have been counted again."))
+    else:
+        messages.info(request, _("The figures are being counted again; this page will show them within a few minutes."))
     return redirect(_report_url(community, period_query))
+
+
+def _pending(request, community, period):
+    messages.info(
+        request, _("The figures of this period are being counted; downloads are ready once the page shows them.")
+    )
+    return redirect(_report_url(community, period.query()))
 
 
 def _export(request, community, form, period, export_format: str, table_id: str):
@@ -98,7 +93,10 @@ def _export(request, community, form, period, export_format: str, table_id: str)
     if export_format not in EXPORT_FORMATS:
         messages.error(request, _("Downloads come as CSV or as Excel workbooks."))
         return redirect(back)
-    tables, _counted_at = report_tables(community=community, period=period)
+    counted = report_tables(community=community, period=period)
+    if counted.pending:
+        return _pending(request, community, period)
+    tables = counted.tables
     if not table_id:
         if export_format == "csv":
             messages.error(
@@ -115,49 +113,57 @@ def _export(request, community, form, period, export_format: str, table_id: str)
     return xlsx_response([table], filename=_file_name(community, period, table.id, "xlsx"))
 
 
-def _print_context(request, community, *, for_pdf: bool):
+def _printable(request, community):
     form, period = period_from_request(request)
-    tables, counted_at = report_tables(community=community, period=period)
-    charts = charts_for(tables, id_prefix="print")
-    images = {}
-    if for_pdf:
-        images = {table_id: svg_data_uri(chart.render(for_pdf=True)) for table_id, chart in charts.items()}
-    return {
-        "community": community,
-        "form": form,
-        "period": period,
-        "sections": _sections(tables, charts, images),
-        "for_pdf": for_pdf,
-        "pdf_font": pdf_font() if for_pdf else None,
-        "generated_at": timezone.now(),
-        "counted_at": counted_at,
-        "report_url": _report_url(community, period.query()),
-        "pdf_url": _report_url(community, period.query(), "reports:pdf"),
-    }
+    return period, report_tables(community=community, period=period)
 
 
 @coordinators_only
 def report_print(request, community):
     """Show the report of a period as one printable page, with the community's name, colour and logo."""
-    response = render(request, "reports/report_print.html", _print_context(request, community, for_pdf=False))
+    period, counted = _printable(request, community)
+    if counted.pending:
+        return _pending(request, community, period)
+    context = print_context(community, period, counted.tables, counted.counted_at, for_pdf=False)
+    response = render(request, "reports/report_print.html", context)
     response["Cache-Control"] = "private, no-store"
     return response
 
 
 @coordinators_only
 def report_pdf(request, community):
-    """Download the printable report of a period as a PDF."""
-    context = _print_context(request, community, for_pdf=True)
-    html = render_to_string("reports/report_print.html", context, request=request)
-    try:
-        pdf = html_to_pdf(html)
-    except PdfError:
-        messages.error(request, _("The PDF could not be made; print the report page instead."))
-        return redirect(context["report_url"])
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{_file_name(community, context["period"], "report", "pdf")}"'
-    )
+    """Download the printable report of a period as a PDF: the stored file, made now only when that is quick."""
+    period, counted = _printable(request, community)
+    if counted.pending:
+        return _pending(request, community, period)
+    language = get_language()
+    name = pdf_store.stored_pdf(community, period, language, counted.counted_at)
+    back = _report_url(community, period.query())
+    if name is None:
+        failed = pdf_store.has_failed(pdf_store.pdf_name(community, period, language, counted.counted_at))
+        if failed:
+            messages.error(request, _("The PDF could not be made; print the report page instead."))
+            return redirect(back)
+        if not pdf_store.is_quick(community):
+            pdf_store.queue_build(community=community, period=period, language=language, counted_at=counted.counted_at)
+            context = {
+                "community": community,
+                "period": period,
+                "report_url": back,
+                "pdf_url": _report_url(community, period.query(), "reports:pdf"),
+            }
+            response = render(request, "reports/pdf_pending.html", context, status=202)
+            response["Cache-Control"] = "private, no-store"
+            response["Retry-After"] = "10"
+            return response
+        try:
+            name = pdf_store.pdf_build(community=community, period=period, language=language)
+        except PdfError:
+            messages.error(request, _("The PDF could not be made; print the report page instead."))
+            return redirect(back)
+    with default_storage.open(name, "rb") as stored:
+        response = HttpResponse(stored.read(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_file_name(community, period, "report", "pdf")}"'
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -194,15 +200,32 @@ def open_data(request, community_slug):
     return render(request, "reports/open_data.html", context)
 
 
+def _preparing():
+    response = HttpResponse(
+        _("The open-data bundle is being prepared. Please try again in a minute."),
+        status=503,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = "60"
+    return response
+
+
 def open_data_file(request, community_slug, dataset: str, file_format: str):
-    """Download one open-data file (CSV or JSON) of a public community."""
+    """Download one open-data file (CSV or JSON) of a public community: the file of the stored bundle."""
     community = request.community
     access = _open_data_access(request)
     if access == "unpublished":
         return redirect("reports:open_data", community_slug=community.slug)
     if access is not None:
         return access
-    return opendata.file_response(request, community, dataset=dataset, file_format=file_format)
+    filename = opendata.dataset_file_name(dataset, file_format)
+    stored = opendata_store.bundle_for_download(community)
+    if stored is None:
+        return _preparing()
+    content_type = "text/csv; charset=utf-8" if file_format == "csv" else "application/json; charset=utf-8"
+    response = HttpResponse(opendata_store.bundle_member(stored, filename), content_type=content_type)
+    response["Last-Modified"] = http_date(stored.built_at.timestamp())
+    return opendata.open_headers(response, f"{community.slug}-{filename}")
 
 
 def open_data_readme(request, community_slug):
@@ -226,13 +249,7 @@ def open_data_bundle(request, community_slug):
     # The stored file (built in the background); built here only when none exists yet.
     stored = opendata_store.bundle_for_download(community)
     if stored is None:
-        response = HttpResponse(
-            _("The open-data bundle is being prepared. Please try again in a minute."),
-            status=503,
-            content_type="text/plain; charset=utf-8",
-        )
-        response["Retry-After"] = "60"
-        return response
+        return _preparing()
     with default_storage.open(stored.name, "rb") as stored_file:
         response = HttpResponse(stored_file.read(), content_type="application/zip")
     response["Last-Modified"] = http_date(stored.built_at.timestamp())

@@ -7,8 +7,9 @@ snippets; meetings through their stored vector (a generated column, GIN-indexed)
 neither a result nor a count reveals anything hidden.
 
 At network scale a common word matches hundreds of thousands of items: only the newest
-CANDIDATES matches the viewer may see (an order an index gives) are ranked, and counts stop
-past CANDIDATES ("more than 1,000 results"), so a search costs the same whatever the word.
+RANKED matches the viewer may see (an order an index gives) are ranked on the results page
+(CANDIDATES on a section's own paged list), and counts stop past CANDIDATES ("more than 1,000
+results"), so a search costs the same whatever the word.
 
 Discussions are found by thread title and by the text of shown posts (never hidden or deleted
 ones), one result per thread with a snippet of its best matching post; on PostgreSQL with the
@@ -20,6 +21,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlencode
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Case, Exists, F, FloatField, Func, OuterRef, Q, Subquery, TextField, Value, When
@@ -30,9 +32,11 @@ from django.utils.safestring import mark_safe
 
 from communities.models import Community
 from communities.selectors_people import expertise_card, people_sharing_communities_with, search_people
+from communities.translation import prefetch_translations
 from discussions.models import Post, Thread
 from knowledge.markup import plain_text
-from knowledge.models import KnowledgeItem
+from knowledge.models import NEWEST, KnowledgeItem
+from members.bidi import interface_language
 
 PAGE_SIZE = 20
 SECTION_SIZE = 8
@@ -45,6 +49,15 @@ FRESHNESS_DAYS = 180.0
 FRESHNESS_WEIGHT = 0.2
 # How many of the newest matches are ranked, and where counts stop.
 CANDIDATES = 1000
+# How many of the newest matches the results page ranks for each section. At full scale finding
+# them is most of a common word's cost (a walk of the newest-first index, about ten rows read for
+# each candidate a visitor may see), so the page ranks fewer than it counts.
+RANKED = 200
+
+
+def _ranked(limit: int | None) -> int:
+    """Return how many candidates to rank: never more than are counted."""
+    return min(limit or RANKED, CANDIDATES)
 
 
 def _is_postgres() -> bool:
@@ -96,15 +109,66 @@ def _text_query(q: str):
 
 def bounded_count(queryset) -> tuple[int, bool]:
     """Return (how many, whether there are more): counting stops past CANDIDATES rows."""
-    found = queryset.order_by()[: CANDIDATES + 1].count()  # no order: the first rows found will do
-    return min(found, CANDIDATES), found > CANDIDATES
+    return bounded_counts(queryset)[0]
 
 
-def knowledge_matches(*, user, q: str, community: Community | None = None):
-    """Return the items matching q that user may see, unranked (for a bounded count)."""
+def bounded_counts(*querysets) -> list[tuple[int, bool]]:
+    """Return bounded_count of each queryset, all in one query (one scalar subquery each)."""
+    parts, params = [], []
+    for queryset in querysets:
+        # No order: the first rows found will do. Only the ids, at most CANDIDATES + 1 of them.
+        # A queryset annotated with translation_set (knowledge_matches) counts one per set among them.
+        per_set = "translation_set" in queryset.query.annotations
+        fields = ("pk", "translation_set") if per_set else ("pk",)
+        try:
+            sql, part_params = queryset.order_by().values(*fields)[: CANDIDATES + 1].query.sql_with_params()
+        except EmptyResultSet:  # .none() (people, to an anonymous visitor) has no SQL: it counts 0
+            parts.extend(["0", "0"])
+            continue
+        shown = "COUNT(DISTINCT part.translation_set)" if per_set else "COUNT(*)"
+        # Django's own SQL, values as params (S608): how many rows read, and how many it shows.
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS part)")  # noqa: S608
+        parts.append(f"(SELECT {shown} FROM ({sql}) AS part)")  # noqa: S608
+        params.extend(part_params * 2)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        found = cursor.fetchone()
+    pairs = zip(found[::2], found[1::2], strict=True)
+    return [(min(shown, CANDIDATES), read > CANDIDATES) for read, shown in pairs]
+
+
+def one_per_translation_set(ids, *, language: str):
+    """Return the items of ids (a bounded subquery of ranked candidates) keeping one of each translation set.
+
+    Of a set, the one in language is kept, else the original, else the oldest translation:
+    an item is left out when another of ids is a version of it that is preferred. Each kind of
+    version is its own EXISTS found through one index (translation_of, or the primary key) and
+    checked against ids, which PostgreSQL hashes once; all in the same query, so a search costs
+    the queries it cost before. Only the RANKED candidates are compared: run over every match
+    (or the thousand a count reads), the subqueries cost a common word seconds (measured on
+    20,000 matches, mostly PostgreSQL's JIT compiling the plan).
+    """
+    among = KnowledgeItem.objects.filter(pk__in=ids)
+    translations = among.filter(translation_of_id=OuterRef("pk"))
+    original = among.filter(pk=OuterRef("translation_of_id"))
+    siblings = among.filter(translation_of_id=OuterRef("translation_of_id")).exclude(pk=OuterRef("pk"))
+    in_language = (
+        Exists(translations.filter(language=language))
+        | Exists(original.filter(language=language))
+        | Exists(siblings.filter(language=language))
+    )
+    earlier = Exists(original) | Exists(siblings.filter(pk__lt=OuterRef("pk")))
+    return among.filter(Q(language=language) | (~in_language & (Q(translation_of__isnull=True) | ~earlier)))
+
+
+def _knowledge_visible(*, user, community: Community | None = None):
     items = KnowledgeItem.objects.visible_to(user)
-    if community is not None:
-        items = items.filter(community=community)
+    return items.filter(community=community) if community is not None else items
+
+
+def _knowledge_found(*, user, q: str, community: Community | None = None):
+    """Return every item matching q that user may see (all versions of a set), unranked and unbounded."""
+    items = _knowledge_visible(user=user, community=community)
     if _is_postgres():
         return items.filter(search_vector=_text_query(q))
     for term in q.split():
@@ -112,18 +176,58 @@ def knowledge_matches(*, user, q: str, community: Community | None = None):
     return items
 
 
-def search_knowledge(*, user, q: str, community: Community | None = None):
+def knowledge_matches(*, user, q: str, community: Community | None = None):
+    """Return the items matching q that user may see, unranked (for a bounded count).
+
+    The count counts translation sets (one per set, as the results show them) among the first
+    matches it reads: COUNT(DISTINCT translation_set) over the bounded ids costs what counting
+    them did, where comparing versions over a thousand matches cost a common word seconds.
+    """
+    found = _knowledge_found(user=user, q=q, community=community)
+    return found.annotate(translation_set=Coalesce("translation_of_id", "pk"))
+
+
+def _step(rows, field: str = "pk"):
+    """Return rows as a subquery on PostgreSQL; on SQLite (the embedded default) read its few ids now.
+
+    SQLite's parser overflows on the nested subqueries of search_knowledge; each step there is
+    bounded by the ranked window, so reading it is cheap.
+    """
+    return rows if _is_postgres() else list(rows.values_list(field, flat=True))
+
+
+def search_knowledge(
+    *, user, q: str, community: Community | None = None, limit: int | None = None, language: str | None = None
+):
     """Return the items matching q that user may see, best first (relevance, then freshness).
 
-    Only the newest CANDIDATES matches are ranked: restricted by community and visibility, then
-    taken in the order of the (community, published) index, so a common word ranks a thousand
-    items rather than every item that has it.
+    Only the newest RANKED (or limit) matches are ranked (newest: published, or created for a draft):
+    restricted by community and visibility, then taken in the order of knowledge_item_newest_idx.
+    For a common word PostgreSQL walks that index and stops at the candidates; for a rare one
+    it asks the GIN index for the few items that have it. Of a translation set one item
+    shows among the candidates: the one in the viewer's language, else the original.
     """
-    candidates = (
-        knowledge_matches(user=user, q=q, community=community)
-        .order_by("-published_at", "-pk")
-        .values("pk")[:CANDIDATES]
+    language = language or interface_language()
+    window = (
+        _knowledge_found(user=user, q=q, community=community)
+        .order_by(NEWEST.desc(), "-pk")
+        .values("pk")[: _ranked(limit)]
     )
+    window = _step(window)
+    # The version in the viewer's language of a set found in the window joins the candidates even
+    # when it is outside the window (older, or its words do not match), so that it is the one shown.
+    sets = _step(
+        KnowledgeItem.objects.filter(pk__in=window).annotate(key=Coalesce("translation_of_id", "pk")).values("key"),
+        "key",
+    )
+    preferred = _step(
+        _knowledge_visible(user=user, community=community)
+        .filter(language=language)
+        .filter(Q(pk__in=sets) | Q(translation_of_id__in=sets))
+        .values("pk")
+    )
+    candidates = KnowledgeItem.objects.filter(Q(pk__in=window) | Q(pk__in=preferred)).values("pk")
+    candidates = _step(one_per_translation_set(candidates, language=language).values("pk"))
     if _is_postgres():
         from django.contrib.postgres.search import SearchHeadline, SearchRank
 
@@ -132,7 +236,7 @@ def search_knowledge(*, user, q: str, community: Community | None = None):
         freshness = Value(FRESHNESS_WEIGHT) / (Value(1.0) + age_days / Value(FRESHNESS_DAYS))
         return (
             KnowledgeItem.objects.filter(pk__in=candidates)
-            .for_list()
+            .select_related("community")  # a result shows its community, not its authors or themes
             .annotate(rank=SearchRank(F("search_vector"), query))
             .annotate(score=F("rank") + freshness)
             .annotate(
@@ -149,7 +253,7 @@ def search_knowledge(*, user, q: str, community: Community | None = None):
             )
             .order_by("-score", "-pk")
         )
-    matches = KnowledgeItem.objects.filter(pk__in=candidates).for_list()
+    matches = KnowledgeItem.objects.filter(pk__in=candidates).select_related("community")
     return matches.annotate(score=Value(0.0, output_field=FloatField())).order_by("-published_at", "-pk")
 
 
@@ -201,11 +305,11 @@ def meeting_matches(*, user, q: str, community: Community | None = None):
 
 
 def search_meetings(*, user, q: str, community: Community | None = None):
-    """Return the meetings matching q that user may see, best first; only the newest CANDIDATES are ranked."""
+    """Return the meetings matching q that user may see, best first; only the newest RANKED are ranked."""
     matches = meeting_matches(user=user, q=q, community=community)
     if matches is None:
         return None
-    candidates = matches.order_by("-pk").values("pk")[:CANDIDATES]
+    candidates = matches.order_by("-pk").values("pk")[: _ranked(None)]
     if _is_postgres():
         from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 
@@ -234,27 +338,58 @@ def meeting_snippet(meeting, q: str) -> str:
     return _plain_snippet(text, q.split()) if text else ""
 
 
-def search_discussions(*, user, q: str, community: Community | None = None):
-    """Return the threads user may read whose title or a shown post matches q, best first.
+def discussion_matches(*, user, q: str, community: Community | None = None):
+    """Return the threads user may read whose title or a shown post matches q, unranked (for a bounded count).
 
-    Each thread carries `headline` (PostgreSQL) or `matched_body` (SQLite): its best matching post.
+    On PostgreSQL both are found through stored vectors (Thread.search_vector, Post.search_vector,
+    GIN-indexed, in the row's language): the posts that match are looked up once by the index,
+    not a vector built for every post of every visible thread.
     """
     threads = Thread.objects.visible_to(user)
     if community is not None:
         threads = threads.filter(community=community)
-    threads = threads.select_related("community", "group")
+    if _is_postgres():
+        query = _text_query(q)
+        posts = Post.objects.shown().filter(search_vector=query)
+        if community is not None:
+            posts = posts.filter(community=community)
+        # One list of ids from both GIN indexes (an OR of the two would scan every visible thread).
+        titled = Thread.objects.filter(search_vector=query)
+        if community is not None:
+            titled = titled.filter(community=community)
+        return threads.filter(pk__in=titled.values("pk").union(posts.values("thread_id")))
+    condition = Q()
+    shown = Post.objects.shown().filter(thread=OuterRef("pk"))
+    for term in q.split():
+        condition &= Q(title__icontains=term) | Exists(shown.filter(body__icontains=term))
+    return threads.filter(condition)
+
+
+def search_discussions(*, user, q: str, community: Community | None = None):
+    """Return the threads user may read whose title or a shown post matches q, best first.
+
+    Only the RANKED matching threads with the latest posts are ranked. Each thread carries
+    `headline` (PostgreSQL) or `matched_body` (SQLite): its best matching post.
+    """
+    candidates = (
+        discussion_matches(user=user, q=q, community=community)
+        .order_by("-last_post_at", "-pk")
+        .values("pk")[: _ranked(None)]
+    )
+    threads = Thread.objects.filter(pk__in=candidates).select_related("community", "group")
     posts = Post.objects.shown().filter(thread=OuterRef("pk"))
     if _is_postgres():
-        from django.contrib.postgres.search import SearchRank, SearchVector, SearchVectorField
+        from django.contrib.postgres.search import SearchRank
 
         query = _text_query(q)
         # Inside a subquery Django does not re-alias a SearchConfig's expression, so the post's
-        # language configuration goes through plain Func calls (to_tsvector, ts_headline).
+        # language configuration goes through a plain Func call (ts_headline).
         config = Func(_language_config(), template="(%(expressions)s)::regconfig", output_field=TextField())
-        body_vector = Func(config, F("body"), function="to_tsvector", output_field=SearchVectorField())
-        title_vector = SearchVector("title", config=_language_config())
-        matching = posts.annotate(document=body_vector).filter(document=query)
-        best = matching.annotate(rank=SearchRank(F("document"), query)).order_by("-rank", "created_at", "pk")
+        best = (
+            posts.filter(search_vector=query)
+            .annotate(rank=SearchRank(F("search_vector"), query))
+            .order_by("-rank", "created_at", "pk")
+        )
         headline = Func(
             config,
             F("body"),
@@ -264,26 +399,19 @@ def search_discussions(*, user, q: str, community: Community | None = None):
             output_field=TextField(),
         )
         return (
-            threads.alias(title_document=title_vector)
-            .filter(Q(title_document=query) | Exists(matching))
-            .annotate(
+            threads.annotate(
                 post_rank=Subquery(best.values("rank")[:1], output_field=FloatField()),
                 headline=Subquery(best.annotate(snippet=headline).values("snippet")[:1], output_field=TextField()),
             )
-            .annotate(score=SearchRank(title_vector, query) * Value(2.0) + Coalesce(F("post_rank"), Value(0.0)))
+            .annotate(score=SearchRank(F("search_vector"), query) * Value(2.0) + Coalesce(F("post_rank"), Value(0.0)))
             .order_by("-score", "-last_post_at", "-pk")
         )
-    terms = q.split()
-    condition = Q()
     any_term = Q()
-    for term in terms:
-        condition &= Q(title__icontains=term) | Exists(posts.filter(body__icontains=term))
+    for term in q.split():
         any_term |= Q(body__icontains=term)
-    return (
-        threads.filter(condition)
-        .annotate(matched_body=Subquery(posts.filter(any_term).order_by("created_at", "pk").values("body")[:1]))
-        .order_by("-last_post_at", "-pk")
-    )
+    return threads.annotate(
+        matched_body=Subquery(posts.filter(any_term).order_by("created_at", "pk").values("body")[:1])
+    ).order_by("-last_post_at", "-pk")
 
 
 def discussion_snippet(thread, q: str) -> str:
@@ -307,7 +435,9 @@ def search_view(request):
         community = Community.objects.content_visible_to(request.user).filter(slug=slug).first()
     context = {"q": q, "section": section, "community": community, "searched": bool(q), "people": None}
     if q:
-        items = search_knowledge(user=request.user, q=q, community=community)
+        # A section's own paged list ranks as many as are counted; the overview ranks RANKED.
+        limit = CANDIDATES if section == "knowledge" else None
+        items = search_knowledge(user=request.user, q=q, community=community, limit=limit)
         meetings = search_meetings(user=request.user, q=q, community=community)
         people = search_people_for(user=request.user, q=q) if community is None else None
         if section == "knowledge":
@@ -319,19 +449,25 @@ def search_view(request):
         else:
             shown_items = items[:SECTION_SIZE]
         context["items"] = [(item, knowledge_snippet(item, q)) for item in shown_items]
-        matches = knowledge_matches(user=request.user, q=q, community=community)
-        context["item_count"], context["item_count_more"] = bounded_count(matches)
+        # Every section's count in one query: knowledge, then meetings and people where searched, then threads.
+        counted = [knowledge_matches(user=request.user, q=q, community=community)]
         if meetings is not None:
-            context["meetings"] = [(m, meeting_snippet(m, q)) for m in meetings[:SECTION_SIZE]]
-            matches = meeting_matches(user=request.user, q=q, community=community)
-            context["meeting_count"], context["meeting_count_more"] = bounded_count(matches)
+            # Titles in the reader's language where translated: one query for the section's translations.
+            found = prefetch_translations(meetings[:SECTION_SIZE])
+            context["meetings"] = [(m, meeting_snippet(m, q)) for m in found]
+            counted.append(meeting_matches(user=request.user, q=q, community=community))
+        if people is not None:
+            context["people"] = [expertise_card(p, viewer=request.user) for p in people[:SECTION_SIZE]]
+            counted.append(people)
         context["meetings_available"] = meetings is not None
         threads = search_discussions(user=request.user, q=q, community=community)
         context["threads"] = [(thread, discussion_snippet(thread, q)) for thread in threads[:SECTION_SIZE]]
-        # Counted without the rank and snippet of each thread's best post (only the shown ones need them).
-        matched = threads.order_by().values("pk")
-        context["thread_count"], context["thread_count_more"] = bounded_count(matched)
+        counted.append(discussion_matches(user=request.user, q=q, community=community))
+        counts = bounded_counts(*counted)
+        context["item_count"], context["item_count_more"] = counts.pop(0)
+        if meetings is not None:
+            context["meeting_count"], context["meeting_count_more"] = counts.pop(0)
         if people is not None:
-            context["people"] = [expertise_card(p, viewer=request.user) for p in people[:SECTION_SIZE]]
-            context["people_count"] = people.count()
+            context["people_count"], context["people_count_more"] = counts.pop(0)
+        context["thread_count"], context["thread_count_more"] = counts.pop(0)
     return render(request, "search/results.html", context)

@@ -41,7 +41,11 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "guardian",
     "taggit",
+    "parler",
     "django_countries",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "members",
     "communities",
     "meetings",
@@ -51,6 +55,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Requests and latency by view for /metrics (cop_portal.operations.metrics): first and last.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # Every log line of a request (and of the tasks it queues) names its id; the response carries it.
+    "cop_portal.operations.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below WhiteNoise (static files keep their long caching), above everything that reads the person.
@@ -72,6 +80,7 @@ MIDDLEWARE = [
     "cop_portal.security.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "communities.middleware.CommunityMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "cop_portal.urls"
@@ -93,6 +102,8 @@ TEMPLATES = [
                 "cop_portal.context_processors.portal",
                 "cop_portal.navigation.navigation",
             ],
+            # Isolation of names and content, CLDR lists, zones and countries: used by every layer.
+            "builtins": ["members.templatetags.bidi"],
         },
     },
 ]
@@ -114,6 +125,15 @@ SQLITE_OPTIONS = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
+    # The knowledge list's covering index carries extra columns (INCLUDE) on PostgreSQL; SQLite
+    # builds it without them, which is all the embedded default needs.
+    SILENCED_SYSTEM_CHECKS = ["models.W040"]
+# django-prometheus's backends are Django's with each query counted (by alias and vendor) for /metrics.
+_COUNTED_ENGINES = {
+    "django.db.backends.postgresql": "django_prometheus.db.backends.postgresql",
+    "django.db.backends.sqlite3": "django_prometheus.db.backends.sqlite3",
+}
+DATABASES["default"]["ENGINE"] = _COUNTED_ENGINES.get(DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -140,8 +160,9 @@ REQUIRE_SHARED_CACHE = False
 
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's backends, reading the person's privacy notice state in the same query.
+    "cop_portal.privacy.backends.ModelBackend",
+    "cop_portal.privacy.backends.AuthenticationBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -169,7 +190,7 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[CoP Portal] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
 ACCOUNT_FORMS = {
-    "signup": "members.forms.PortalSignupForm",
+    "signup": "cop_portal.privacy.forms.PrivacySignupForm",
     "reset_password_from_key": "members.account_forms.PortalResetPasswordKeyForm",
 }
 ACCOUNT_ADAPTER = "members.adapters.PortalAccountAdapter"
@@ -183,6 +204,13 @@ ANONYMOUS_USER_NAME = None  # no anonymous user row: anonymous visitors never ho
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("it", _("Italian")), ("ar", _("Arabic"))]
 LANGUAGES_BIDI = ["ar"]
+# Date formats that read the same everywhere: "15 Jan 2027", never 01/15/2027 (see the modules).
+FORMAT_MODULE_PATH = ["cop_portal.formats"]
+# django-parler holds the translations of what people write (communities.models.translations).
+# Its cache is off: pages read translations inside the query that loads the rows, and a
+# second copy in Redis would only be one more thing to keep in step.
+PARLER_ENABLE_CACHING = False
+PARLER_LANGUAGES = {None: tuple({"code": code} for code, _name in LANGUAGES), "default": {"fallbacks": []}}
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "cop_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
@@ -196,13 +224,98 @@ Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# Knowledge files: kept outside MEDIA_ROOT (never served directly), checked by content, size-limited.
+KNOWLEDGE_FILES_ROOT = env.path("KNOWLEDGE_FILES_ROOT", default=VAR_DIR / "private")
+# Uploaded files (members.storage): "default" holds logos, report PDFs, open-data bundles and data
+# exports; "private" holds knowledge files. On the local disk unless an S3-compatible object store is
+# given, as STORAGE_URL=s3://bucket?endpoint_url=http://minio:9000&region=eu-south-1 (credentials
+# from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or in the URL as s3://key:secret@bucket) or as
+# AWS_STORAGE_BUCKET_NAME with AWS_S3_ENDPOINT_URL and AWS_S3_REGION_NAME. The bucket stays private:
+# every download passes the portal's permission check and is answered with a presigned URL that
+# expires after STORAGE_SIGNED_URL_EXPIRY seconds. STORAGE_PUBLIC_ENDPOINT_URL is the store's address
+# as browsers reach it, when it differs from the one the portal uses (compose: http://minio:9000).
+STORAGE_URL = env.str("STORAGE_URL", default="")
+STORAGE_SIGNED_URL_EXPIRY = env.int("STORAGE_SIGNED_URL_EXPIRY", default=60)
+# Logos are linked from pages (<img src>), so their signed URLs last as long as a page stays open.
+STORAGE_MEDIA_URL_EXPIRY = env.int("STORAGE_MEDIA_URL_EXPIRY", default=6 * 3600)
+STORAGE_PUBLIC_ENDPOINT_URL = env.str("STORAGE_PUBLIC_ENDPOINT_URL", default="") or None
+
+
+def object_storage_options(url: str) -> dict | None:
+    """Return django-storages S3 options from STORAGE_URL, or from the AWS_* variables; None for the disk."""
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    if url:
+        parts = urlsplit(url)
+        if parts.scheme != "s3" or not parts.hostname:
+            raise ValueError("STORAGE_URL must look like s3://bucket?endpoint_url=...&region=...")
+        query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+        options = {
+            "bucket_name": parts.hostname,
+            "endpoint_url": query.get("endpoint_url") or None,
+            "region_name": query.get("region") or query.get("region_name") or None,
+        }
+        if parts.username:
+            options["access_key"] = unquote(parts.username)
+            options["secret_key"] = unquote(parts.password or "")
+    elif env.str("AWS_STORAGE_BUCKET_NAME", default=""):
+        options = {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+        }
+    else:
+        return None
+    if options["endpoint_url"]:
+        # MinIO and most S3-compatible services serve buckets as paths, not as host names.
+        options["addressing_style"] = "path"
+    return options
+
+
+OBJECT_STORAGE = object_storage_options(STORAGE_URL)
+
+
+def storage_origin(object_storage: dict | None) -> str | None:
+    """Return the origin browsers load logos from (for the Content-Security-Policy), None on the disk."""
+    from urllib.parse import urlsplit
+
+    if not object_storage:
+        return None
+    endpoint = STORAGE_PUBLIC_ENDPOINT_URL or object_storage["endpoint_url"]
+    if not endpoint:
+        return "https://*.amazonaws.com"
+    parts = urlsplit(endpoint)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+STORAGE_ORIGIN = storage_origin(OBJECT_STORAGE)
+
+
+def file_storages(object_storage: dict | None) -> dict:
+    """Return the "default" and "private" entries of STORAGES for the disk or an object store."""
+    if not object_storage:
+        return {
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "private": {"BACKEND": "members.storage.LocalPrivateStorage"},
+        }
+    backend = "members.storage.PortalS3Storage"
+    return {
+        "default": {
+            "BACKEND": backend,
+            "OPTIONS": {**object_storage, "location": "media", "querystring_expire": STORAGE_MEDIA_URL_EXPIRY},
+        },
+        "private": {
+            "BACKEND": backend,
+            "OPTIONS": {**object_storage, "location": "private", "querystring_expire": STORAGE_SIGNED_URL_EXPIRY},
+        },
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **file_storages(OBJECT_STORAGE),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
-# Knowledge files: kept outside MEDIA_ROOT (never served directly), checked by content, size-limited.
-KNOWLEDGE_FILES_ROOT = env.path("KNOWLEDGE_FILES_ROOT", default=VAR_DIR / "private")
 KNOWLEDGE_MAX_UPLOAD_SIZE = env.int("KNOWLEDGE_MAX_UPLOAD_SIZE", default=20 * 1024 * 1024)
 # Any request body larger than this is refused (413) by its Content-Length before a byte of it is read
 # (cop_portal.hardening): the largest file plus room for the form around it. Keep the proxy's limit
@@ -269,6 +382,18 @@ CELERY_BEAT_SCHEDULE["meetings-dispatch-reminders"] = {
     "schedule": 60.0,
     "options": {"expires": 55},
 }
+# Owners of action items are reminded before the due date and told once when it has passed.
+CELERY_BEAT_SCHEDULE["meetings-dispatch-action-reminders"] = {
+    "task": "meetings.dispatch_action_reminders",
+    "schedule": 3600.0,
+    "options": {"expires": 3300},
+}
+# Accepted applicants who did not confirm by their date lose their seat to the next person waiting.
+CELERY_BEAT_SCHEDULE["meetings-release-unconfirmed-applications"] = {
+    "task": "meetings.release_unconfirmed_applications",
+    "schedule": 300.0,
+    "options": {"expires": 290},
+}
 # The outbox dispatcher publishes what a dead broker or a crashed web process left pending.
 CELERY_BEAT_SCHEDULE["outbox-dispatch"] = {
     "task": "members.dispatch_outbox",
@@ -285,12 +410,32 @@ CELERY_BEAT_SCHEDULE["open-data-refresh"] = {
     "schedule": 900.0,
     "options": {"expires": 840},
 }
+# Report tables are counted in the background (cop_portal/reports/store.py): every 5 minutes, those of
+# the communities changed since their last count (or never counted, or counted over an hour ago).
+CELERY_BEAT_SCHEDULE["reports-refresh"] = {
+    "task": "reports.refresh_reports",
+    "schedule": 300.0,
+    "options": {"expires": 280},
+}
 CELERY_BEAT_SCHEDULE["open-data-nightly"] = {"task": "reports.build_all_open_data", "schedule": 86400.0}
 CELERY_BEAT_SCHEDULE["digests-dispatch"] = {
     "task": "cop_portal.dispatch_digests",
     "schedule": 900.0,
     "options": {"expires": 840},
 }
+
+# Webhooks (communities.webhooks): due retries are handed to the outbox every minute. Plain http to
+# this machine and private addresses are refused unless DEBUG or WEBHOOKS_ALLOW_HTTP (tests, demos).
+CELERY_BEAT_SCHEDULE["webhooks-retry"] = {
+    "task": "communities.retry_webhooks",
+    "schedule": 60.0,
+    "options": {"expires": 55},
+}
+WEBHOOKS_ALLOW_HTTP = env.bool("WEBHOOKS_ALLOW_HTTP", default=False)
+WEBHOOKS_TIMEOUT = env.float("WEBHOOKS_TIMEOUT", default=5.0)
+WEBHOOKS_DISABLE_AFTER = env.int("WEBHOOKS_DISABLE_AFTER", default=15)
+# Deliveries go to this queue when set (a slow receiver then never holds up other tasks); else the default.
+WEBHOOK_QUEUE = env.str("WEBHOOK_QUEUE", default="")
 
 # An invitation link works once and for this many days (resending renews it).
 INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=14)
@@ -299,6 +444,8 @@ INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=14)
 DEMO_DATA_ALLOWED = env.bool("DEMO_DATA_ALLOWED", default=True)
 
 SESSION_COOKIE_HTTPONLY = True
+# Database sessions that know their person (members.sessions): one person's sessions can be ended at once.
+SESSION_ENGINE = "members.sessions"
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -312,12 +459,92 @@ CONTENT_SECURITY_POLICY_REPORT_ONLY = env.bool("CONTENT_SECURITY_POLICY_REPORT_O
 ACCESSIBILITY_FEEDBACK_EMAIL = env.str("ACCESSIBILITY_FEEDBACK_EMAIL", default="")
 ADMINS = [("Administrators", address) for address in env.list("ADMINS", default=[])]
 
+# Logs go to the console: readable lines here, one JSON object per line in production (LOG_FORMAT),
+# each with the request id (cop_portal.operations.request_id), in the web processes and the workers.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "cop_portal.operations.request_id.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Error reports (cop_portal.operations.sentry): only when SENTRY_DSN is set; personal data scrubbed.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from cop_portal.operations import sentry as _sentry
+
+    _sentry.init(
+        SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        release=env.str("SENTRY_RELEASE", default=""),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
+
+# /metrics (cop_portal.operations.metrics) answers a bearer token or an address in these networks;
+# with neither set it answers 404 to everyone.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=[])
 TAGGIT_TAGS_FROM_STRING = "cop_portal.tags.parse_tags"
 TAGGIT_STRING_FROM_TAGS = "cop_portal.tags.edit_string_for_tags"
+
+# The REST API at /api/v1/ (cop_portal/api/): personal tokens or the browser's session (with CSRF); reads
+# open to whom the querysets allow, writes need a token with the write scope; rates per token, person or
+# address in the shared cache; cursor pages; one error shape.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "cop_portal.api.authentication.TokenAuthentication",
+        "cop_portal.api.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["cop_portal.api.access.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["cop_portal.api.throttling.ApiRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "cop_portal.api.pagination.StableCursorPagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.FormParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "cop_portal.api.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+API_THROTTLE_RATES = {
+    "token": env.str("API_RATE_TOKEN", default="1000/hour"),
+    "user": env.str("API_RATE_USER", default="1000/hour"),
+    "anon": env.str("API_RATE_ANON", default="100/hour"),
+}
+# A token's "last used" time is written at most this often (not one write per request).
+API_TOKEN_TOUCH_SECONDS = env.int("API_TOKEN_TOUCH_SECONDS", default=60)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "CoP Portal API",
+    "DESCRIPTION": (
+        "Communities, groups, memberships, meetings and registrations, knowledge, discussions and announcements. "
+        "Authenticate with a personal token (Authorization: Token <key>, created on /me/api-tokens/) or the "
+        'browser\'s session. Errors: {"error": {"code", "message", "fields"}}. Lists are cursor pages.'
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CommunityVisibilityEnum": "communities.models.Community.Visibility",
+        "GroupVisibilityEnum": "communities.models.Group.Visibility",
+        "GroupKindEnum": "communities.models.Group.Kind",
+        "MeetingVisibilityEnum": "meetings.models.Meeting.Visibility",
+        "MeetingKindEnum": "meetings.models.Meeting.Kind",
+        "KnowledgeItemVisibilityEnum": "knowledge.models.KnowledgeItem.Visibility",
+        "KnowledgeItemKindEnum": "knowledge.models.KnowledgeItem.Kind",
+    },
+}

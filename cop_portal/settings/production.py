@@ -16,7 +16,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
@@ -27,5 +27,13 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = False
 DEMO_DATA_ALLOWED = False
+# One JSON object per log line, for the log collector (LOG_FORMAT=text for lines a person reads).
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")
+LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT  # noqa: F405
+# Persistent database connections: a new PostgreSQL connection costs a few milliseconds per request,
+# as much as a whole page's queries. Each worker keeps its connection for CONN_MAX_AGE seconds and
+# checks it before reuse, so a restarted database costs one failed check, not an error page.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
 # Login rate limits must hold across workers: cop_portal.checks refuses a per-process cache (E001).
 REQUIRE_SHARED_CACHE = True

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from communities import permissions
 from communities.models import Group, Membership, PartnerRole, Partnership
+from communities.translation import localize
 from knowledge.markup import render_markdown
 from members import outbox
 from members.models import NotificationPreference
@@ -164,6 +165,7 @@ def announcement_send(
     title: str,
     body: str,
     nonce: str | None = None,
+    language: str = "",
 ) -> Announcement:
     """Record an announcement and enqueue its emails; return it (the first one again for a double submit)."""
     if not can_announce(user=by, community=community):
@@ -200,7 +202,8 @@ def announcement_send(
                 title=title,
                 body=body,
                 body_html=render_markdown(body),
-                language=getattr(by, "language", "") or "",
+                # The language the author wrote in (the form defaults it to their interface language).
+                language=language if language in dict(settings.LANGUAGES) else (getattr(by, "language", "") or ""),
                 created_by=by,
                 recipient_count=announcement_recipients(community=community, audience=audience).count(),
                 nonce=nonce,
@@ -222,6 +225,7 @@ def announcement_deliver(*, announcement_id: int) -> int:
     """
     announcement = (
         Announcement.objects.select_related("community", "group", "partner_role", "created_by")
+        .prefetch_related("translations")  # each recipient reads their language's version, when there is one
         .filter(pk=announcement_id)
         .first()
     )
@@ -241,13 +245,25 @@ def announcement_deliver(*, announcement_id: int) -> int:
 
 def _send_one(*, announcement: Announcement, person, url: str) -> int:
     community = announcement.community
+    language = person.language or settings.LANGUAGE_CODE
+    shown = localize(announcement, language=language)
+    # A translation is Markdown like the original, whose HTML was rendered once when it was sent.
+    body_html = render_markdown(shown["body"]) if shown.translated else announcement.body_html
+    context = {
+        "announcement": announcement,
+        "shown": shown,
+        "body_html": body_html,
+        "community": community,
+        "recipient": person,
+        "url": url,
+    }
     return int(
         send_templated_email(
             to_email=person.email,
             user=person,
             template_prefix="discussions/emails/announcement",
-            context={"announcement": announcement, "community": community, "recipient": person, "url": url},
-            language=person.language or settings.LANGUAGE_CODE,
+            context=context,
+            language=language,
             time_zone=person.time_zone,
             once_key=f"announcement:{announcement.pk}:{person.pk}",
             kind="announcement",

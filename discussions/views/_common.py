@@ -10,17 +10,14 @@ from django.urls import reverse
 from communities.access import resolve
 
 from ..models import Post, Thread
-from ..selectors import post_page
+from ..selectors import post_page, with_read_state_of
 
 
-def visible_thread(request, community, thread_pk, *, for_update: bool = False) -> Thread:
-    return resolve(
-        request,
-        Thread.objects.visible_to(request.user)
-        .filter(community=community)
-        .select_related("community", "group", "created_by"),
-        pk=thread_pk,
-    )
+def visible_thread(request, community, thread_pk, *, for_update: bool = False, with_read_state: bool = False) -> Thread:
+    threads = Thread.objects.visible_to(request.user).filter(community=community)
+    if with_read_state:
+        threads = with_read_state_of(threads, request.user)
+    return resolve(request, threads.select_related("community", "group", "created_by"), pk=thread_pk)
 
 
 def visible_post(request, community, post_pk) -> Post:

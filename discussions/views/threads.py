@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from communities import permissions
 from communities.access import deny, door
 from communities.models import Group
+from communities.selectors import memberships_of
 from members.ids import parse_id
 
 from .. import selectors, services
@@ -66,6 +67,7 @@ def thread_create(request, community):
                     title=form.cleaned_data["title"],
                     body=form.cleaned_data["body"],
                     group=form.cleaned_data["group"],
+                    language=form.cleaned_data["language"],
                 )
             except services.DiscussionError as error:
                 form.add_error(None, error)
@@ -97,7 +99,12 @@ def _quote(request, thread) -> str:
 def thread_detail(request, community, thread_pk):
     """Show a thread: its posts in order, a page at a time, the reply form; mark what was shown as read."""
     user = request.user
-    thread = visible_thread(request, community, thread_pk)
+    thread = visible_thread(request, community, thread_pk, with_read_state=True)
+    read_state = selectors.read_state_of(thread, user)
+    if thread.group_id:
+        thread.group.community = thread.community  # the group's link needs the community's slug: no query
+        # One read of the person's memberships here answers can_post_in's two membership questions.
+        memberships_of(user=user, community=community)
     posts = (
         Post.objects.filter(thread=thread)
         .select_related("author", "author__organization", "hidden_by")
@@ -105,9 +112,9 @@ def thread_detail(request, community, thread_pk):
     )
     page = Paginator(posts, selectors.POSTS_PER_PAGE).get_page(request.GET.get("page"))
     shown = list(page.object_list)
-    first_unread = selectors.first_unread_post(user=user, thread=thread)
+    first_unread = selectors.first_unread_post(user=user, thread=thread, state=read_state)
     first_unread_url = post_url(first_unread) if first_unread is not None else ""
-    services.thread_mark_read(user=user, thread=thread, post=shown[-1] if shown else None)
+    services.thread_mark_read(user=user, thread=thread, post=shown[-1] if shown else None, state=read_state)
     can_post = permissions.can_post_in(user, community, thread.group)
     moderator = services.can_moderate(user, thread)
     may_reply = can_post and (not thread.closed or moderator)
@@ -139,7 +146,9 @@ def thread_reply(request, community, thread_pk):
         messages.error(request, _("Write your reply first."))
         return redirect(f"{thread.get_absolute_url()}#reply")
     try:
-        post = services.post_reply(thread=thread, by=request.user, body=form.cleaned_data["body"])
+        post = services.post_reply(
+            thread=thread, by=request.user, body=form.cleaned_data["body"], language=form.cleaned_data["language"]
+        )
     except services.DiscussionError as error:
         return refuse(request, error, thread.get_absolute_url())
     messages.success(request, _("Your reply was posted."))

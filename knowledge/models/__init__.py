@@ -8,7 +8,7 @@ reviews). Every model is imported here, so Django finds it and its app_label sta
 
 # In the order the single module defined them, so the app registry lists them as before.
 # isort: off
-from .items import ItemAuthor, ItemFile, KnowledgeItem, Licence, SearchVectorIndex
+from .items import NEWEST, ItemAuthor, ItemFile, KnowledgeItem, Licence, SearchVectorIndex
 from .history import SNAPSHOT_LABELS, Revision
 from .conversation import Answer, Comment, Follow
 from .collections import Collection, CollectionEntry
@@ -17,6 +17,7 @@ from .review import Review, ReviewRound
 
 __all__ = [
     "SearchVectorIndex",
+    "NEWEST",
     "Licence",
     "KnowledgeItem",
     "ItemAuthor",

@@ -4,9 +4,9 @@ Bad input raises ValidationError with a translatable message and changes nothing
 a forbidden action raises PermissionDenied. Notifications are enqueued on commit.
 
 One module per area: items (with authors, revisions, search), files, conversation
-(comments and answers), following, collections, review (peer review), notices (sent
-by the tasks) and membership (what ends when a membership ends); helpers shared by
-several areas live in _common. Import from knowledge.services, not from the areas.
+(comments and answers), following, collections, review (peer review), translations
+(items in several languages), notices (sent by the tasks) and membership (what ends when
+a membership ends); helpers shared by several areas live in _common. Import from knowledge.services, not from the areas.
 """
 
 from ._common import CHANGE_PERM, DOUBLE_SUBMIT_WINDOW, notifications_muted
@@ -44,6 +44,7 @@ from .notices import (
     notice_review_requested,
 )
 from .review import review_respond, review_round_cancel, review_round_complete, review_round_request, review_submit
+from .translations import item_translation_create, item_translation_link, translation_set
 
 __all__ = [
     "answer_remove",
@@ -71,6 +72,8 @@ __all__ = [
     "item_create",
     "item_publish",
     "item_restore_revision",
+    "item_translation_create",
+    "item_translation_link",
     "item_unpublish",
     "item_update",
     "knowledge_membership_ended",
@@ -86,5 +89,6 @@ __all__ = [
     "review_round_request",
     "review_submit",
     "search_vector_update",
+    "translation_set",
     "unfollow",
 ]

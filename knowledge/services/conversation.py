@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from communities.reporting import reports_changed
 from members.models import User
 
 from .. import tasks
@@ -48,6 +49,7 @@ def comment_create(*, by: User, body: str, item: KnowledgeItem | None = None, me
 @transaction.atomic
 def answer_create(*, item: KnowledgeItem, by: User, body: str) -> Answer:
     """Answer a published question; a double submit adds nothing."""
+    reports_changed(item.community_id)  # counted again by the reports (after commit)
     if not item.is_question:
         raise ValidationError(_("Only questions take answers; leave a comment instead."))
     if not item.is_published:

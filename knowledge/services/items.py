@@ -17,11 +17,13 @@ from django.utils.translation import gettext as _
 
 from communities import permissions
 from communities.models import Community, Group, Membership
+from communities.reporting import reports_changed
 from communities.theme_names import theme_names_clean
 from members.models import Organization, User
 
 from ..markup import plain_text, render_markdown
 from ..models import ItemAuthor, KnowledgeItem, Licence, Revision
+from ..webhooks import emit_item_published
 from ._common import CHANGE_PERM, DOUBLE_SUBMIT_WINDOW, _clean_text, _require_editor, _require_member, _unique_slug
 
 SEARCH_CONFIGS = {"it": "italian", "en": "english", "ar": "simple"}
@@ -246,8 +248,13 @@ def item_create(
     links: Iterable = (),
     authors: Sequence[AuthorSpec] | None = None,
     publish: bool = False,
+    translation_of: KnowledgeItem | None = None,
 ) -> KnowledgeItem:
-    """Create an item as a draft (or published) with its authors in order; write revision 1."""
+    """Create an item as a draft (or published) with its authors in order; write revision 1.
+
+    translation_of is the original of the set the new item translates (services.translations checks it).
+    """
+    reports_changed(community.pk)  # counted again by the reports (after commit)
     _require_member(user=by, community=community, message=_("Only members of the community can share knowledge."))
     fields = {
         "kind": kind,
@@ -270,11 +277,13 @@ def item_create(
         created_by=by,
         title=fields["title"],
         body=fields["body"],
+        language=fields["language"],
+        translation_of=translation_of,
         created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
     ).first()
     if recent is not None:
         return recent  # the same form sent twice
-    item = KnowledgeItem(community=community, created_by=by)
+    item = KnowledgeItem(community=community, created_by=by, translation_of=translation_of)
     _apply_fields(item, fields)
     item.slug = _unique_slug(KnowledgeItem, community=community, title=item.title)
     if publish:
@@ -286,6 +295,8 @@ def item_create(
     item.organizations.set(list(organizations))
     search_vector_update(item=item)
     _write_revision(item=item, by=by, before=None, action=Revision.Action.CREATED)
+    if item.status == KnowledgeItem.Status.PUBLISHED:
+        emit_item_published(item)
     return item
 
 
@@ -310,6 +321,7 @@ def item_update(
     **fields,
 ) -> KnowledgeItem:
     """Change an item; write a revision with what changed. Submitting the same values again changes nothing."""
+    reports_changed(item.community_id)  # counted again by the reports (after commit)
     item = KnowledgeItem.objects.select_for_update().get(pk=item.pk)
     _require_editor(user=by, item=item)
     unknown = set(fields) - set(CONTENT_FIELDS) - {"meeting"}
@@ -345,6 +357,7 @@ def item_update(
 @transaction.atomic
 def item_publish(*, item: KnowledgeItem, by: User) -> KnowledgeItem:
     """Publish a draft; publishing a published item changes nothing."""
+    reports_changed(item.community_id)  # counted again by the reports (after commit)
     item = KnowledgeItem.objects.select_for_update().get(pk=item.pk)
     _require_editor(user=by, item=item)
     if item.status == KnowledgeItem.Status.PUBLISHED:
@@ -354,12 +367,14 @@ def item_publish(*, item: KnowledgeItem, by: User) -> KnowledgeItem:
     item.published_at = item.published_at or timezone.now()
     item.save(update_fields=["status", "published_at", "updated_at"])
     _write_revision(item=item, by=by, before=before, action=Revision.Action.PUBLISHED)
+    emit_item_published(item)
     return item
 
 
 @transaction.atomic
 def item_unpublish(*, item: KnowledgeItem, by: User) -> KnowledgeItem:
     """Take an item back to draft; it keeps its first publication date."""
+    reports_changed(item.community_id)  # counted again by the reports (after commit)
     item = KnowledgeItem.objects.select_for_update().get(pk=item.pk)
     _require_editor(user=by, item=item)
     if item.status == KnowledgeItem.Status.DRAFT:
@@ -377,6 +392,7 @@ def item_restore_revision(*, item: KnowledgeItem, revision: Revision, by: User) 
     Restoring is itself an edit: it writes a new revision, and restoring the same
     revision twice changes nothing the second time.
     """
+    reports_changed(item.community_id)  # counted again by the reports (after commit)
     if revision.item_id != item.pk:
         raise ValidationError(_("This revision belongs to another item."))
     snap = revision.snapshot

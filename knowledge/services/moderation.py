@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from communities import permissions
+from communities.reporting import reports_changed
 from members.models import User
 
 from ..models import Answer, Comment, ItemFile, KnowledgeItem
@@ -27,8 +28,15 @@ def _require_manager(*, user: User, community) -> None:
 @transaction.atomic
 def item_delete(*, item: KnowledgeItem, by: User) -> None:
     """Delete an item with its files, authors, revisions and conversation; remove its stored files after commit."""
+    reports_changed(item.community_id)  # counted again by the reports (after commit)
     _require_manager(user=by, community=item.community)
     delete_stored_after_commit(ItemFile.objects.filter(item=item))
+    # The translations of a deleted original stay one set: the oldest becomes their original.
+    translations = list(KnowledgeItem.objects.select_for_update().filter(translation_of=item).order_by("pk"))
+    if translations:
+        heir = translations[0]
+        KnowledgeItem.objects.filter(pk=heir.pk).update(translation_of=None)
+        KnowledgeItem.objects.filter(pk__in=[t.pk for t in translations[1:]]).update(translation_of=heir)
     item.delete()
 
 

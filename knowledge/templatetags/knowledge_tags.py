@@ -15,6 +15,7 @@ from django import template
 from django.template.context_processors import csrf
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import format_html
 
 from ..forms import CommentForm
 from ..models import Comment, KnowledgeItem
@@ -29,8 +30,7 @@ def meeting_comments(context, meeting):
     request = context["request"]
     user = request.user
     comments = (
-        Comment.objects.visible_to(user)
-        .filter(meeting=meeting)
+        Comment.objects.on_meeting_visible_to(meeting, user)
         .select_related("author", "author__organization")
         .order_by("created_at", "pk")
     )
@@ -68,3 +68,13 @@ def meeting_page_section(*, request, meeting) -> str:
     return render_to_string(
         "knowledge/partials/_meeting_knowledge.html", meeting_knowledge(context, meeting), request=request
     ) + render_to_string("knowledge/partials/_comments.html", meeting_comments(context, meeting), request=request)
+
+
+@register.filter
+def title_in_language(item):
+    """Return item's title marked with its language and direction, for a title quoted inside a translated sentence.
+
+    {% blocktranslate with title=item|title_in_language %}: the sentence keeps the interface's
+    language, the title its own (HTML email and pages; plain text uses |isolate).
+    """
+    return format_html('<bdi lang="{}" dir="{}">{}</bdi>', item.language, item.direction, item.title)

@@ -6,8 +6,8 @@ services; POST-only actions answer a GET, after the same lookups, with a redirec
 
 One module per area: items (list, page, form, publishing), files, history (revisions),
 conversation (comments, answers, following, comments on meetings), collections (with
-the printable view and exports) and review (peer review); lookups shared by several
-areas live in _common. The URL conf reaches every view as views.<name>.
+the printable view and exports), review (peer review) and translations (items in several
+languages); lookups shared by several areas live in _common. The URL conf reaches every view as views.<name>.
 """
 
 # Private, but tests import it from here.
@@ -35,9 +35,11 @@ from .files import file_delete, file_download, file_thumbnail, file_upload
 from .history import revision_detail, revision_list, revision_restore
 from .items import PAGE_SIZE, item_create, item_detail, item_edit, item_list, item_publish
 from .review import review_request, review_respond, review_round_close, review_round_detail, review_submit
+from .translations import item_translations_view
 
 __all__ = [
     "PAGE_SIZE",
+    "item_translations_view",
     "item_list",
     "item_detail",
     "item_create",

@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from communities.access import door, resolve
+from members.storage import serve_stored_file
 
 from .. import services
 from ..forms import UploadForm
@@ -50,14 +50,17 @@ def _visible_file(request, community, file_uuid):
 @never_cache
 @door("content")
 def file_download(request, community, file_uuid):
-    """Send a file, after the permission check, as an attachment that browsers must not sniff."""
+    """Send a file, after the permission check, as an attachment that browsers must not sniff.
+
+    From an object store the answer is a redirect to a presigned URL that expires within a minute
+    (members.storage.serve_stored_file); from the local disk the file is streamed.
+    """
     attached = _visible_file(request, community, file_uuid)
-    try:
-        handle = attached.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle, as_attachment=True, filename=attached.original_name, content_type=attached.content_type
+    response = serve_stored_file(
+        attached.file.storage,
+        attached.file.name,
+        filename=attached.original_name,
+        content_type=attached.content_type,
     )
     return _private_headers(response)
 
@@ -65,16 +68,23 @@ def file_download(request, community, file_uuid):
 @never_cache
 @door("content")
 def file_thumbnail(request, community, file_uuid):
-    """Send the PNG thumbnail we made of an image (re-encoded by us, so safe to show inline)."""
+    """Send the PNG thumbnail we made of an image (re-encoded by us, so safe to show inline).
+
+    Streamed even from an object store: it is shown inside pages, whose policy loads images from here.
+    """
     attached = _visible_file(request, community, file_uuid)
     if not attached.thumbnail:
         # No cheap preview (PDFs, documents, text): the generic file icon.
         return redirect(static("knowledge/file-icon.svg"))
-    try:
-        handle = attached.thumbnail.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    return _private_headers(FileResponse(handle, content_type="image/png"))
+    response = serve_stored_file(
+        attached.thumbnail.storage,
+        attached.thumbnail.name,
+        filename="thumbnail.png",
+        content_type="image/png",
+        as_attachment=False,
+        stream=True,
+    )
+    return _private_headers(response)
 
 
 @login_required

@@ -28,13 +28,12 @@ from ..forms import (
 )
 from ..models import ItemAuthor, KnowledgeItem
 from ..selectors import (
-    can_accept_answer,
     can_edit_item,
     is_active_member,
     is_following,
-    is_item_author,
     item_for_page,
-    items_for_list,
+    item_page_answers,
+    item_translations,
     list_facets,
 )
 from ._common import _refuse, _visible_item
@@ -49,10 +48,14 @@ def item_list(request, community):
     """List the items the viewer may see, filtered by kind, theme, group, language, author, organisation, date."""
     groups = Group.objects.visible_to(request.user).filter(community=community).in_order()
     form = ItemFilterForm(request.GET or None, groups=groups, **list_facets(user=request.user, community=community))
-    items = form.apply(items_for_list(user=request.user, community=community))
-    items = items.order_by("-published_at", "-created_at", "-pk")
+    order = ("-published_at", "-created_at", "-pk")
+    visible = form.apply(KnowledgeItem.objects.visible_to(request.user).filter(community=community))
     number = request.GET.get("page")
-    page = BoundedPaginator(items, PAGE_SIZE, number=number, reach=LIST_REACH).get_page(number)
+    # The page's ids are found first (an index-only scan of knowledge_item_list_idx), then its rows
+    # read by id, in the same query: the scan skips the rows the viewer may not see in the index.
+    page = BoundedPaginator(visible.order_by(*order).values("pk"), PAGE_SIZE, number=number, reach=LIST_REACH)
+    page = page.get_page(number)
+    items = KnowledgeItem.objects.filter(pk__in=page.object_list).for_list().order_by(*order)
     query = request.GET.copy()
     query.pop("page", None)
     followed_group = None
@@ -64,7 +67,7 @@ def item_list(request, community):
         "page": page,
         "followed_group": followed_group,
         "following_group": bool(followed_group) and is_following(user=request.user, group=followed_group),
-        "items": page.object_list,
+        "items": list(items),
         "query": query.urlencode(),
         "filtered": bool(form.is_bound and any(v for k, v in request.GET.items() if k != "page")),
         "is_member": is_active_member(user=request.user, community=community),
@@ -77,38 +80,24 @@ def item_detail(request, community, knowledge_pk):
     item = item_for_page(user=request.user, community=community, knowledge_pk=knowledge_pk)
     if item is None:
         raise NotVisible
-    user = request.user
-    member = is_active_member(user=user, community=community)
-    can_edit = can_edit_item(user=user, item=item)
+    answers = item_page_answers(user=request.user, item=item)
+    member, can_edit = answers["is_member"], answers["can_edit"]
     context = {
         "community": community,
         "item": item,
-        "meeting": _visible_meeting_of(item, user),
         "authors": item.authorships.all(),
         "files": item.files.all(),
         "comments": item.comments.all(),
         "answers": item.answers.all() if item.is_question else [],
         "rounds": item.review_rounds.all(),
         "collections": [entry.collection for entry in item.collection_entries.all()],
-        "is_member": member,
-        "can_edit": can_edit,
-        "is_author": is_item_author(user=user, item=item),
-        "can_accept": item.is_question and can_accept_answer(user=user, item=item),
-        "following": is_following(user=user, item=item),
+        "translations": item_translations(user=request.user, item=item),
+        **answers,
         "comment_form": CommentForm() if member else None,
         "answer_form": AnswerForm() if member and item.is_question and item.is_published else None,
         "upload_form": UploadForm() if can_edit else None,
     }
     return render(request, "knowledge/item_detail.html", context)
-
-
-def _visible_meeting_of(item, user):
-    """Return the meeting item came from, when user may see it (a link to a hidden meeting would leak its title)."""
-    if not item.meeting_id:
-        return None
-    from meetings.models import Meeting
-
-    return Meeting.objects.visible_to(user).filter(pk=item.meeting_id).select_related("community").first()
 
 
 def _item_form_context(request, community, *, form, formset, item=None):

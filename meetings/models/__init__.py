@@ -4,9 +4,12 @@ Times are stored in UTC; each meeting keeps its own IANA time zone so pages, ema
 and calendar files can show it in the zone it was planned in.
 
 One module per area: meetings (meetings, their series, themes, audiences and agenda),
-registrations, outcomes (minutes and action items), feeds (calendar feed tokens) and
+registrations, outcomes (minutes and action items), certificates (of attendance), feeds (calendar feed tokens) and
 reminders. Every model is imported here, so Django finds it and its app_label stays
 "meetings".
+registrations, outcomes (minutes and action items), feeds (calendar feed tokens),
+reminders and applications (criteria, reviews, quotas). Every model is imported here,
+so Django finds it and its app_label stays "meetings".
 """
 
 # In the order the single module defined them, so the app registry lists them as before.
@@ -16,9 +19,16 @@ from .registrations import Registration
 from .outcomes import ActionItem, MeetingOutcome
 from .feeds import CalendarFeedToken, hash_feed_token
 from .reminders import Reminder
+from .questions import Answer, Question
+from .following import MeetingInvitation, SeriesFollow, SeriesSkip
+from .certificates import Certificate
+from .applications import Application, ApplicationReview, ApplicationScore, ApplicationSetup, Criterion, Quota
+from .translations import AgendaItemTranslation, MeetingTranslation
 # isort: on
 
 __all__ = [
+    "AgendaItemTranslation",
+    "MeetingTranslation",
     "UID_DOMAIN",
     "new_uid",
     "Audience",
@@ -32,4 +42,16 @@ __all__ = [
     "hash_feed_token",
     "CalendarFeedToken",
     "Reminder",
+    "Question",
+    "Answer",
+    "SeriesFollow",
+    "SeriesSkip",
+    "MeetingInvitation",
+    "Certificate",
+    "Application",
+    "ApplicationSetup",
+    "Criterion",
+    "Quota",
+    "ApplicationReview",
+    "ApplicationScore",
 ]

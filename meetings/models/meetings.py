@@ -11,7 +11,8 @@ import zoneinfo
 from datetime import datetime
 
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.fields import DateTimeRangeField
+from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
@@ -19,11 +20,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from parler.models import TranslatableModelMixin
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from communities.models import Community, Group
 from members.models import TIME_ZONE_CHOICES, Organization
+from members.typography import country_name, join_comma
 
 from ..querysets import MeetingQuerySet
 from ..timefmt import in_zone
@@ -55,6 +58,50 @@ class MeetingSearchIndex(GinIndex):
         if schema_editor.connection.vendor == "postgresql":
             return super().create_sql(model, schema_editor, using=using, **kwargs)
         return models.Index.create_sql(self, model, schema_editor, using="", **kwargs)
+
+    def check_supported(self, schema_editor):
+        return None
+
+
+class MeetingPeriod(models.Func):
+    """tstzrange(start, end, '[]'): the time a meeting takes, both ends included (PostgreSQL only).
+
+    `period__contains=moment` finds the meetings in progress at that moment through
+    MeetingPeriodIndex, whatever the length of the history (MeetingQuerySet.upcoming).
+    """
+
+    function = "TSTZRANGE"
+    template = "%(function)s(%(expressions)s, '[]')"
+    output_field = DateTimeRangeField()
+
+    def __init__(self, **extra):
+        super().__init__(models.F("start"), models.F("end"), **extra)
+
+
+class MeetingPeriodIndex(GistIndex):
+    """A GiST index on MeetingPeriod (the meetings in progress at a moment) on PostgreSQL; a plain one elsewhere."""
+
+    def __init__(self, *, name: str):
+        super().__init__(MeetingPeriod(), name=name)
+
+    def deconstruct(self):
+        path, _args, kwargs = super().deconstruct()
+        return path, (), {"name": self.name}
+
+    def _plain(self) -> models.Index:
+        """The index elsewhere (SQLite, which has no ranges): a plain one on (start, end), same name."""
+        return models.Index(fields=["start", "end"], name=self.name)
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        # The schema editor executes whatever this returns: a plain index, never None (SQL "None").
+        if schema_editor.connection.vendor != "postgresql":
+            return self._plain().create_sql(model, schema_editor, using=using, **kwargs)
+        return super().create_sql(model, schema_editor, using=using, **kwargs)
+
+    def remove_sql(self, model, schema_editor, **kwargs):
+        if schema_editor.connection.vendor != "postgresql":
+            return self._plain().remove_sql(model, schema_editor, **kwargs)
+        return super().remove_sql(model, schema_editor, **kwargs)
 
     def check_supported(self, schema_editor):
         return None
@@ -116,7 +163,7 @@ class MeetingSeries(models.Model):
         return reverse("meetings:series", kwargs={"community_slug": self.community.slug, "series_pk": self.pk})
 
 
-class Meeting(models.Model):
+class Meeting(TranslatableModelMixin, models.Model):
     """One meeting of a community or of one of its groups, planned in its own time zone."""
 
     class Kind(models.TextChoices):
@@ -141,6 +188,7 @@ class Meeting(models.Model):
         OPEN = "open", _("Open: anyone who sees the meeting may register")
         APPROVAL = "approval", _("By approval of the organisers")
         INVITATION = "invitation", _("Invitation only")
+        APPLICATIONS = "applications", _("Applications, selected by the organisers")
         NONE = "none", _("No registration")
 
     class Visibility(models.TextChoices):
@@ -174,6 +222,8 @@ class Meeting(models.Model):
     format = models.CharField(_("format"), max_length=16, choices=Format.choices, default=Format.ONLINE)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    # The language of the title, description and agenda (empty: the community's default language).
+    language = models.CharField(_("written in"), max_length=8, choices=settings.LANGUAGES, blank=True)
     start = models.DateTimeField(_("starts at"), db_index=True)
     end = models.DateTimeField(_("ends at"))
     time_zone = models.CharField(_("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="Europe/Rome")
@@ -192,6 +242,9 @@ class Meeting(models.Model):
     audience = models.JSONField(_("audience"), default=list, blank=True)
     themes = TaggableManager(verbose_name=_("themes"), through=ThemedMeeting, blank=True)
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    # A hybrid meeting that asks how people attend counts its seats apart: capacity is then the
+    # seats in the room and online_capacity the seats online (None: no limit online).
+    online_capacity = models.PositiveIntegerField(_("online seats"), null=True, blank=True)
     registration_policy = models.CharField(
         _("registration"), max_length=16, choices=RegistrationPolicy.choices, default=RegistrationPolicy.OPEN
     )
@@ -222,11 +275,20 @@ class Meeting(models.Model):
         ordering = ["start", "pk"]
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
-        permissions = [("organise_meeting", _("Can organise this meeting (co-organiser)"))]
+        permissions = [
+            ("organise_meeting", _("Can organise this meeting (co-organiser)")),
+            ("review_applications", _("Can review this meeting's applications")),
+            ("translate_meeting", _("Can translate this meeting's title, description and agenda")),
+        ]
         indexes = [
             models.Index(fields=["community", "start"]),
             models.Index(fields=["status", "end"]),
             MeetingSearchIndex(fields=["search_vector"], name="meeting_search_gin"),
+            # The meetings of a community or a group by status and end (minutes to write on /me/).
+            models.Index(fields=["community", "status", "end"], name="meeting_community_status_end"),
+            models.Index(fields=["group", "status", "end"], name="meeting_group_status_end"),
+            # The meetings in progress now: where the upcoming ones begin (MeetingQuerySet.upcoming).
+            MeetingPeriodIndex(name="meeting_period_gist"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="meeting_ends_after_start"),
@@ -249,6 +311,11 @@ class Meeting(models.Model):
     @property
     def local_end(self) -> datetime:
         return in_zone(self.end, self.zone)
+
+    @property
+    def content_language(self) -> str:
+        """Return the language the title, description and agenda are written in."""
+        return self.language or self.community.default_language
 
     @property
     def is_cancelled(self) -> bool:
@@ -274,17 +341,21 @@ class Meeting(models.Model):
     def takes_registrations(self) -> bool:
         return self.registration_policy in {self.RegistrationPolicy.OPEN, self.RegistrationPolicy.APPROVAL}
 
+    @property
+    def takes_applications(self) -> bool:
+        return self.registration_policy == self.RegistrationPolicy.APPLICATIONS
+
     def audience_labels(self) -> list[str]:
         labels = dict(Audience.choices)
         return [str(labels[value]) for value in self.audience if value in labels]
 
     def place_label(self) -> str:
         """Return where the meeting happens, in one line (venue, city, country)."""
-        parts = [self.venue, self.city, str(self.country.name) if self.country else ""]
-        return ", ".join(part for part in parts if part)
+        parts = [self.venue, self.city, country_name(self.country)]
+        return join_comma(part for part in parts if part)
 
 
-class AgendaItem(models.Model):
+class AgendaItem(TranslatableModelMixin, models.Model):
     """One point of a meeting's agenda, in the order organisers set."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
@@ -301,3 +372,8 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def content_language(self) -> str:
+        """Return the language of the title and notes: their meeting's."""
+        return self.meeting.content_language

@@ -29,6 +29,10 @@ class Registration(models.Model):
         DECLINED = "declined", _("Declined")
         CANCELLED = "cancelled", _("Cancelled")
 
+    class Mode(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        ONLINE = "online", _("Online")
+
     ACTIVE_STATUSES = (Status.REGISTERED, Status.WAITLISTED, Status.PENDING)
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="registrations")
@@ -36,7 +40,10 @@ class Registration(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="meeting_registrations"
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.REGISTERED)
-    # Waitlist order: the lowest position is promoted first.
+    # How the person attends a hybrid meeting that asks it (its in-person and online seats are
+    # counted apart, each with its own waitlist); empty where the meeting does not ask.
+    attendance_mode = models.CharField(_("attendance mode"), max_length=16, choices=Mode.choices, blank=True)
+    # Waitlist order (within the attendance mode): the lowest position is promoted first.
     position = models.PositiveIntegerField(_("waitlist position"), null=True, blank=True)
     attended = models.BooleanField(_("attended"), default=False)
     walk_in = models.BooleanField(_("walk-in"), default=False)
@@ -67,7 +74,13 @@ class Registration(models.Model):
                 fields=["meeting", "user"], condition=Q(user__isnull=False), name="registration_one_per_person"
             ),
         ]
-        indexes = [models.Index(fields=["meeting", "status", "position"])]
+        indexes = [
+            models.Index(fields=["meeting", "status", "position"]),
+            models.Index(fields=["meeting", "attendance_mode", "status"], name="registration_mode_status"),
+            # The few registrations awaiting a decision (/me/: "registrations to approve"): without it
+            # PostgreSQL read every registration's status in the network to find them (issue 15).
+            models.Index(fields=["meeting"], condition=Q(status="pending"), name="registration_pending_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.display_name} – {self.meeting} ({self.get_status_display()})"
@@ -109,10 +122,10 @@ class Registration(models.Model):
 
     @property
     def country_name(self) -> str:
-        from django_countries import countries
+        from members.typography import country_name
 
         code = self.country_code
-        return str(countries.name(code)) if code else ""
+        return country_name(code) if code else ""
 
     @property
     def is_active(self) -> bool:

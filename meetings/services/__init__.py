@@ -8,18 +8,72 @@ field they concern, and nothing is saved. Notifications are enqueued on commit.
 from __future__ import annotations
 
 from ._common import CO_ORGANISER_PERM, EDITABLE_FIELDS, SIGNIFICANT_FIELDS, RegistrationError
-from .agenda import agenda_item_add, agenda_item_delete, agenda_item_move, agenda_item_update, agenda_reorder
+from .agenda import (
+    agenda_item_add,
+    agenda_item_delete,
+    agenda_item_move,
+    agenda_item_update,
+    agenda_items_outside,
+    agenda_items_outside_if_moved,
+    agenda_reorder,
+    agenda_shift,
+)
+from .answers import answer_display, answers_clean, answers_deadline, answers_locked_reason, asked_questions
+from .application_reviews import may_review, review_submit, review_total
+from .applications import (
+    application_answers_update,
+    application_closed_reason,
+    application_confirm,
+    application_setup_of,
+    application_setup_update,
+    application_submit,
+    application_withdraw,
+    criterion_add,
+    criterion_delete,
+    quota_delete,
+    quota_set,
+    reviewer_add,
+    reviewer_remove,
+    reviewers_of,
+)
 from .attendance import (
-    ActionItemData,
     attendance_mark,
     meeting_close,
     meetings_needing_closing_reminder,
     registration_attendance_set,
     walk_in_add,
 )
+from .certificates import certificate_issue, certificate_settings_update, certificates_issue_all
 from .feeds import calendar_feed_token_create, calendar_feed_token_revoke, calendar_feed_user
+from .follow_up import (
+    ActionItemData,
+    action_item_set_status,
+    action_items_sync,
+    action_reminders_dispatch,
+    minutes_publish,
+)
+from .following import (
+    FollowResult,
+    register_followers,
+    series_follow,
+    series_following_of,
+    series_leave,
+    series_occurrence_skip,
+    series_occurrence_unskip,
+)
 from .membership_ended import meetings_membership_ended
+from .questions import (
+    builtin_definition,
+    form_languages,
+    question_add,
+    question_builtin_switch,
+    question_delete,
+    question_move,
+    question_update,
+)
 from .registrations import (
+    fill_free_seats_everywhere,
+    registration_answers_update,
     registration_approve,
     registration_cancel,
     registration_change_status,
@@ -28,6 +82,7 @@ from .registrations import (
     registration_decline,
     registration_invite,
     registration_invite_by_email,
+    splits_seats,
 )
 from .scheduling import (
     meeting_add_coorganiser,
@@ -39,21 +94,79 @@ from .scheduling import (
     meeting_schedule,
     meeting_update,
 )
-from .series import series_cancel_following, series_create
+from .selection import (
+    SelectionPlan,
+    applications_release_unconfirmed,
+    plan_selection,
+    promote_from_waitlist,
+    quota_label,
+    ranked,
+    selection_apply,
+)
+from .series import series_cancel_following, series_create, series_extend
 
 __all__ = [
+    "SelectionPlan",
+    "application_answers_update",
+    "application_closed_reason",
+    "application_confirm",
+    "application_setup_of",
+    "application_setup_update",
+    "application_submit",
+    "application_withdraw",
+    "applications_release_unconfirmed",
+    "criterion_add",
+    "criterion_delete",
+    "may_review",
+    "plan_selection",
+    "promote_from_waitlist",
+    "quota_delete",
+    "quota_label",
+    "quota_set",
+    "ranked",
+    "review_submit",
+    "review_total",
+    "reviewer_add",
+    "reviewer_remove",
+    "reviewers_of",
+    "selection_apply",
     "ActionItemData",
+    "action_item_set_status",
+    "action_items_sync",
+    "action_reminders_dispatch",
+    "minutes_publish",
     "CO_ORGANISER_PERM",
     "EDITABLE_FIELDS",
     "RegistrationError",
     "SIGNIFICANT_FIELDS",
     "agenda_item_add",
+    "answer_display",
+    "answers_clean",
+    "answers_deadline",
+    "answers_locked_reason",
+    "asked_questions",
+    "builtin_definition",
+    "fill_free_seats_everywhere",
+    "form_languages",
+    "question_add",
+    "question_builtin_switch",
+    "question_delete",
+    "question_move",
+    "question_update",
+    "registration_answers_update",
+    "splits_seats",
     "agenda_item_delete",
     "agenda_item_move",
     "agenda_item_update",
+    "agenda_items_outside",
+    "agenda_items_outside_if_moved",
     "agenda_reorder",
+    "agenda_shift",
     "attendance_mark",
     "calendar_feed_token_create",
+    "certificate_issue",
+    "certificate_settings_update",
+    "certificates_issue_all",
     "calendar_feed_token_revoke",
     "calendar_feed_user",
     "meeting_add_coorganiser",
@@ -78,5 +191,13 @@ __all__ = [
     "registration_invite_by_email",
     "series_cancel_following",
     "series_create",
+    "series_extend",
+    "series_follow",
+    "series_following_of",
+    "series_leave",
+    "series_occurrence_skip",
+    "series_occurrence_unskip",
+    "register_followers",
+    "FollowResult",
     "walk_in_add",
 ]

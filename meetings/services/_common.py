@@ -24,6 +24,7 @@ EDITABLE_FIELDS = (
     "format",
     "title",
     "description",
+    "language",
     "start",
     "end",
     "time_zone",
@@ -35,6 +36,7 @@ EDITABLE_FIELDS = (
     "group",
     "audience",
     "capacity",
+    "online_capacity",
     "registration_policy",
     "registration_deadline",
     "visibility",
@@ -106,20 +108,8 @@ def _validate(meeting: Meeting) -> None:
                 _("The registration deadline must be before the meeting starts."), code="deadline_after_start"
             )
         )
-    if meeting.pk and meeting.capacity is not None:
-        taken = Registration.objects.filter(meeting=meeting).seats_taken().count()
-        if meeting.capacity < taken:
-            errors.setdefault("capacity", []).append(
-                ValidationError(
-                    ngettext(
-                        "%(count)d person is already registered: the capacity cannot be lower.",
-                        "%(count)d people are already registered: the capacity cannot be lower.",
-                        taken,
-                    ),
-                    code="capacity_below_registrations",
-                    params={"count": taken},
-                )
-            )
+    if meeting.pk:
+        _validate_capacities(meeting, errors)
     unknown_audience = [value for value in (meeting.audience or []) if value not in Audience.values]
     if not isinstance(meeting.audience, list) or unknown_audience:
         errors.setdefault("audience", []).append(
@@ -142,6 +132,32 @@ def _validate(meeting: Meeting) -> None:
             errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
+
+
+def _validate_capacities(meeting: Meeting, errors: dict) -> None:
+    """No capacity may fall below the seats already taken (by mode, for a hybrid meeting counting seats apart)."""
+    from .registrations import _pool, splits_seats
+
+    split = splits_seats(meeting)
+    limits = [("capacity", Registration.Mode.IN_PERSON if split else None, meeting.capacity)]
+    if split:
+        limits.append(("online_capacity", Registration.Mode.ONLINE, meeting.online_capacity))
+    for field, mode, limit in limits:
+        if limit is None:
+            continue
+        taken = _pool(meeting, mode).seats_taken().count()
+        if limit < taken:
+            errors.setdefault(field, []).append(
+                ValidationError(
+                    ngettext(
+                        "%(count)d person is already registered: the capacity cannot be lower.",
+                        "%(count)d people are already registered: the capacity cannot be lower.",
+                        taken,
+                    ),
+                    code="capacity_below_registrations",
+                    params={"count": taken},
+                )
+            )
 
 
 def _unknown_fields(fields: dict[str, Any]) -> None:

@@ -1,12 +1,12 @@
-"""Agenda items: adding, changing, reordering, moving and deleting."""
+"""Agenda items: adding, changing, reordering, moving and deleting; following the meeting when it moves."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max, Q
 
 from members.models import User
 
@@ -77,3 +77,38 @@ def agenda_item_move(*, item: AgendaItem, by: User | None, offset: int) -> None:
 @transaction.atomic
 def agenda_item_delete(*, item: AgendaItem, by: User | None) -> None:
     AgendaItem.objects.filter(pk=item.pk).delete()
+
+
+def agenda_shift(*, meeting: Meeting, shift: timedelta) -> int:
+    """Move every timed agenda item of meeting by shift (the meeting moved: each keeps its offset from the start).
+
+    Offsets are kept in elapsed time, so an item 90 minutes after the start is 90 minutes after the
+    new start, across a daylight-saving change too. Return how many items moved.
+    """
+    if not shift:
+        return 0
+    return AgendaItem.objects.filter(meeting=meeting, starts_at__isnull=False).update(starts_at=F("starts_at") + shift)
+
+
+def agenda_items_outside(meeting: Meeting) -> list[AgendaItem]:
+    """Return the timed agenda items of meeting that fall outside its time (before the start, at or after the end)."""
+    return list(
+        AgendaItem.objects.filter(meeting=meeting, starts_at__isnull=False)
+        .filter(Q(starts_at__lt=meeting.start) | Q(starts_at__gte=meeting.end))
+        .order_by("order", "pk")
+    )
+
+
+def agenda_items_outside_if_moved(meeting: Meeting, *, start: datetime, end: datetime) -> list[AgendaItem]:
+    """Return the timed agenda items that would fall outside meeting if it moved to start–end; save nothing.
+
+    Each item keeps its offset from the start (agenda_shift); the items returned carry the time
+    they would have (unsaved), for the organiser to see before confirming the change.
+    """
+    shift = start - meeting.start
+    outside = []
+    for item in AgendaItem.objects.filter(meeting=meeting, starts_at__isnull=False).order_by("order", "pk"):
+        item.starts_at = item.starts_at + shift
+        if item.starts_at < start or item.starts_at >= end:
+            outside.append(item)
+    return outside

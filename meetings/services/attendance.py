@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from communities.reporting import reports_changed
 from members.models import User
 
-from ..models import ActionItem, Meeting, MeetingOutcome, Registration
+from ..models import Meeting, MeetingOutcome, Registration
 from ._common import _require_started
+from .follow_up import ActionItemData, action_items_sync, minutes_publish
 from .registrations import _set_status
 from .scheduling import meeting_mark_held
 
@@ -22,6 +23,7 @@ from .scheduling import meeting_mark_held
 @transaction.atomic
 def attendance_mark(*, meeting: Meeting, by: User | None, attended_ids: Iterable[int]) -> int:
     """Record who attended among the registered people of meeting; return how many attended."""
+    reports_changed(meeting.community_id)  # counted again by the reports (after commit)
     _require_started(meeting)
     attended_ids = set(attended_ids)
     registered = Registration.objects.filter(meeting=meeting, status=Registration.Status.REGISTERED)
@@ -33,6 +35,7 @@ def attendance_mark(*, meeting: Meeting, by: User | None, attended_ids: Iterable
 @transaction.atomic
 def registration_attendance_set(*, registration: Registration, attended: bool, by: User | None) -> Registration:
     """Record whether one registered person came (a row of the attendance list); setting it twice changes nothing."""
+    reports_changed(registration.meeting.community_id)  # counted again by the reports (after commit)
     meeting = Meeting.objects.select_for_update().get(pk=registration.meeting_id)
     _require_started(meeting)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
@@ -58,6 +61,7 @@ def walk_in_add(
     country: str = "",
 ) -> Registration:
     """Record someone who came without registering; a person already registered is just marked present."""
+    reports_changed(meeting.community_id)  # counted again by the reports (after commit)
     _require_started(meeting)
     Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
     email = (email or "").strip().lower()
@@ -92,15 +96,6 @@ def walk_in_add(
     return registration
 
 
-@dataclass(frozen=True)
-class ActionItemData:
-    description: str
-    owner: User | None = None
-    owner_name: str = ""
-    due_date: date | None = None
-    done: bool = False
-
-
 @transaction.atomic
 def meeting_close(
     *,
@@ -109,28 +104,24 @@ def meeting_close(
     minutes: str,
     decisions: str = "",
     action_items: Sequence[ActionItemData] = (),
+    mail_to: str | None = None,
+    send_again: bool = False,
+    seen_round: int | None = None,
 ) -> Meeting:
-    """Record minutes, decisions and action items and mark the meeting held; closing again updates them."""
+    """Record minutes, decisions and action items and mark the meeting held; closing again updates them.
+
+    Saving minutes publishes them; mail_to, send_again and seen_round say whether they are emailed
+    (follow_up.minutes_publish). Action items are updated in place, and their new owners told.
+    """
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _require_started(meeting)
-    MeetingOutcome.objects.update_or_create(
+    outcome, _created = MeetingOutcome.objects.update_or_create(
         meeting=meeting, defaults={"minutes": minutes, "decisions": decisions, "written_by": by}
     )
-    ActionItem.objects.filter(meeting=meeting).delete()
-    ActionItem.objects.bulk_create(
-        ActionItem(
-            meeting=meeting,
-            order=index,
-            description=item.description,
-            owner=item.owner,
-            owner_name=item.owner_name,
-            due_date=item.due_date,
-            done=item.done,
-        )
-        for index, item in enumerate(action_items, start=1)
-        if item.description.strip()
-    )
-    return meeting_mark_held(meeting=meeting, by=by)
+    action_items_sync(meeting=meeting, by=by, items=action_items)
+    meeting = meeting_mark_held(meeting=meeting, by=by)
+    minutes_publish(outcome=outcome, by=by, mail_to=mail_to, send_again=send_again, seen_round=seen_round)
+    return meeting
 
 
 def meetings_needing_closing_reminder(*, now: datetime | None = None):

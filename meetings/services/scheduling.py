@@ -12,12 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 from communities import permissions
 from communities.models import Community, CommunityEvent, Membership
+from communities.reporting import reports_changed
 from communities.services import record_event
 from members import outbox
 from members.models import User
 
 from .. import localtime, reminders, tasks
-from ..models import AgendaItem, Meeting
+from ..models import AgendaItem, ApplicationSetup, Criterion, Meeting, Question, Quota
+from ..webhooks import emit_meeting
 from ._common import (
     CO_ORGANISER_PERM,
     EDITABLE_FIELDS,
@@ -28,7 +30,21 @@ from ._common import (
     _unknown_fields,
     _validate,
 )
-from .registrations import _fill_free_seats
+from .agenda import agenda_shift
+from .registrations import fill_free_seats_everywhere
+
+# What a duplicate keeps of each registration question (the organiser's wording and switches).
+QUESTION_FIELDS = (
+    "builtin",
+    "kind",
+    "label",
+    "help_text",
+    "required",
+    "choices",
+    "translations",
+    "position",
+    "enabled",
+)
 
 
 @transaction.atomic
@@ -36,25 +52,32 @@ def meeting_schedule(
     *, community: Community, by: User | None, themes: Iterable[str] | None = None, uid: str | None = None, **fields
 ) -> Meeting:
     """Create a scheduled meeting of community from the organiser's fields; validate everything first."""
+    reports_changed(community.pk)  # counted again by the reports (after commit)
     _unknown_fields(fields)
     themes = _clean_themes(themes)
+    # The language the title, description and agenda are written in: the form's choice, else the
+    # community's default (stored, so pages know it without reading the community).
+    fields["language"] = fields.get("language") or community.default_language
     meeting = Meeting(community=community, created_by=by, **fields)
     if uid:
         meeting.uid = uid
     _validate(meeting)
     meeting.save()
     _set_themes(meeting, themes)
+    emit_meeting(meeting, "meeting.created")
     return meeting
 
 
 @transaction.atomic
 def meeting_update(*, meeting: Meeting, by: User | None, themes: Iterable[str] | None = None, **fields) -> Meeting:
     """Change a meeting; SEQUENCE grows only when its time, place or status changes, not for a typo."""
+    reports_changed(meeting.community_id)  # counted again by the reports (after commit)
     _unknown_fields(fields)
     themes = _clean_themes(themes)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     before = {name: getattr(meeting, name) for name in SIGNIFICANT_FIELDS}
-    capacity_before = meeting.capacity
+    changed = any(getattr(meeting, name) != value for name, value in fields.items())
+    capacity_before = (meeting.capacity, meeting.online_capacity)
     for name, value in fields.items():
         setattr(meeting, name, value)
     _validate(meeting)
@@ -71,10 +94,13 @@ def meeting_update(*, meeting: Meeting, by: User | None, themes: Iterable[str] |
             meeting.sequence,
             key=f"meeting-updated:{meeting.pk}:{meeting.sequence}",
         )
+    if changed:
+        emit_meeting(meeting, "meeting.changed")
     if meeting.start != before["start"]:
+        agenda_shift(meeting=meeting, shift=meeting.start - before["start"])  # the agenda moves with it
         reminders.reminders_sync_meeting(meeting=meeting)  # unsent reminders follow the new start
-    if meeting.capacity != capacity_before:
-        _fill_free_seats(meeting)
+    if (meeting.capacity, meeting.online_capacity) != capacity_before:
+        fill_free_seats_everywhere(meeting)
     return meeting
 
 
@@ -91,7 +117,13 @@ def _shifted(value: datetime | None, shift) -> datetime | None:
 
 @transaction.atomic
 def meeting_duplicate(*, meeting: Meeting, by: User | None, start: datetime) -> Meeting:
-    """Copy a meeting (fields, themes, agenda) to a new start; registrations and outcomes stay behind."""
+    """Copy a meeting to a new start: fields, themes, agenda and how it registers people.
+
+    The registration form comes along (its questions, the built-in ones switched on or off, their
+    translations), and for a meeting taking applications its settings, criteria and quotas. People
+    stay behind: no registration, answer, application, review or outcome is copied.
+    """
+    reports_changed(meeting.community_id)  # counted again by the reports (after commit)
     if not localtime.moment_in_range(start):
         raise ValidationError({"start": localtime.out_of_range_error()})
     shift = start - meeting.start
@@ -121,12 +153,48 @@ def meeting_duplicate(*, meeting: Meeting, by: User | None, start: datetime) -> 
         )
         for item in meeting.agenda_items.all()
     )
+    _copy_registration_form(meeting, copy)
+    emit_meeting(copy, "meeting.created")
     return copy
+
+
+def _copy_registration_form(meeting: Meeting, copy: Meeting) -> None:
+    """Copy meeting's questions and application settings (never the answers) to copy."""
+    Question.objects.bulk_create(
+        Question(
+            meeting=copy,
+            **{name: getattr(question, name) for name in QUESTION_FIELDS},
+        )
+        for question in meeting.questions.order_by("position", "pk")
+    )
+    setup = ApplicationSetup.objects.filter(meeting=meeting).first()
+    if setup is not None:
+        ApplicationSetup.objects.create(
+            meeting=copy,
+            confirm_within_days=setup.confirm_within_days,
+            disagreement_threshold=setup.disagreement_threshold,
+        )
+    Criterion.objects.bulk_create(
+        Criterion(
+            meeting=copy,
+            name=criterion.name,
+            description=criterion.description,
+            weight=criterion.weight,
+            scale_max=criterion.scale_max,
+            position=criterion.position,
+        )
+        for criterion in meeting.criteria.order_by("position", "pk")
+    )
+    Quota.objects.bulk_create(
+        Quota(meeting=copy, kind=quota.kind, value=quota.value, limit=quota.limit)
+        for quota in meeting.quotas.order_by("pk")
+    )
 
 
 @transaction.atomic
 def meeting_cancel(*, meeting: Meeting, by: User | None) -> Meeting:
     """Cancel a meeting and tell everyone registered; cancelling twice sends nothing more."""
+    reports_changed(meeting.community_id)  # counted again by the reports (after commit)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status == Meeting.Status.CANCELLED:
         return meeting
@@ -136,12 +204,14 @@ def meeting_cancel(*, meeting: Meeting, by: User | None) -> Meeting:
     meeting.save(update_fields=["status", "cancelled_at", "sequence", "updated_at"])
     reminders.reminders_sync_meeting(meeting=meeting)  # no reminder of a cancelled meeting goes out
     outbox.enqueue(tasks.notify_meeting_cancelled, meeting.pk, key=f"meeting-cancelled:{meeting.pk}")
+    emit_meeting(meeting, "meeting.cancelled")
     return meeting
 
 
 @transaction.atomic
 def meeting_mark_held(*, meeting: Meeting, by: User | None) -> Meeting:
     """Mark a meeting that has started as held; marking it twice changes nothing."""
+    reports_changed(meeting.community_id)  # counted again by the reports (after commit)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _require_started(meeting)
     if meeting.status != Meeting.Status.HELD:

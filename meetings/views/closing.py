@@ -80,27 +80,30 @@ def meeting_close(request, community_slug, meeting_pk):
     existing = list(meeting.action_items.select_related("owner"))
     initial_items = [
         {
+            "item_id": item.pk,
             "description": item.description,
             "owner": item.owner_id,
             "owner_name": item.owner_name,
             "due_date": item.due_date,
-            "done": item.done,
+            "status": item.status,
         }
         for item in existing
     ]
     form = CloseForm(
         request.POST or None,
         initial={"minutes": outcome.minutes if outcome else "", "decisions": outcome.decisions if outcome else ""},
+        outcome=outcome,
     )
     formset = ActionItemFormSet(request.POST or None, initial=initial_items, members=members, prefix="actions")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         items = [
             services.ActionItemData(
+                pk=data.get("item_id"),
                 description=data["description"],
                 owner=data.get("owner"),
                 owner_name=data.get("owner_name", ""),
                 due_date=data.get("due_date"),
-                done=data.get("done", False),
+                status=data.get("status") or None,
             )
             for data in formset.cleaned_data
             if data and data.get("description")
@@ -112,6 +115,9 @@ def meeting_close(request, community_slug, meeting_pk):
                 minutes=form.cleaned_data["minutes"],
                 decisions=form.cleaned_data["decisions"],
                 action_items=items,
+                mail_to=form.cleaned_data["mail_to"],
+                send_again=form.cleaned_data.get("send_again", False),
+                seen_round=form.cleaned_data.get("seen_round"),
             )
         except ValidationError as error:
             _apply_errors(form, error)

@@ -34,7 +34,7 @@ def meeting_list(request, community_slug):
     filters = {key: request.GET.get(key, "") for key in ("kind", "group", "format", "theme")}
     visible = selectors.community_meetings(community=community, user=request.user)
     meetings = selectors.filter_meetings(visible, **filters)
-    meetings = meetings.past() if when == "past" else meetings.upcoming()
+    meetings = meetings.past() if when == "past" else meetings.upcoming(community=community)
     page = Paginator(selectors.for_cards(meetings, request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "community": community,
@@ -48,7 +48,9 @@ def meeting_list(request, community_slug):
         .filter(community=community)
         .order_by("position", "sort_name", "pk")
         .only("slug", "name"),
-        "themes": selectors.theme_choices(visible),
+        "themes": selectors.theme_choices(
+            visible.past() if when == "past" else visible.upcoming(community=community), selected=filters["theme"]
+        ),
         "can_schedule": selectors.can_schedule(user=request.user, community=community),
         "feed_url": request.build_absolute_uri(
             reverse("calendar_feeds:community", kwargs={"community_slug": community.slug})

@@ -29,10 +29,11 @@ def agenda(request, community_slug, meeting_pk):
             messages.success(request, _("The item is added to the agenda."))
             return redirect("meetings:agenda", community_slug=request.community.slug, meeting_pk=meeting.pk)
     items = list(AgendaItem.objects.filter(meeting=meeting).order_by("order", "pk"))
+    outside = {item.pk for item in items if item.starts_at and not meeting.start <= item.starts_at < meeting.end}
     return render(
         request,
         "meetings/agenda.html",
-        {"community": request.community, "meeting": meeting, "items": items, "form": form},
+        {"community": request.community, "meeting": meeting, "items": items, "form": form, "outside": outside},
     )
 
 

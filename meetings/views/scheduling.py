@@ -74,15 +74,18 @@ def meeting_edit(request, community_slug, meeting_pk):
         groups=groups,
         group_required=group_required and meeting.group_id is not None,
     )
+    agenda_outside: list = []
     if request.method == "POST" and form.is_valid():
         fields, themes = form.service_fields()
-        try:
-            services.meeting_update(meeting=meeting, by=request.user, themes=themes, **fields)
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("The meeting is updated."))
-            return redirect(meeting)
+        agenda_outside = _agenda_outside_unconfirmed(request, meeting, fields)
+        if not agenda_outside:
+            try:
+                meeting = services.meeting_update(meeting=meeting, by=request.user, themes=themes, **fields)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("The meeting is updated."))
+                return redirect(meeting)
     return render(
         request,
         "meetings/meeting_form.html",
@@ -92,8 +95,26 @@ def meeting_edit(request, community_slug, meeting_pk):
             "form": form,
             "heading": _("Edit the meeting"),
             "submit": _("Save"),
+            "agenda_outside": agenda_outside,
+            "agenda_outside_ids": ",".join(str(item.pk) for item in agenda_outside),
         },
     )
+
+
+def _agenda_outside_unconfirmed(request, meeting: Meeting, fields: dict) -> list:
+    """Return the agenda items the new times would leave outside the meeting, unless the organiser confirmed them.
+
+    Nothing is saved until the organiser has seen exactly these items: the confirming button
+    carries their ids, and a different set (other times typed since) asks again.
+    """
+    start, end = fields.get("start") or meeting.start, fields.get("end") or meeting.end
+    if (start, end) == (meeting.start, meeting.end):
+        return []
+    outside = services.agenda_items_outside_if_moved(meeting, start=start, end=end)
+    confirmed = request.POST.get("agenda_confirmed", "")
+    if confirmed and confirmed == ",".join(str(item.pk) for item in outside):
+        return []
+    return outside
 
 
 def meeting_duplicate(request, community_slug, meeting_pk):
@@ -197,6 +218,7 @@ def series_detail(request, community_slug, series_pk):
         return deny(request)
     series = get_object_or_404(MeetingSeries, pk=series_pk, community=community)
     from ..recurrence import describe
+    from .series_following import following_context
 
     return render(
         request,
@@ -209,5 +231,6 @@ def series_detail(request, community_slug, series_pk):
                 rrule_text=series.rrule, time_zone=series.time_zone, start_time=series.start_time, until=series.until
             ),
             "can_manage": selectors.can_manage(user=request.user, meeting=meetings[0]),
+            **following_context(series=series, user=request.user, meetings=meetings),
         },
     )

@@ -256,7 +256,7 @@ def test_a_facilitator_changes_the_description_and_themes_of_their_group_only(cl
     team = space["team"]
     page = client.get(group_url(team, "manage_group_edit"))
     form = page.context["form"]
-    assert set(form.fields) == {"description", "themes"}
+    assert set(form.fields) == {"description", "language", "themes"}  # language: what the description is written in
 
     response = client.post(
         group_url(team, "manage_group_edit"),

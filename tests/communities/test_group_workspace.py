@@ -93,7 +93,9 @@ def test_group_page_shows_meetings_minutes_actions_knowledge_discussions_and_peo
     )
     MeetingOutcome.objects.create(meeting=held, minutes="We agreed.")
     ActionItem.objects.create(meeting=held, description="Draft the work plan", owner=insider, due_date=date(2030, 3, 1))
-    ActionItem.objects.create(meeting=held, description="Book the venue", owner_name="Comune", done=True)
+    ActionItem.objects.create(
+        meeting=held, description="Book the venue", owner_name="Comune", status=ActionItem.Status.DONE
+    )
     MeetingFactory(community=community, title="Another group's webinar", start=now + timedelta(days=2))
     make_item(community, author=insider, group=group, title="Lessons of the pilot")
     discussion_services.thread_start(community=community, by=insider, title="Agenda ideas", body="Hi", group=group)

@@ -35,7 +35,7 @@ def test_the_invitation_page_tells_a_visitor_what_they_are_invited_to(client, in
     page = client.get(link(invitation)).content.decode()
 
     assert "You are invited to join Approval CoP" in page
-    assert "Cora Coordinator invites you as Facilitator." in page
+    assert "<bdi>Cora Coordinator</bdi> invites you as Facilitator." in page
     assert "Create my account and accept" in page and "sign in and accept" in page
 
 
@@ -153,7 +153,7 @@ def test_an_expired_invitation_shows_a_clear_message(client, invitation):
     assert response.status_code == 410
     page = response.content.decode()
     assert "This invitation has expired." in page
-    assert "Ask Cora Coordinator for a new one." in page
+    assert "Ask <bdi>Cora Coordinator</bdi> for a new one." in page
 
 
 def test_a_revoked_invitation_shows_a_clear_message(client, invitation, coordinator):

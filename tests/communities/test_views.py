@@ -182,7 +182,7 @@ def test_a_member_leaves_with_the_button(client, open_community):
     member = make_member(open_community)
     client.force_login(member)
 
-    assert "Leave Open CoP?" in client.get(leave_url(open_community)).content.decode()
+    assert "Leave <bdi>Open CoP</bdi>?" in client.get(leave_url(open_community)).content.decode()
     response = client.post(leave_url(open_community), follow=True)
 
     assert Membership.objects.get(user=member).status == Status.LEFT
@@ -629,3 +629,24 @@ def test_the_console_lists_coordinators_first_then_facilitators_then_members(cli
     members = client.get(manage_url(approval_community)).context["members_page"].object_list
 
     assert [m.user.full_name for m in members] == ["Cora Coordinator", "Bea Facilitator", "Aaron Member"]
+
+
+def test_the_console_shows_the_oldest_pending_requests_and_how_many_wait_in_all(client, monkeypatch):
+    from communities.views import console
+
+    monkeypatch.setattr(console, "CONSOLE_REQUESTS_SHOWN", 3)
+    community = CommunityFactory(join_policy="approval")
+    coordinator = make_member(community, role=Role.COORDINATOR)
+    people = [UserFactory(full_name=f"Asker {n}") for n in range(5)]
+    for person in people:
+        membership_request(user=person, community=community)
+    client.force_login(coordinator)
+    page = client.get(manage_url(community)).content.decode()
+    assert [person.full_name in page for person in people] == [True, True, True, False, False]
+    assert "The oldest 3 of 5 requests are shown" in page
+    assert '<span class="badge text-bg-secondary">5</span>' in page
+
+    monkeypatch.setattr(console, "CONSOLE_REQUESTS_SHOWN", 5)
+    page = client.get(manage_url(community)).content.decode()
+    assert all(person.full_name in page for person in people)
+    assert "The oldest" not in page

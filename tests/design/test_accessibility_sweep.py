@@ -84,7 +84,7 @@ def world(transactional_db):
     return build_world()
 
 
-@pytest.mark.parametrize("language", ["en", "ar"])
+@pytest.mark.parametrize("language", ["en", "it", "ar"])
 def test_public_pages_pass_axe_for_visitors(browser, live_server, world, language):
     context = browser.new_context(locale="en-GB")
     try:

@@ -121,3 +121,80 @@ def test_arabic_and_italian_posts_are_found_in_their_own_words(client):
     services.thread_start(community=community, by=author, title="اجتماع", body="التخطيط المحلي للخدمات", language="ar")
     assert found(search(client, "scuola")) == {"Scuole"}
     assert found(search(client, "للخدمات")) == {"اجتماع"}
+
+
+# --- Stored vectors (issue 15): posts and threads are found through GIN-indexed columns ------------
+
+
+def _plan(queryset) -> str:
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # tiny tables: ask whether an index can answer
+        cursor.execute("EXPLAIN " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_a_posts_stored_vector_follows_every_write_and_finds_it_by_a_word_of_its_body(client):
+    require_service(connection.vendor == "postgresql", "PostgreSQL (full-text search)")
+    community = CommunityFactory()
+    author = make_member(community)
+    thread = services.thread_start(community=community, by=author, title="Heat", body="Who has a heat pump?")
+    reply = services.post_reply(thread=thread, by=author, body="We tried geothermal probes in Udine.")
+    assert found(search(client, "probes")) == {"Heat"}
+    services.post_edit(post=reply, by=author, body="We tried solar collectors instead.")
+    reply.refresh_from_db()
+    assert "'collector'" in reply.search_vector and "'probe'" not in reply.search_vector
+    assert found(search(client, "collectors")) == {"Heat"}
+    assert search(client, "probes").context["thread_count"] == 0
+    Post.objects.filter(pk=reply.pk).update(body="Then a wood stove.")  # no service: the column follows too
+    assert found(search(client, "stove")) == {"Heat"}
+
+
+def test_italian_posts_and_titles_are_stemmed_in_their_language_in_the_stored_vector():
+    require_service(connection.vendor == "postgresql", "PostgreSQL (full-text search)")
+    community = CommunityFactory()
+    author = make_member(community)
+    thread = services.thread_start(
+        community=community, by=author, title="Le scuole", body="Patti educativi con le scuole", language="it"
+    )
+    thread.refresh_from_db()
+    post = Post.objects.get(thread=thread)
+    assert "'scuol'" in thread.search_vector and "'scuol'" in post.search_vector
+
+
+def test_the_discussion_search_uses_the_gin_indexes():
+    require_service(connection.vendor == "postgresql", "PostgreSQL (full-text search)")
+    from django.contrib.auth.models import AnonymousUser
+
+    from cop_portal.search.views import discussion_matches
+
+    plan = _plan(discussion_matches(user=AnonymousUser(), q=WORD).values("pk"))
+    assert "post_search_gin" in plan and "thread_search_gin" in plan
+
+
+def test_a_post_in_a_private_group_is_found_by_its_members_but_never_by_an_outsider(client):
+    from communities.models import Group
+
+    community = CommunityFactory()
+    group = GroupFactory(community=community, visibility=Group.Visibility.PRIVATE)
+    insider = make_member(community, group=group)
+    thread = services.thread_start(community=community, group=group, by=insider, title="Team", body="Plans")
+    services.post_reply(thread=thread, by=insider, body="The budget of the saffron harvest")
+    client.force_login(make_member(community))  # a member of the community, not of the group
+    assert search(client, "saffron").context["thread_count"] == 0
+    assert search(client, "saffron", community=community.slug).context["thread_count"] == 0
+    client.logout()
+    assert search(client, "saffron").context["thread_count"] == 0
+    client.force_login(insider)
+    assert found(search(client, "saffron")) == {"Team"}
+
+
+def test_a_common_word_ranks_only_the_latest_threads_and_counts_more_than(client, world, monkeypatch):
+    from cop_portal.search import views as search_views
+
+    monkeypatch.setattr(search_views, "CANDIDATES", 2)
+    response = search(client, WORD)
+    assert response.context["thread_count"] == 2 and response.context["thread_count_more"]
+    assert "Discussions: more than 2 results" in response.content.decode()
+    assert len(response.context["threads"]) == 2
+    assert "Closed" not in response.content.decode()  # restricted by visibility before the candidates are taken

@@ -51,6 +51,23 @@ def check_multiply_has_a_completed_and_an_open_peer_review(seeded):
     assert open_round.reviewers.count() >= 2  # the chosen member and the Padova members
 
 
+def check_each_community_has_items_in_its_languages_linked_as_translations(seeded):
+    expected = {
+        "rebuild": {"en", "ar"},
+        "capitale-naturale": {"it", "en"},
+        "con-i-bambini": {"it", "en"},
+        "er-step": {"it", "en"},
+        "multiply": {"en", "it"},
+    }
+    for slug, languages in expected.items():
+        translations = KnowledgeItem.objects.filter(community__slug=slug, translation_of__isnull=False)
+        assert translations.exists(), slug
+        for translation in translations.select_related("translation_of"):
+            assert translation.translation_of.community_id == translation.community_id
+            assert {translation.language, translation.translation_of.language} == languages, slug
+            assert translation.translation_of.translation_of_id is None  # one set, one original
+
+
 def check_seeding_twice_changes_nothing_and_sends_no_mail(seeded):
     again = seed_knowledge()
     assert again == seeded
@@ -64,4 +81,5 @@ def test_the_demo_knowledge_covers_what_each_community_needs(seeded):
     check_the_quaderno_collects_multi_author_articles(seeded)
     check_step_questions_have_an_accepted_answer(seeded)
     check_multiply_has_a_completed_and_an_open_peer_review(seeded)
+    check_each_community_has_items_in_its_languages_linked_as_translations(seeded)
     check_seeding_twice_changes_nothing_and_sends_no_mail(seeded)

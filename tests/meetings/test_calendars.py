@@ -95,6 +95,27 @@ def test_the_community_feed_lists_public_meetings_only_and_keeps_cancelled_ones(
     assert JOIN.encode() not in response.content
 
 
+def test_a_feed_starts_a_month_back_and_carries_at_most_feed_limit_meetings(client, community, monkeypatch):
+    from django.utils import timezone
+
+    from meetings import selectors
+
+    now = timezone.now()
+
+    def held(title, days):
+        start = now + timedelta(days=days)
+        return MeetingFactory(community=community, title=title, start=start, end=start + timedelta(hours=2))
+
+    held("Too old", -40)
+    held("Last month", -20)
+    held("Next week", 7)
+    held("Next year", 300)
+    feed = f"/c/{community.slug}/meetings.ics"
+    assert set(_events(_parse(client.get(feed).content))) == {"Last month", "Next week", "Next year"}
+    monkeypatch.setattr(selectors, "FEED_LIMIT", 2)
+    assert set(_events(_parse(client.get(feed).content))) == {"Last month", "Next week"}
+
+
 def test_the_community_feed_of_a_members_only_community_is_hidden_from_outsiders(client, db):
     restricted = CommunityFactory(visibility=Community.Visibility.MEMBERS)
     _meeting(restricted, title="Public of a closed community", visibility=Meeting.Visibility.PUBLIC)

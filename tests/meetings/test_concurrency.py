@@ -54,9 +54,9 @@ def slow_seat_count():
     """Widen the window between counting seats and promoting, so a missing lock shows up every time."""
     original = services.registrations._seats_taken
 
-    def slow(meeting):
+    def slow(*args, **kwargs):
         time.sleep(0.3)
-        return original(meeting)
+        return original(*args, **kwargs)
 
     with mock.patch.object(services.registrations, "_seats_taken", side_effect=slow):
         yield

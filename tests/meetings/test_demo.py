@@ -46,7 +46,7 @@ def test_rebuild_has_its_governance_meetings_summer_school_and_monthly_series(de
     rebuild = Meeting.objects.filter(community__slug="rebuild")
     kinds = set(rebuild.values_list("kind", flat=True))
     assert {"steering_committee", "technical_board", "training_of_trainers", "summer_school"} <= kinds
-    school = rebuild.get(kind="summer_school")
+    school = rebuild.exclude(registration_policy="applications").get(kind="summer_school")  # the one held in 2022
     assert school.city == "Trento" and school.host_organization.name == "Università degli Studi di Trento"
     series = MeetingSeries.objects.get(community__slug="rebuild")
     occurrences = list(series.meetings.order_by("start"))
@@ -82,3 +82,22 @@ def test_past_demo_meetings_are_closed_with_attendance_and_upcoming_ones_take_re
     upcoming = Meeting.objects.filter(end__gte=now)
     assert upcoming.filter(registration_policy="open").exists()
     assert upcoming.filter(format="hybrid").exists()
+
+
+def test_the_great_european_conference_is_hybrid_with_250_seats_and_a_registration_form(demo):
+    from meetings.models import Answer, Question
+    from meetings.services import splits_seats
+
+    conference = Meeting.objects.get(community__slug="multiply", kind="conference")
+    assert conference.format == "hybrid" and conference.local_start.year == 2020
+    assert conference.capacity + conference.online_capacity == 250 and splits_seats(conference)
+    questions = list(Question.objects.filter(meeting=conference, enabled=True))
+    assert {q.builtin for q in questions} >= {"attendance_mode", "interpretation", "dietary", "consent_list"}
+    kinds = {q.kind for q in questions}
+    assert {"choice", "multiple_choice", "yes_no", "number", "long_text"} <= kinds
+    city = next(q for q in questions if q.label == "Your city in MULTIPLY")
+    assert city.translations["it"]["label"] == "La tua città in MULTIPLY"
+    assert {c["label"] for c in city.choices} >= {"Multiply City", "On the Road City", "Special Prize City"}
+    modes = set(conference.registrations.values_list("attendance_mode", flat=True))
+    assert modes == {"in_person", "online"}
+    assert Answer.objects.filter(question=city).count() == conference.registrations.count()

@@ -71,7 +71,7 @@ def test_the_date_follows_the_viewer_across_midnight():
     start = datetime(2031, 1, 14, 22, 30, tzinfo=UTC)
     with translation.override("en"):
         value = timefmt.when(start, start.replace(hour=23), "Europe/Rome", "Asia/Tokyo")
-    assert "January 15, 2031" in value.viewer_text or "Jan. 15, 2031" in value.viewer_text
+    assert "Wednesday 15 January 2031" in value.viewer_text  # day before month, never 01/15/2031
     assert "Tuesday" in value.meeting_text  # the meeting's own day is named when it differs
 
 

@@ -59,6 +59,28 @@ def test_the_list_filters_by_kind_group_format_and_theme(client, community, memb
     assert titles("?kind=nonsense") == {"Board A", "Webinar B", "Team C"}
 
 
+def test_the_theme_filter_offers_the_themes_of_the_meetings_listed_first_and_keeps_the_chosen_one(
+    client, community, member, monkeypatch
+):
+    from meetings import selectors
+
+    monkeypatch.setattr(selectors, "THEME_SAMPLE", 1)
+    soon = MeetingFactory(community=community, start=timezone.now() + timedelta(days=1))
+    later = MeetingFactory(community=community, start=timezone.now() + timedelta(days=9))
+    soon.themes.set(["water"])
+    later.themes.set(["energy"])
+    _past(community).themes.set(["archives"])
+    client.force_login(member)
+
+    def offered(query=""):
+        body = client.get(url("list", community) + query).content.decode()
+        return re.findall(r'<option value="(water|energy|archives)"', body)
+
+    assert offered() == ["water"]
+    assert offered("?when=past") == ["archives"]
+    assert offered("?theme=energy") == ["energy", "water"]
+
+
 def test_the_calendar_month_view_is_a_table_with_meetings_on_their_days(client, community, member):
     start = datetime(2031, 3, 4, 9, 0, tzinfo=UTC)  # 11:00 in Tripoli
     MeetingFactory(community=community, title="Partnership meeting", start=start, end=start + timedelta(hours=1))

@@ -20,7 +20,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from meetings.models import Registration, Reminder
-from meetings.reminders import reminders_dispatch, reminders_sync_registration
+from meetings.reminders import LOOKAHEAD, reminders_dispatch, reminders_sync_registration
 from members.models import EmailLedger
 from tests.factories import CommunityFactory, UserFactory, make_member
 from tests.meetings.factories import MeetingFactory
@@ -171,7 +171,7 @@ def test_flushing_redis_loses_no_reminder_scheduled_for_tomorrow(services, mail_
 
     assert Reminder.objects.filter(status=Reminder.Status.PENDING).count() == 10
     worker = start_worker(services, mail_queue, mailbox)
-    assert reminders_dispatch(now=due - timedelta(minutes=1)) == 0
+    assert reminders_dispatch(now=due - LOOKAHEAD - timedelta(minutes=1)) == 0
     assert reminders_dispatch(now=due) == 5
     wait_until_sent(5, worker, mailbox)
     assert_each_once(mailbox, people)

@@ -126,7 +126,7 @@ def test_the_me_page_shows_next_meetings_actions_and_followed_knowledge(client, 
     client.force_login(coordinator)
     html = client.get(ME).content.decode()
     assert "My next meetings" in html and "Next steering committee" in html
-    assert "Waiting for me" in html and "Write the minutes of Minutes missing" in html
+    assert "Waiting for me" in html and "Write the minutes of <bdi>Minutes missing</bdi>" in html
     assert "New in what I follow" in html
     assert f'href="{reverse("reports:index", kwargs={"community_slug": "cop"})}"' in html
 

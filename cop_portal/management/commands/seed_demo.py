@@ -72,6 +72,10 @@ class Command(BaseCommand):
 
         for community in communities.values():
             themes_seed(community=community)
+        # Translations of each community's content into its other languages (idempotent).
+        from cop_portal.demo_translations import seed_translations
+
+        seed_translations()
         # What a coordinator finds in the console: a proposal to verify, and a history to read.
         with transaction.atomic():
             self._proposals(communities)
@@ -126,6 +130,7 @@ class Command(BaseCommand):
                 "description": spec["description"],
                 "languages": spec["languages"],
                 "default_language": spec["default_language"],
+                "language": spec["default_language"],  # the name and description are written in it
                 "accent_color": spec["accent_color"],
                 "visibility": spec["visibility"],
                 "join_policy": spec["join_policy"],

@@ -1,0 +1,263 @@
+"""The person's memberships and roles, read once per read-only request and reused by every answer.
+
+A page asks about the signed-in person many times: the header lists their communities, the view
+asks whether they are a member here or manage this community or that group, the apps' hooks ask
+again. Within `request_answers()` (CommunityMiddleware opens it for GET and HEAD), the first
+question reads every membership of the person in ONE query (a few dozen rows for the busiest
+people, bounded by their own history, not by the data), with whether they hold the coordinator's
+grant on each community and a facilitator's grant on each group, and every later question is
+answered from it. Outside a request, or on a request that writes, nothing is kept: the callers
+ask the database as before, so a change is seen at once.
+
+The answers are the same as the queries they replace (granted_ids): a guardian grant counts only
+while the person is an active member of the object's community. Every grant of the person is
+read (a few rows), so a facilitator's grant on a group they are not a member of counts too.
+
+Within such a request the id subqueries of this package (active_community_ids, managed_group_ids,
+visible_group_ids...) become lists of ids taken from the snapshot once it has been read
+(`loaded_person`): the pages' scoped querysets then carry a few literal ids instead of nested
+subqueries over memberships and guardian's tables, which cost tens of milliseconds of CPU to
+build and to plan on every signed-in page (issue 15).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import CharField, Exists, Q
+
+from ._base import COMMUNITY_PERM, GROUP_PERM, _answers, _signed_in
+
+
+@dataclass
+class Person:
+    """Every membership of one person (all statuses, community and group joined) and their management grants."""
+
+    memberships: list = field(default_factory=list)
+    active: dict = field(default_factory=dict)  # community id -> active community-level Membership
+    coordinated: set = field(default_factory=set)  # communities managed (grant + active membership)
+    group_grants_in: set = field(default_factory=set)  # communities where some group grant is held
+    granted_groups: set = field(default_factory=set)  # groups with a grant, in a community they are active in
+    # Whether a valid invitation is addressed to one of the person's verified addresses; None when
+    # unknown (a person without any membership row): the callers then ask the database.
+    has_invitations: bool | None = None
+    # What higher apps asked to compute on the membership of the page's community (hooks).
+    extras: dict = field(default_factory=dict)
+
+    def computed(self, name: str, community_id: int):
+        """Return the value a higher app computed for community (communities.hooks), or None when not computed."""
+        return self.extras.get((name, community_id))
+
+    def community(self, slug: str):
+        """Return the community of slug when the person is an active member of it (its row, just read), else None."""
+        for membership in self.active.values():
+            if membership.community.slug == slug:
+                return membership.community
+        return None
+
+    def in_community(self, community_id: int) -> list:
+        return [m for m in self.memberships if m.community_id == community_id]
+
+    def is_active_member(self, community_id: int) -> bool:
+        return community_id in self.active
+
+    def active_in_group(self, community_id: int, group_id: int) -> bool:
+        from ..models import Membership
+
+        return community_id in self.active and any(
+            m.group_id == group_id and m.status == Membership.Status.ACTIVE for m in self.memberships
+        )
+
+    def manages_community(self, community_id: int) -> bool:
+        return community_id in self.coordinated
+
+    def manages_group(self, community_id: int, group_id: int) -> bool:
+        """Return whether the person manages the group: they coordinate its community or hold its grant."""
+        return community_id in self.coordinated or group_id in self.granted_groups
+
+    def active_group_ids(self) -> list[int]:
+        """Return the groups the person is an active member of, in a community they are active in."""
+        from ..models import Membership
+
+        return sorted(
+            {
+                m.group_id
+                for m in self.memberships
+                if m.group_id is not None and m.status == Membership.Status.ACTIVE and m.community_id in self.active
+            }
+        )
+
+    def manages_any_group(self, community_id: int) -> bool:
+        return community_id in self.coordinated or community_id in self.group_grants_in
+
+
+# The person's management grants (guardian object permissions, direct and through auth groups) as one
+# uncorrelated subquery, which PostgreSQL runs once for the whole membership query (an InitPlan): an array
+# of "c:<community>" for the coordinator's grant on a community and "g:<group>:<community>" for the
+# facilitator's grant on a group. Written as SQL (the tables are guardian's and Django's own): the ORM
+# built six EXISTS with four joins each, about 10 ms of CPU to compile and as much again to plan on
+# every signed-in page (issue 15).
+_GRANTS_SELECT = """
+    SELECT CASE WHEN grant_row.model = 'community' THEN 'c:' || grant_row.object_pk
+                ELSE 'g:' || grant_row.object_pk || ':' || grant_group.community_id END
+    FROM (
+        SELECT ct.model, uop.object_pk
+        FROM guardian_userobjectpermission uop
+        JOIN auth_permission perm ON perm.id = uop.permission_id AND perm.content_type_id = uop.content_type_id
+        JOIN django_content_type ct ON ct.id = uop.content_type_id
+        WHERE uop.user_id = %s AND ct.app_label = 'communities'
+          AND ((ct.model = 'community' AND perm.codename = %s) OR (ct.model = 'group' AND perm.codename = %s))
+        UNION
+        SELECT ct.model, gop.object_pk
+        FROM guardian_groupobjectpermission gop
+        JOIN members_user_groups user_group ON user_group.group_id = gop.group_id
+        JOIN auth_permission perm ON perm.id = gop.permission_id AND perm.content_type_id = gop.content_type_id
+        JOIN django_content_type ct ON ct.id = gop.content_type_id
+        WHERE user_group.user_id = %s AND ct.app_label = 'communities'
+          AND ((ct.model = 'community' AND perm.codename = %s) OR (ct.model = 'group' AND perm.codename = %s))
+    ) AS grant_row
+    LEFT JOIN communities_group grant_group
+        ON grant_row.model = 'group' AND CAST(grant_group.id AS TEXT) = grant_row.object_pk
+    WHERE grant_row.model = 'community' OR grant_group.id IS NOT NULL
+"""
+_GRANTS_SQL = f"ARRAY({_GRANTS_SELECT})"
+
+
+def _grants_array(user):
+    """Return the expression of user's management grants (see _GRANTS_SQL)."""
+    from django.contrib.postgres.fields import ArrayField
+    from django.db.models.expressions import RawSQL
+
+    return RawSQL(_GRANTS_SQL, _grants_params(user), output_field=ArrayField(CharField()))  # noqa: S611 - constant SQL, bound values
+
+
+def _grants_params(user) -> tuple:
+    community_codename = COMMUNITY_PERM.rpartition(".")[2]
+    group_codename = GROUP_PERM.rpartition(".")[2]
+    return (user.pk, community_codename, group_codename) * 2
+
+
+def _grants_listed(user) -> list[str]:
+    """Return user's management grants as _GRANTS_SQL's values, in a query of their own (SQLite has no ARRAY)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(_GRANTS_SELECT, _grants_params(user))
+        return [value for (value,) in cursor.fetchall()]
+
+
+def _read_grants(values) -> tuple[set, dict]:
+    """Return (communities with the coordinator's grant, {group: community} with the facilitator's grant)."""
+    communities, groups = set(), {}
+    for value in values or ():
+        kind, _, rest = value.partition(":")
+        if kind == "c":
+            if rest.isdigit():
+                communities.add(int(rest))
+        else:
+            group_id, _, community_id = rest.partition(":")
+            groups[int(group_id)] = int(community_id)
+    return communities, groups
+
+
+def load_person(user, community_slug: str | None = None) -> Person:
+    """Read user's memberships and management grants in one query.
+
+    community_slug names the community the page is about: the higher apps' annotations
+    (communities.hooks) are computed on the person's active membership of it, and no other.
+    """
+    from django.db.models import Case, When
+
+    from .. import hooks
+    from ..models import Invitation, Membership
+
+    invited = Invitation.objects.valid().addressed_to(user)
+    extras = {}
+    if community_slug:
+        here = Q(group__isnull=True, status=Membership.Status.ACTIVE, community__slug=community_slug)
+        extras = {
+            f"extra_{name}": Case(When(here, then=factory(user)), default=None)
+            for name, factory in hooks.membership_annotations().items()
+        }
+    from django.db import connection
+
+    # The grants ride on every row (PostgreSQL evaluates the array once); SQLite, the embedded default,
+    # has no ARRAY and reads them in a query of their own.
+    on_postgres = connection.vendor == "postgresql"
+    grants = {"grants": _grants_array(user)} if on_postgres else {}
+    rows = list(
+        Membership.objects.filter(user=user)
+        .select_related("community", "group")
+        .annotate(
+            **grants,
+            invited=Exists(invited),  # the same for every row
+            **extras,
+        )
+        .order_by("community__name", "community_id", "group__position", "group__sort_name", "group_id", "pk")
+    )
+    person = Person(memberships=rows, has_invitations=rows[0].invited if rows else None)
+    for membership in rows:
+        if membership.group_id is not None:
+            membership.group.community = membership.community  # the same row, not read again
+        if membership.group_id is None and membership.status == Membership.Status.ACTIVE:
+            person.active[membership.community_id] = membership
+            if membership.community.slug == community_slug:
+                for name in extras:
+                    person.extras[(name.removeprefix("extra_"), membership.community_id)] = getattr(membership, name)
+    # A grant counts only while the person is an active member of the object's community.
+    if on_postgres:
+        communities, groups = _read_grants(rows[0].grants if rows else ())
+    else:
+        communities, groups = _read_grants(_grants_listed(user))
+    person.coordinated = communities & person.active.keys()
+    person.granted_groups = {group for group, community in groups.items() if community in person.active}
+    person.group_grants_in = {groups[group] for group in person.granted_groups}
+    return person
+
+
+def loaded_person(user) -> Person | None:
+    """Return user's Person when this read-only request has already read it, else None (never a query)."""
+    answers = _answers.get()
+    if answers is None or not _signed_in(user):
+        return None
+    return answers.get(("person", user.pk))
+
+
+def known_person(user, community_slug: str | None = None) -> Person | None:
+    """Return user's Person for this read-only request (read on first use), or None outside one.
+
+    CommunityMiddleware asks first on a community's pages, naming the community (community_slug).
+    """
+    answers = _answers.get()
+    if answers is None or not _signed_in(user):
+        return None
+    key = ("person", user.pk)
+    if key not in answers:
+        answers[key] = load_person(user, community_slug)
+    return answers[key]
+
+
+def memberships(user) -> list:
+    """Return every membership of user (all statuses), community and group joined, once per read-only request."""
+    if not _signed_in(user):
+        return []
+    person = known_person(user)
+    return (person or load_person(user)).memberships
+
+
+def active_role(user, community) -> str | None:
+    """Return user's role as an active member of community, or None (portal administrators get no role here)."""
+    if not _signed_in(user):
+        return None
+    if (person := known_person(user)) is not None:
+        membership = person.active.get(community.pk)
+        return membership.role if membership is not None else None
+    from ..models import Membership
+
+    return (
+        Membership.objects.active()
+        .community_level()
+        .filter(user=user, community=community)
+        .values_list("role", flat=True)
+        .first()
+    )
