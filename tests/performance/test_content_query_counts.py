@@ -23,6 +23,9 @@ CEILING = 12
 # Pinned for growth only: search's knowledge tab counts its page and its bounded total separately
 # (the search branch reworks that query).
 OVER_CEILING = {"search knowledge"}
+# A term the demo's meetings, items and threads all match: a section found empty asks no more
+# (its titles' translations are not looked up), so the demo must fill every section to compare.
+SEARCHED = "coordination"
 
 
 def _pages() -> list[tuple[str, str | None, str]]:
@@ -50,9 +53,9 @@ def _pages() -> list[tuple[str, str | None, str]]:
         ("item", MEMBER, public_item.get_absolute_url()),
         ("discussions list", MEMBER, "/c/rebuild/discussions/"),
         ("thread", MEMBER, thread.get_absolute_url()),
-        ("search", None, "/search/?q=community"),
-        ("search", MEMBER, "/search/?q=community"),
-        ("search knowledge", MEMBER, "/search/?q=community&type=knowledge"),
+        ("search", None, f"/search/?q={SEARCHED}"),
+        ("search", MEMBER, f"/search/?q={SEARCHED}"),
+        ("search knowledge", MEMBER, f"/search/?q={SEARCHED}&type=knowledge"),
     ]
     if question is not None:
         pages.append(("question", MEMBER, question.get_absolute_url()))
@@ -82,6 +85,8 @@ def _measure(client, pages) -> dict[tuple[str, str | None], int]:
 
 def test_content_pages_run_at_most_twelve_queries_and_as_many_on_more_data(demo_data, client):
     pages = _pages()
+    found = client.get(f"/search/?q={SEARCHED}").context
+    assert found["meetings"] and found["items"], "the demo fills the searched sections for a visitor"
     on_demo = _measure(client, pages)
     # The scale rows must never outlive this test (the demo copy is shared by later tests).
     with transaction.atomic():
