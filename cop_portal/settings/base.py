@@ -128,6 +128,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The knowledge list's covering index carries extra columns (INCLUDE) on PostgreSQL; SQLite
     # builds it without them, which is all the embedded default needs.
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: the portal runs short OLTP queries, and PostgreSQL's cost estimate for the
+    # permission-scoped subqueries of a search (nested EXISTS and IN over the visibility rules) passes
+    # jit_above_cost, so it compiled ~13,000 functions per query: 116 s for a member's knowledge search
+    # on the demo, 0.3 s without. DATABASE_JIT=on (or a libpq `options` in OPTIONS) brings it back.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    jit = "on" if env.bool("DATABASE_JIT", default=False) else "off"
+    options["options"] = " ".join(filter(None, [options.get("options", ""), f"-c jit={jit}"]))
 # django-prometheus's backends are Django's with each query counted (by alias and vendor) for /metrics.
 _COUNTED_ENGINES = {
     "django.db.backends.postgresql": "django_prometheus.db.backends.postgresql",
