@@ -136,6 +136,8 @@ def test_compose_runs_an_object_store_with_a_private_bucket_the_app_services_use
         assert value.startswith("${AWS_"), value
     create = SERVICES["createbucket"]
     assert create["image"].startswith("minio/mc")
+    for image in (minio["image"], create["image"]):
+        assert ":RELEASE." in image, f"{image}: a pinned release, not latest"
     assert create["depends_on"]["minio"]["condition"] == "service_healthy"
     script = " ".join(create["entrypoint"])
     assert "mc mb --ignore-existing store/cop-portal" in script
