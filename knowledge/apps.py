@@ -28,3 +28,5 @@ class KnowledgeConfig(AppConfig):
 
         hooks.register_themed_objects(themed_items)
         hooks.register_theme_moved(follows_theme_moved)
+
+        from . import signals  # noqa: F401 - stored files go with their rows, however they are deleted

@@ -71,5 +71,4 @@ def delete_stored_after_commit(files) -> None:
 
 def file_remove(*, attached: ItemFile, by: User) -> None:
     _require_editor(user=by, item=attached.item)
-    delete_stored_after_commit([attached])
-    attached.delete()
+    attached.delete()  # its stored objects go after commit (knowledge.signals)

@@ -16,8 +16,7 @@ from communities import permissions
 from communities.reporting import reports_changed
 from members.models import User
 
-from ..models import Answer, Comment, ItemFile, KnowledgeItem
-from .files import delete_stored_after_commit
+from ..models import Answer, Comment, KnowledgeItem
 
 
 def _require_manager(*, user: User, community) -> None:
@@ -30,7 +29,7 @@ def item_delete(*, item: KnowledgeItem, by: User) -> None:
     """Delete an item with its files, authors, revisions and conversation; remove its stored files after commit."""
     reports_changed(item.community_id)  # counted again by the reports (after commit)
     _require_manager(user=by, community=item.community)
-    delete_stored_after_commit(ItemFile.objects.filter(item=item))
+    # Its files' stored objects go after commit with the rows (knowledge.signals).
     # The translations of a deleted original stay one set: the oldest becomes their original.
     translations = list(KnowledgeItem.objects.select_for_update().filter(translation_of=item).order_by("pk"))
     if translations:

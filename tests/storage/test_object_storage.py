@@ -154,6 +154,25 @@ def test_removing_one_file_deletes_its_object_once_committed(object_storage, dja
     assert object_storage.objects() == [f"private/{kept.file.name}"]
 
 
+def test_a_cascade_from_a_deleted_community_deletes_its_objects_once_committed(
+    object_storage, django_capture_on_commit_callbacks
+):
+    """Rows deleted by a cascade (a community with its items) take their stored objects with them."""
+    community = CommunityFactory()
+    item = make_item(community)
+    services.file_attach(item=item, by=item.created_by, upload=upload("map.png", png_bytes()))
+    services.file_attach(item=item, by=item.created_by, upload=upload("plan.pdf", PDF))
+    other_item = make_item(CommunityFactory())
+    kept = services.file_attach(item=other_item, by=other_item.created_by, upload=upload("keep.pdf", PDF))
+    assert len(object_storage.objects()) == 4
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        community.delete()
+    assert len(object_storage.objects()) == 4, "nothing goes before the deletion commits"
+    for callback in callbacks:
+        callback()
+    assert object_storage.objects() == [f"private/{kept.file.name}"]
+
+
 def test_media_files_are_in_the_bucket_with_signed_urls_too(object_storage):
     name = default_storage.save("communities/logos/logo.png", ContentFile(png_bytes(), name="logo.png"))
     assert object_storage.objects() == [f"media/{name}"]
