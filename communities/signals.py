@@ -9,11 +9,15 @@ to another address than the person's (only the verified invited address may acce
 
 A person already signed in who chose to add the invited address to their account has the
 token waiting too: it is redeemed when they confirm that address (allauth's email_confirmed).
+
+A deleted community takes its stored logos with it (post_delete, after commit).
 """
 
 from allauth.account.signals import email_confirmed
 from django.contrib import messages
 from django.contrib.auth.signals import user_logged_in
+from django.db import transaction
+from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
@@ -59,3 +63,11 @@ def _redeem(request, user, token: str) -> None:
         return
     place = invitation.group or invitation.community
     messages.success(request, _("Welcome to %(place)s!") % {"place": place.name}, fail_silently=True)
+
+
+@receiver(post_delete, sender="communities.Community", dispatch_uid="communities.delete_stored_logos")
+def delete_stored_logos(sender, instance, **kwargs) -> None:
+    """A deleted community's logos leave the storage (disk or bucket) once the deletion commits."""
+    names = [(field.storage, field.name) for field in (instance.logo, instance.logo_small) if field and field.name]
+    if names:
+        transaction.on_commit(lambda: [storage.delete(name) for storage, name in names])

@@ -173,6 +173,18 @@ def test_a_cascade_from_a_deleted_community_deletes_its_objects_once_committed(
     assert object_storage.objects() == [f"private/{kept.file.name}"]
 
 
+def test_a_deleted_communitys_logos_leave_the_bucket_once_committed(object_storage, django_capture_on_commit_callbacks):
+    community = CommunityFactory()
+    community.logo = default_storage.save("communities/logos/logo.png", ContentFile(png_bytes(), name="logo.png"))
+    community.logo_small = default_storage.save("communities/logos/small.png", ContentFile(png_bytes(), name="s.png"))
+    community.save()
+    other = default_storage.save("communities/logos/other.png", ContentFile(png_bytes(), name="other.png"))
+    assert len(object_storage.objects()) == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        community.delete()
+    assert object_storage.objects() == [f"media/{other}"]
+
+
 def test_media_files_are_in_the_bucket_with_signed_urls_too(object_storage):
     name = default_storage.save("communities/logos/logo.png", ContentFile(png_bytes(), name="logo.png"))
     assert object_storage.objects() == [f"media/{name}"]
