@@ -1,7 +1,7 @@
 """Where uploaded files live: the local disk (the embedded default) or an S3-compatible object store.
 
-settings.STORAGES names two storages: "default" (logos, report PDFs, open-data bundles, data
-exports) and "private" (knowledge files and their thumbnails). Both are on the local disk unless
+settings.STORAGES names two storages: "default" (logos, report PDFs, open-data bundles) and
+"private" (knowledge files and their thumbnails, personal-data exports). Both are on the local disk unless
 STORAGE_URL or AWS_STORAGE_BUCKET_NAME is set; then both are in one private bucket, under the
 prefixes media/ and private/ (cop_portal.settings.base).
 

@@ -15,7 +15,6 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -24,6 +23,7 @@ from communities import webhooks
 from communities.models import Invitation
 from communities.permissions import may_erase_person, revoke_everything_of
 from cop_portal.models import DataExport, ErasureRecord
+from cop_portal.privacy.export import export_storage
 from discussions.models import DiscussionPreference, InboundMessage, ReadState, Subscription
 from knowledge.models import Follow
 from meetings.models import Answer, CalendarFeedToken, Certificate, MeetingInvitation, Registration, SeriesFollow
@@ -90,7 +90,7 @@ def person_erase(*, person: User, by: User, reason: str = "") -> ErasureRecord:
     end_sessions_of(person)
     for export in DataExport.objects.filter(user=person).exclude(path=""):
         path = export.path
-        transaction.on_commit(lambda path=path: default_storage.delete(path))
+        transaction.on_commit(lambda path=path: export_storage(path).delete(path))
     DataExport.objects.filter(user=person).delete()
 
     # Rows elsewhere that keep a copy of their address or name.

@@ -15,7 +15,7 @@ import zipfile
 from datetime import timedelta
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import default_storage, storages
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -124,8 +124,18 @@ def collect(user: User) -> dict:
     }
 
 
+# Exports built before they moved to the private storage kept this prefix in the default one.
+LEGACY_PREFIX = "private/data-exports/"
+
+
+def export_storage(path: str):
+    """Return the storage holding an export's file: the private one (no URL on disk, the bucket's
+    private/ prefix), or the default one for an export built before (its path says which)."""
+    return default_storage if path.startswith(LEGACY_PREFIX) else storages["private"]
+
+
 def build(export: DataExport) -> DataExport:
-    """Write export's ZIP (data.json, index.html) to the private storage path; building twice keeps the first."""
+    """Write export's ZIP (data.json, index.html) to the private storage; building twice keeps the first."""
     if export.path:
         return export
     user = export.user
@@ -136,8 +146,8 @@ def build(export: DataExport) -> DataExport:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("data.json", json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False))
         archive.writestr("index.html", page)
-    name = f"private/data-exports/{user.pk}/{secrets.token_urlsafe(24)}.zip"
-    export.path = default_storage.save(name, ContentFile(buffer.getvalue()))
+    name = f"data-exports/{user.pk}/{secrets.token_urlsafe(24)}.zip"
+    export.path = storages["private"].save(name, ContentFile(buffer.getvalue()))
     export.ready_at = timezone.now()
     export.save(update_fields=["path", "ready_at"])
     return export

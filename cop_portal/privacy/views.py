@@ -4,7 +4,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_POST
 from members.storage import serve_stored_file
 
 from .erasure import person_erase
-from .export import EXPORT_VALID_DAYS, data_export_request, downloadable
+from .export import EXPORT_VALID_DAYS, data_export_request, downloadable, export_storage
 from .notice import consent_record, notice_latest, notice_to_accept
 
 
@@ -72,7 +71,7 @@ def data_download(request, export_pk):
     """Serve one of the person's own exports, while valid; anyone else's, or an expired one, is a 404."""
     export = get_object_or_404(downloadable(request.user), pk=export_pk)
     response = serve_stored_file(
-        default_storage,
+        export_storage(export.path),
         export.path,
         filename=f"my-data-{export.requested_at:%Y-%m-%d}.zip",
         content_type="application/zip",

@@ -234,8 +234,8 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 # Knowledge files: kept outside MEDIA_ROOT (never served directly), checked by content, size-limited.
 KNOWLEDGE_FILES_ROOT = env.path("KNOWLEDGE_FILES_ROOT", default=VAR_DIR / "private")
-# Uploaded files (members.storage): "default" holds logos, report PDFs, open-data bundles and data
-# exports; "private" holds knowledge files. On the local disk unless an S3-compatible object store is
+# Uploaded files (members.storage): "default" holds logos, report PDFs and open-data bundles;
+# "private" holds knowledge files and personal-data exports. On the local disk unless an S3-compatible object store is
 # given, as STORAGE_URL=s3://bucket?endpoint_url=http://minio:9000&region=eu-south-1 (credentials
 # from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or in the URL as s3://key:secret@bucket) or as
 # AWS_STORAGE_BUCKET_NAME with AWS_S3_ENDPOINT_URL and AWS_S3_REGION_NAME. The bucket stays private:

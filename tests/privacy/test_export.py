@@ -4,6 +4,7 @@ import io
 import json
 import zipfile
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -118,5 +119,23 @@ def test_the_link_works_only_for_its_person_signed_in_and_for_seven_days(client,
     assert client.get(reverse("me:data")).status_code == 200
     DataExport.objects.filter(pk=export.pk).update(ready_at=timezone.now() - timedelta(days=8))
     assert client.get(url).status_code == 404
-    # The file is never under a public address.
-    assert not DataExport.objects.get(pk=export.pk).path.startswith(str(settings.MEDIA_URL))
+    # The file is never under a public address: it is in the private storage, which no URL maps to.
+    path = DataExport.objects.get(pk=export.pk).path
+    assert not path.startswith(str(settings.MEDIA_URL))
+    assert Path(str(settings.KNOWLEDGE_FILES_ROOT), path).is_file()
+    assert not any(tmp_path.rglob("*.zip")), "nothing under MEDIA_ROOT"
+
+
+@pytest.mark.django_db
+def test_an_export_built_before_the_move_to_the_private_storage_still_downloads(client, settings, tmp_path):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    settings.MEDIA_ROOT = tmp_path
+    zelda = make_member(CommunityFactory())
+    path = default_storage.save(f"private/data-exports/{zelda.pk}/old.zip", ContentFile(b"PK old", name="old.zip"))
+    export = DataExport.objects.create(user=zelda, path=path, ready_at=timezone.now())
+    client.force_login(zelda)
+    response = client.get(reverse("me:data_download", kwargs={"export_pk": export.pk}))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"PK old"

@@ -209,7 +209,7 @@ def test_a_data_export_is_built_into_the_bucket_and_served_only_to_its_person(cl
     export = DataExport.objects.create(user=zelda)
     assert build_and_send(export.pk) is True
     export.refresh_from_db()
-    assert object_storage.objects() == [f"media/{export.path}"]
+    assert object_storage.objects() == [f"private/{export.path}"], "under the private prefix, as knowledge files"
     url = reverse("me:data_download", kwargs={"export_pk": export.pk})
     client.force_login(oscar)
     assert client.get(url).status_code == 404
