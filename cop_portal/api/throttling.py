@@ -1,7 +1,9 @@
 """Rate limits of the API: per token, per signed-in person (session), per address for anonymous requests.
 
 The counts live in the shared cache (Redis in production), so every web process counts the same
-requests; a client over its rate gets 429 with Retry-After. The rates come from API_THROTTLE_RATES,
+requests; a client over its rate gets 429 with Retry-After (the end of the current window: the
+windows are fixed, as GitHub's hourly API limit, so a client may send up to twice its rate across
+the turn of a window, never more). The rates come from API_THROTTLE_RATES,
 read on every request (so tests and deployments can change them).
 """
 
@@ -35,14 +37,24 @@ class ApiRateThrottle(SimpleRateThrottle):
         if self.rate is None:
             return True
         self.num_requests, self.duration = self.parse_rate(self.rate)
-        self.key = self.cache_format % {"scope": f"api-{kind}", "ident": ident}
-        self.history = self.cache.get(self.key, [])
-        self.now = self.timer()
-        while self.history and self.history[-1] <= self.now - self.duration:
-            self.history.pop()
-        if len(self.history) >= self.num_requests:
-            return self.throttle_failure()
-        return self.throttle_success()
+        # A fixed window counted by one atomic INCR in Redis: concurrent requests on any number of
+        # web processes each get their own number, so no more than the rate pass. (DRF's sliding
+        # list was read, trimmed and written back: two processes could both pass on the same count.)
+        now = self.timer()
+        window = int(now // self.duration)
+        key = self.cache_format % {"scope": f"api-{kind}", "ident": f"{ident}_{window}"}
+        self.cache.add(key, 0, timeout=self.duration + 1)
+        try:
+            count = self.cache.incr(key)
+        except ValueError:  # expired between add and incr
+            self.cache.add(key, 0, timeout=self.duration + 1)
+            count = self.cache.incr(key)
+        self._wait = (window + 1) * self.duration - now
+        return count <= self.num_requests
+
+    def wait(self):
+        """Seconds until the window ends and the count starts again (Retry-After)."""
+        return max(1.0, self._wait)
 
     def get_cache_key(self, request, view):  # allow_request builds the key itself
         return None

@@ -55,3 +55,32 @@ def test_the_session_is_counted_per_person(rates, client, db):
     client.force_login(person)
     statuses = [client.get("/api/v1/me/").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
+
+
+def test_concurrent_requests_from_many_processes_never_pass_more_than_the_rate(rates, db):
+    """Thirty requests at the same instant, each with its own Redis connection: exactly the rate passes."""
+    import threading
+    from types import SimpleNamespace
+
+    from django.contrib.auth.models import AnonymousUser
+    from django.db import connection
+
+    from cop_portal.api.throttling import ApiRateThrottle
+
+    rates["anon"] = "5/minute"
+    start = threading.Barrier(30)
+    passed = []
+
+    def request_once():
+        request = SimpleNamespace(auth=None, user=AnonymousUser(), META={"REMOTE_ADDR": "192.0.2.77"}, headers={})
+        start.wait()
+        passed.append(ApiRateThrottle().allow_request(request, None))
+        connection.close()
+
+    threads = [threading.Thread(target=request_once) for _ in range(30)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert passed.count(True) == 5, passed
+    assert len(passed) == 30
