@@ -39,6 +39,7 @@ from members.models import User
 
 from .. import reminders, tasks
 from ..models import Application, ApplicationSetup, Criterion, Meeting, Question, Quota, Registration
+from ..webhooks import emit_registration
 from ._common import RegistrationError
 from .answers import answers_clean, answers_locked_reason, answers_save, asked_questions
 from .registrations import _mode_answer, _mode_field, _mode_of, _seat_limit, _seats_taken, splits_seats
@@ -148,6 +149,7 @@ def application_submit(*, meeting: Meeting, user: User, answers: dict | None = N
     registration.decided_at = None
     registration.save()
     answers_save(registration=registration, questions=questions, cleaned=cleaned)
+    emit_registration(registration, "registration.created", meeting=meeting)  # pending: an application
     now = timezone.now()
     facts = _facts(meeting, user, questions, cleaned)
     if application is None:
@@ -224,6 +226,7 @@ def application_withdraw(*, registration: Registration, by: User) -> Registratio
     held_seat = registration.status == S.REGISTERED
     set_status(registration, S.CANCELLED)
     registration.save(update_fields=["status", "position", "status_changed_at", "updated_at"])
+    emit_registration(registration, "registration.cancelled", meeting=meeting)
     reminders.on_registration_changed(registration)
     if held_seat:
         promote_from_waitlist(meeting)

@@ -14,6 +14,7 @@ from communities.reporting import reports_changed
 from members.models import User
 
 from ..models import Meeting, MeetingOutcome, Registration
+from ..webhooks import emit_registration
 from ._common import _require_started
 from .follow_up import ActionItemData, action_items_sync, minutes_publish
 from .registrations import _set_status
@@ -93,6 +94,7 @@ def walk_in_add(
         decided_at=timezone.now(),
     )
     registration.save()
+    emit_registration(registration, "registration.created", meeting=meeting)  # a walk-in
     return registration
 
 

@@ -262,6 +262,7 @@ def registration_invite(*, meeting: Meeting, user: User, by: User | None, attend
     registration.decided_by = by
     registration.decided_at = timezone.now()
     registration.save()
+    emit_registration(registration, "registration.created", meeting=meeting)
     _notify(registration, event)
     return registration
 
@@ -392,6 +393,8 @@ def registration_decline(*, registration: Registration, by: User | None) -> Regi
     registration.decided_by = by
     registration.decided_at = timezone.now()
     registration.save()
+    # The seat is no longer asked for: announced as a cancellation, its status says by whom.
+    emit_registration(registration, "registration.cancelled", meeting=meeting)
     _notify(registration, "declined")
     if held_seat:
         _fill_free_seats(meeting, mode=_mode_of(registration, splits_seats(meeting)))

@@ -150,3 +150,46 @@ def test_erasing_an_account_blanks_the_person_in_every_payload(hooked):
     assert "Erin" not in payloads and "erin@example.org" not in payloads
     cancelled = data(endpoint, "registration.cancelled")
     assert cancelled["person"] == {"id": person.pk, "name": "", "email": None}, "the seat freed is still announced"
+
+
+def test_every_registration_path_is_announced(hooked):
+    """Organisers registering someone, declines, walk-ins and applications are registrations too."""
+    from meetings.models import Meeting
+    from tests.meetings.factories import MeetingFactory
+
+    endpoint, community, coordinator = hooked["endpoint"], hooked["community"], hooked["coordinator"]
+    meeting = schedule(community, coordinator)
+    invited = make_member(community, UserFactory(full_name="Ines Invited"))
+    registration = meeting_services.registration_invite(meeting=meeting, user=invited, by=coordinator)
+    meeting_services.registration_invite(meeting=meeting, user=invited, by=coordinator)  # again: nothing new
+    meeting_services.registration_decline(registration=registration, by=coordinator)
+    assert data(endpoint, "registration.created")["person"]["name"] == "Ines Invited"
+    assert data(endpoint, "registration.cancelled")["registration"]["status"] == "declined"
+
+    started = timezone.now() - timedelta(hours=1)
+    held = MeetingFactory(community=community, start=started, end=started + timedelta(hours=2))
+    meeting_services.walk_in_add(meeting=held, by=coordinator, name="Walter Walkin")
+    walk_in = data(endpoint, "registration.created")
+    assert (walk_in["meeting"]["id"], walk_in["person"]["name"]) == (held.pk, "Walter Walkin")
+
+    school = MeetingFactory(
+        community=community,
+        visibility=Meeting.Visibility.MEMBERS,
+        registration_policy=Meeting.RegistrationPolicy.APPLICATIONS,
+        start=timezone.now() + timedelta(days=60),
+        end=timezone.now() + timedelta(days=61),
+        registration_deadline=timezone.now() + timedelta(days=30),
+    )
+    applicant = make_member(community, UserFactory(full_name="Ada Applicant"))
+    application = meeting_services.application_submit(meeting=school, user=applicant, answers={})
+    assert data(endpoint, "registration.created")["registration"]["status"] == "pending"
+    meeting_services.application_withdraw(registration=application, by=applicant)
+    assert data(endpoint, "registration.cancelled")["registration"]["status"] == "cancelled"
+    registrations = [event for event in types(endpoint) if event.startswith("registration.")]
+    assert registrations == [
+        "registration.created",
+        "registration.cancelled",
+        "registration.created",
+        "registration.created",
+        "registration.cancelled",
+    ]
