@@ -17,6 +17,7 @@ import copy
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import get_language
 
 from members.bidi import language_direction
@@ -54,6 +55,33 @@ def _relation_cached(obj, relation: str) -> bool:
     return True
 
 
+def _loaded_relations(objects) -> list:
+    """Return the community and group each row has loaded already (select_related), to translate with it.
+
+    A meeting card names its community and group: their names come in the reader's language from
+    the same query as the rows'. Only relations already loaded are taken (nothing is read for them),
+    and a group is given its row's community, which is its own, so its language is known without a query.
+    """
+    related = []
+    for obj in objects:
+        if obj is None:
+            continue
+        for name in ("community", "group"):
+            try:
+                field = type(obj)._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if not field.many_to_one or not field.is_cached(obj):
+                continue
+            target = getattr(obj, name)
+            if target is None or not hasattr(target, "translations"):
+                continue
+            if name == "group" and _relation_cached(obj, "community") and target.community_id == obj.community_id:
+                type(target)._meta.get_field("community").set_cached_value(target, obj.community)
+            related.append(target)
+    return related
+
+
 def prefetch_translations(objects, language: str | None = None) -> list:
     """Load the translations of objects into language (default: the viewer's) in one query.
 
@@ -66,10 +94,13 @@ def prefetch_translations(objects, language: str | None = None) -> list:
     """
     objects = list(objects)
     viewer = (language or _viewer_language()).split("-")[0]
-    communities = {obj.pk: obj for obj in objects if type(obj).__name__ == "Community" and hasattr(obj, "translations")}
+    everything = [*objects, *_loaded_relations(objects)]
+    communities = {
+        obj.pk: obj for obj in everything if type(obj).__name__ == "Community" and hasattr(obj, "translations")
+    }
     needing: dict[type, list] = {}
     unknown: dict[str, list] = {}
-    for obj in objects:
+    for obj in everything:
         if obj is None or not hasattr(obj, "translations"):
             continue
         if "translations" in getattr(obj, "_prefetched_objects_cache", {}):

@@ -147,6 +147,10 @@ def test_search_shows_meeting_titles_in_the_readers_language(client, rebuild):
     html, three = _read(client, "/search/", q="partnership")
     _marked_arabic(html, "اجتماع الشراكة 3")
     assert one == three == 5  # one query for all the rows' translations
+    CommunityTranslation.objects.create(master=rebuild, language_code="ar", name_translation="ريبيلد")
+    html, translated = _read(client, "/search/", q="partnership")
+    assert '<bdi lang="ar" dir="rtl">ريبيلد</bdi>' in html, "the community named in the reader's language"
+    assert translated == one, "in the same query as the meetings' titles"
 
 
 def test_a_group_page_lists_its_meetings_in_the_readers_language(client, rebuild):
@@ -176,3 +180,21 @@ def test_a_group_page_lists_its_meetings_in_the_readers_language(client, rebuild
     html, three = _read(client, group.get_absolute_url())
     _marked_arabic(html, "اجتماع المجلس 3")
     assert one == three
+
+
+def test_meeting_cards_name_their_group_in_the_readers_language_in_the_same_query(client, rebuild):
+    url = f"/c/{rebuild.slug}/meetings/"
+    first = _meeting(rebuild, 1)
+    first.group = _group(rebuild, 1)
+    first.save()
+    html, one = _read(client, url)
+    assert re.search(r'<bdi lang="ar" dir="rtl">مجلس 1</bdi>', html), "the group's Arabic name, isolated"
+    for n in (2, 3):
+        meeting = _meeting(rebuild, n)
+        meeting.group = _group(rebuild, n)
+        meeting.save()
+    html, three = _read(client, url)
+    assert '<bdi lang="ar" dir="rtl">مجلس 3</bdi>' in html and "Board 3</bdi>" not in html
+    assert one == three == 7  # the groups' translations come with the meetings' (one query)
+    english, _ = _read(client, url, "en")
+    assert '<bdi lang="en" dir="ltr">Board 3</bdi>' in english, "no English translation: the original"
