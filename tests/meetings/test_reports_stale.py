@@ -106,7 +106,9 @@ def test_answers_series_and_bulk_mark_the_reports_stale(community, coordinator, 
 
 
 def test_follow_up_and_certificates_mark_the_reports_stale(community, coordinator, member, stale):
-    start = (timezone.now() - timedelta(days=2)).replace(microsecond=0)
+    # At 07:00 UTC, so the three hours stay within one local day whatever the time the test runs
+    # (a meeting over midnight spans two days: its certificate hours must be given by the organisers).
+    start = (timezone.now() - timedelta(days=2)).replace(hour=7, minute=0, second=0, microsecond=0)
     meeting = MeetingFactory(
         community=community, kind=Meeting.Kind.TRAINING_OF_TRAINERS, start=start, end=start + timedelta(hours=3)
     )
