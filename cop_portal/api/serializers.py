@@ -130,9 +130,13 @@ class RegistrationInputSerializer(serializers.Serializer):
     )
 
 
+THEMES_HELP = "Theme names (on a change, the item's themes become these); the limits are the item form's."
+
+
 class KnowledgeItemSerializer(serializers.ModelSerializer):
     group = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     authors = serializers.SerializerMethodField()
+    themes = serializers.SerializerMethodField()
 
     class Meta:
         model = KnowledgeItem
@@ -148,6 +152,7 @@ class KnowledgeItemSerializer(serializers.ModelSerializer):
             "status",
             "licence",
             "authors",
+            "themes",
             "created_at",
             "published_at",
         ]
@@ -155,6 +160,9 @@ class KnowledgeItemSerializer(serializers.ModelSerializer):
 
     def get_authors(self, obj) -> list[str]:
         return [author.name or (author.user.full_name if author.user else "") for author in obj.authorships.all()]
+
+    def get_themes(self, obj) -> list[str]:
+        return sorted(theme.name for theme in obj.themes.all())
 
 
 class KnowledgeItemInputSerializer(serializers.Serializer):
@@ -168,6 +176,7 @@ class KnowledgeItemInputSerializer(serializers.Serializer):
     )
     group = serializers.SlugField(required=False, allow_blank=True)
     publish = serializers.BooleanField(required=False, default=False)
+    themes = serializers.ListField(child=serializers.CharField(), required=False, help_text=THEMES_HELP)
 
 
 class ThreadSerializer(serializers.ModelSerializer):
@@ -267,6 +276,7 @@ class KnowledgeItemUpdateSerializer(serializers.Serializer):
     body = serializers.CharField(required=False, allow_blank=True)
     language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
     visibility = serializers.ChoiceField(choices=KnowledgeItem.Visibility.choices, required=False)
+    themes = serializers.ListField(child=serializers.CharField(), required=False, help_text=THEMES_HELP)
 
 
 class MeetingInputSerializer(serializers.Serializer):

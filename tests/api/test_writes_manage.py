@@ -233,3 +233,19 @@ def test_membership_writes_are_refused_to_members_outsiders_and_bad_input(commun
     own.refresh_from_db()
     assert membership.role == "member" and membership.status == "active" and own.role == "coordinator"
     assert not MembershipEvent.objects.filter(action__in=["role_changed", "removed"]).exists()
+
+
+def test_an_items_themes_are_read_written_and_replaced_through_the_api(community, draft):
+    api = client_for(draft.created_by)
+    body = {"kind": "lesson", "title": "Water", "themes": ["Water management", " water  MANAGEMENT ", "Drought"]}
+    response = api.post(f"{BASE}/knowledge/", body, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["themes"] == ["Drought", "Water management"], "trimmed, repeats dropped"
+    url = f"{BASE}/knowledge/{response.json()['id']}/"
+    response = api.patch(url, {"themes": ["Local development"]}, format="json")
+    assert response.status_code == 200 and response.json()["themes"] == ["Local development"]
+    assert api.get(url).json()["themes"] == ["Local development"]
+    assert api.patch(url, {"title": "Water (2)"}, format="json").json()["themes"] == ["Local development"]
+    _assert_error(api.patch(url, {"themes": ["x" * 500]}, format="json"), 400, "themes")
+    _assert_error(api.patch(url, {"themes": [f"theme {n}" for n in range(60)]}, format="json"), 400, "themes")
+    assert api.get(url).json()["themes"] == ["Local development"], "bad input changes nothing"
