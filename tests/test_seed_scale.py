@@ -5,6 +5,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 
 from communities.models import Community, Group, Membership
@@ -76,13 +77,18 @@ def test_search_finds_a_seeded_public_item(seeded, client):
             visibility=KnowledgeItem.Visibility.PUBLIC,
             status=KnowledgeItem.Status.PUBLISHED,
         )
+        # An item of a private or members-only group is hidden from visitors, whatever its own visibility.
+        .filter(Q(group__isnull=True) | Q(group__visibility=Group.Visibility.PUBLIC))
         .order_by("pk")
         .first()
     )
-    number = item.title.rsplit(" ", 1)[1]  # every title ends with its own number
-    response = client.get(reverse("search:index"), {"q": f"{item.title.split()[1]} {number}"})
+    # The item's whole title (every title ends with its own number), on the knowledge tab (the
+    # overview shows the best 8 only). Which seeded item comes first depends on the rows the database
+    # held before the seed; the first one used to be in a private group now and then (a flaky failure).
+    response = client.get(reverse("search:index"), {"q": item.title, "type": "knowledge"})
     assert response.status_code == 200
-    assert item.get_absolute_url() in response.content.decode()
+    found = [(shown.pk, shown.title) for shown, _snippet in response.context["items"]]
+    assert item.pk in [pk for pk, _title in found], (item.pk, item.title, found)
 
 
 def test_a_members_only_seeded_community_keeps_its_content_from_an_outsider(seeded, client):
