@@ -31,6 +31,18 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _default_time_zone():
+    # A request activates its person's time zone in the thread and a test client's request may leave it
+    # active: start each test in the default zone, or "today" moves with the previous test's person
+    # (late in the UTC day a series test built its dates in a zone already on the next day).
+    from django.utils import timezone
+
+    timezone.deactivate()
+    yield
+    timezone.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     # Rate limits live in the cache: every test starts with none used.
     cache.clear()
