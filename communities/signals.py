@@ -16,10 +16,11 @@ A deleted community takes its stored logos with it (post_delete, after commit).
 from allauth.account.signals import email_confirmed
 from django.contrib import messages
 from django.contrib.auth.signals import user_logged_in
-from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
+
+from members.storage import delete_after_commit
 
 PENDING_INVITATION_SESSION_KEY = "communities:pending_invitation"
 
@@ -68,6 +69,4 @@ def _redeem(request, user, token: str) -> None:
 @receiver(post_delete, sender="communities.Community", dispatch_uid="communities.delete_stored_logos")
 def delete_stored_logos(sender, instance, **kwargs) -> None:
     """A deleted community's logos leave the storage (disk or bucket) once the deletion commits."""
-    names = [(field.storage, field.name) for field in (instance.logo, instance.logo_small) if field and field.name]
-    if names:
-        transaction.on_commit(lambda: [storage.delete(name) for storage, name in names])
+    delete_after_commit([instance.logo, instance.logo_small])

@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, Storage
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import cached_property
@@ -165,3 +166,14 @@ def stored_checksum(storage: Storage, name: str) -> tuple[int, str]:
             digest.update(chunk)
             size += len(chunk)
     return size, digest.hexdigest()
+
+
+def delete_after_commit(fields) -> None:
+    """Delete the stored files of these FieldFiles (blank ones skipped) once the transaction commits.
+
+    Files are not rows: deleting them before the commit would leave rows without files if the
+    transaction rolled back, so they go only after it committed.
+    """
+    names = [(field.storage, field.name) for field in fields if field and field.name]
+    if names:
+        transaction.on_commit(lambda: [storage.delete(name) for storage, name in names])

@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from members.models import User
+from members.storage import delete_after_commit
 
 from ..files import check_upload, make_thumbnail
 from ..models import ItemFile, KnowledgeItem
@@ -60,13 +61,8 @@ def _delete_stored(attached: ItemFile) -> None:
 
 
 def delete_stored_after_commit(files) -> None:
-    """Delete the stored files (and thumbnails) of these ItemFiles once the transaction commits.
-
-    Files are not rows: deleting them before the commit would leave rows without files if the
-    transaction rolled back, so they go only after it committed.
-    """
-    names = [(f.storage, f.name) for attached in files for f in (attached.file, attached.thumbnail) if f and f.name]
-    transaction.on_commit(lambda: [storage.delete(name) for storage, name in names])
+    """Delete the stored files (and thumbnails) of these ItemFiles once the transaction commits."""
+    delete_after_commit([field for attached in files for field in (attached.file, attached.thumbnail)])
 
 
 def file_remove(*, attached: ItemFile, by: User) -> None:
