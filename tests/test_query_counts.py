@@ -113,6 +113,9 @@ def _url(url: str) -> str:
     return url
 
 
+SEEN: dict[tuple[str, str | None], list[str]] = {}  # each page's last queries, shown when it fails
+
+
 def measure(client) -> dict[tuple[str, str | None], int]:
     counts = {}
     for name, email, url in PAGES:
@@ -125,7 +128,12 @@ def measure(client) -> dict[tuple[str, str | None], int]:
             response = client.get(target)
         assert response.status_code == 200, (name, email, response.status_code)
         counts[(name, email)] = len(context.captured_queries)
+        SEEN[(name, email)] = [query["sql"][:300] for query in context.captured_queries]
     return counts
+
+
+def _queries_of(pages) -> str:
+    return "\n".join(f"{page}:\n  " + "\n  ".join(SEEN.get(page, [])) for page in pages)
 
 
 def _grown(client, settings) -> dict:
@@ -138,7 +146,7 @@ def _grown(client, settings) -> dict:
         on_more = measure(client)
         transaction.set_rollback(True)
     over = {page: count for page, count in {**on_demo, **on_more}.items() if count > CEILING}
-    assert not over, f"pages over {CEILING} queries: {over}"
+    assert not over, f"pages over {CEILING} queries: {over}\n{_queries_of(over)}"
     return {
         page: (on_demo[page], on_more[page])
         for page in on_demo
