@@ -28,4 +28,11 @@ class CopPortalConfig(AppConfig):
         from .operations import metrics, request_id
 
         request_id.connect_celery_signals()
+
+        # The person read with a session belongs to one request (cop_portal.privacy.sessions).
+        from django.core.signals import request_started
+
+        from .privacy.sessions import forget_person
+
+        request_started.connect(forget_person, dispatch_uid="cop_portal.sessions.forget_person")
         metrics.connect_celery_signals()

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from communities import permissions
 from communities.models import Community, Group, Membership
+from communities.translation import prefetch_translations
 
 from .models import ActionItem, AgendaItem, Meeting, Registration
 from .querysets import CO_ORGANISER_PERM
@@ -316,7 +317,8 @@ GROUP_PAGE_LIMIT = 5
 def group_page_meetings(*, request, community: Community, group: Group) -> dict:
     """Fill a group's page (communities.hooks): its next and last meetings and the open actions of their minutes.
 
-    Three or four queries whatever the number of meetings (themes of the next ones), each block limited.
+    Four or five queries whatever the number of meetings (themes of the next ones, the translations of
+    both lists), each block limited.
     """
     user = request.user
     meetings = community_meetings(community=community, user=user).filter(group=group)
@@ -340,6 +342,9 @@ def group_page_meetings(*, request, community: Community, group: Group) -> dict:
     upcoming = sorted((m for m in both if m.end >= now), key=lambda m: (m.start, m.pk))
     past = sorted((m for m in both if m.end < now), key=lambda m: (m.start, m.pk), reverse=True)
     prefetch_related_objects(upcoming, "themes")
+    # Both lists' translations (and their communities' and groups') in one query: each list's
+    # {% reader_list %} then finds its rows loaded, so the page asks once, not once per list.
+    prefetch_translations(both)
     actions = list(
         ActionItem.objects.filter(status__in=ActionItem.OPEN_STATUSES, meeting__in=meetings.values("pk"))
         .select_related("owner", "meeting__community")

@@ -17,15 +17,24 @@ def consent_record(*, user, notice: PrivacyNotice) -> ConsentRecord:
     return record
 
 
+def notice_state(person: str = "pk") -> dict:
+    """Return the annotations of the notice state for rows whose person's id is the column `person`.
+
+    `privacy_latest_notice`: the latest notice's id; `privacy_notice_accepted`: whether that person
+    accepted it. For people themselves (`pk`) or rows that name a person (a session's `user_id`).
+    """
+    latest = PrivacyNotice.objects.order_by("-pk").values("pk")[:1]
+    accepted = ConsentRecord.objects.filter(user=OuterRef(person), notice=Subquery(latest))
+    return {"privacy_latest_notice": Subquery(latest), "privacy_notice_accepted": Exists(accepted)}
+
+
 def with_notice_state(people):
     """Annotate people with the latest notice's id (`privacy_latest_notice`) and whether they accepted it.
 
     The sign-in backends (cop_portal.privacy.backends) read the signed-in person through it, so the
     pages that show the "the notice changed" form ask nothing more of the database.
     """
-    latest = PrivacyNotice.objects.order_by("-pk").values("pk")[:1]
-    accepted = ConsentRecord.objects.filter(user=OuterRef("pk"), notice=Subquery(latest))
-    return people.annotate(privacy_latest_notice=Subquery(latest), privacy_notice_accepted=Exists(accepted))
+    return people.annotate(**notice_state())
 
 
 def notice_to_accept(user) -> PrivacyNotice | None:

@@ -452,8 +452,9 @@ INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=14)
 DEMO_DATA_ALLOWED = env.bool("DEMO_DATA_ALLOWED", default=True)
 
 SESSION_COOKIE_HTTPONLY = True
-# Database sessions that know their person (members.sessions): one person's sessions can be ended at once.
-SESSION_ENGINE = "members.sessions"
+# Database sessions that know their person (members.sessions): one person's sessions can be ended at once;
+# read with their person in one query (cop_portal.privacy.sessions).
+SESSION_ENGINE = "cop_portal.privacy.sessions"
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

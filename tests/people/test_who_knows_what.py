@@ -87,7 +87,7 @@ def test_queries_stay_constant(client, django_assert_num_queries):
         _expert(community, f"Expert {n}", "urban planning", f"topic {n}")
     client.force_login(viewer)
     client.get(URL, {"expertise": "planning"})
-    with django_assert_num_queries(8) as ctx:  # no host-name lookup for "testserver"; the header reads the person once
+    with django_assert_num_queries(7) as ctx:  # no host-name lookup for "testserver"; the header reads the person once
         client.get(URL, {"expertise": "planning"})
     for n in range(3, 40):
         # More people, in more communities the viewer shares.

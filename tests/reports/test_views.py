@@ -258,17 +258,17 @@ def test_the_report_page_query_count_is_pinned(client, cop, coordinator, django_
     client.force_login(coordinator)
     client.get(url(cop))
     report_invalidate(community=cop)  # counted afresh (the tables are otherwise kept: see cop_portal/reports/store.py)
-    # Session, user, community, permission (one subquery: grant and active membership); dimensions,
+    # Session with its user (one query: cop_portal.privacy.sessions), community, permission (one subquery: grant and active membership); dimensions,
     # groups, roles; six for the activity figures; two per one-way table and four per pivot; the
     # header's unread discussions count. (No host-name lookup on the test client's "testserver".)
     # The count runs once for every language, and a query two tables share (the meetings' total,
     # the groups' total...) is sent once; two bounded counts first find the community small enough
     # to count in the request. The person and their memberships are read once per request
-    # (communities/permissions/person.py), which took two queries off the first count: 30.
-    with django_assert_num_queries(30):
+    # (communities/permissions/person.py), which took two queries off the first count: 29.
+    with django_assert_num_queries(29):
         client.get(url(cop))
-    # Kept tables: three queries (the session, the person, what they may see), nothing that grows.
-    with django_assert_num_queries(3):
+    # Kept tables: two queries (the session with the person, what they may see), nothing that grows.
+    with django_assert_num_queries(2):
         client.get(url(cop))
 
 

@@ -231,5 +231,5 @@ def test_the_pages_run_a_constant_number_of_queries(client, console, django_asse
         assert client.get(detail_url).status_code == 200
 
 
-LIST_QUERIES = 4
-DETAIL_QUERIES = 5
+LIST_QUERIES = 3
+DETAIL_QUERIES = 4
