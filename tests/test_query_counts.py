@@ -133,7 +133,8 @@ def _fill_the_group() -> None:
 
     group = Group.objects.filter(community__slug="rebuild", visibility=Group.Visibility.PUBLIC).order_by("pk").first()
     now = timezone.now().replace(microsecond=0)
-    for days, visibility in ((9, Meeting.Visibility.PUBLIC), (10, Meeting.Visibility.MEMBERS), (-9, Meeting.Visibility.PUBLIC)):
+    public, members = Meeting.Visibility.PUBLIC, Meeting.Visibility.MEMBERS
+    for days, visibility in ((9, public), (10, members), (-9, public)):
         meeting = Meeting.objects.create(
             community=group.community,
             group=group,

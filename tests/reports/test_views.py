@@ -258,7 +258,8 @@ def test_the_report_page_query_count_is_pinned(client, cop, coordinator, django_
     client.force_login(coordinator)
     client.get(url(cop))
     report_invalidate(community=cop)  # counted afresh (the tables are otherwise kept: see cop_portal/reports/store.py)
-    # Session with its user (one query: cop_portal.privacy.sessions), community, permission (one subquery: grant and active membership); dimensions,
+    # Session with its user (one query: cop_portal.privacy.sessions), community, permission (one
+    # subquery: grant and active membership); dimensions,
     # groups, roles; six for the activity figures; two per one-way table and four per pivot; the
     # header's unread discussions count. (No host-name lookup on the test client's "testserver".)
     # The count runs once for every language, and a query two tables share (the meetings' total,
