@@ -115,12 +115,12 @@ class PartnershipQuerySet(models.QuerySet):
         only these; an ended partnership stays on record (and reopens if the organisation
         is added again under the same role).
         """
-        from django.utils import timezone
+        from .models.partners import partnership_today
 
-        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=timezone.localdate()))
+        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=partnership_today()))
 
     def ended(self) -> PartnershipQuerySet:
         """Return the partnerships that have ended (on or before today)."""
-        from django.utils import timezone
+        from .models.partners import partnership_today
 
-        return self.filter(ended_on__lte=timezone.localdate())
+        return self.filter(ended_on__lte=partnership_today())

@@ -90,6 +90,15 @@ class Partnership(models.Model):
 
     @property
     def is_ended(self) -> bool:
-        from django.utils import timezone
+        return self.ended_on is not None and self.ended_on <= partnership_today()
 
-        return self.ended_on is not None and self.ended_on <= timezone.localdate()
+
+def partnership_today():
+    """Return today in the deployment's time zone (settings.TIME_ZONE): the day partnerships are dated by.
+
+    A partnership ends for everyone at once: dated in each reader's zone, one a coordinator ended late
+    in their evening still showed to readers in a zone where that day had not yet come.
+    """
+    from django.utils import timezone
+
+    return timezone.localdate(timezone=timezone.get_default_timezone())

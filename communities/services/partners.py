@@ -27,7 +27,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -35,6 +34,7 @@ from django.utils.translation import ngettext
 from members.models import Organization
 
 from ..models import Community, CommunityEvent, DimensionValue, PartnerRole, Partnership
+from ..models.partners import partnership_today
 from ._common import _lock_community
 from .audit import changes_between, record_event, snapshot
 
@@ -246,7 +246,7 @@ def partnership_end(*, partnership: Partnership, by, on: datetime.date | None = 
     if partnership.is_ended:
         return partnership
     before = partnership.ended_on  # a day still to come, set in the admin, or None
-    partnership.ended_on = on or timezone.localdate()
+    partnership.ended_on = on or partnership_today()
     partnership.save(update_fields=["ended_on", "updated_at"])
     record_event(
         community=partnership.community,

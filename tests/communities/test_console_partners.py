@@ -262,6 +262,34 @@ def test_a_partner_of_another_community_cannot_be_edited_from_here(client, commu
 # --- Ending, reopening, retries ---------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("hour", [0, 12, 23])
+def test_a_partnership_ended_late_in_the_coordinators_evening_is_gone_for_readers_in_other_zones(
+    client, community, coordinator, world, hour
+):
+    """Partnerships are dated in the deployment's zone: an end shows at once, whatever the reader's zone.
+
+    Dated in the coordinator's zone (Rome, an hour ahead of UTC), one ended at 23:30 UTC got the next
+    day's date and stayed on the home page for visitors, who read in UTC, until midnight.
+    """
+    from datetime import datetime, time
+    from datetime import timezone as dt_timezone
+    from unittest import mock
+
+    from django.utils import timezone
+
+    coordinator.time_zone = "Europe/Rome"
+    coordinator.save(update_fields=["time_zone"])
+    moment = datetime.combine(timezone.now().date(), time(hour, 30), tzinfo=dt_timezone.utc)
+    home = reverse("communities:home", kwargs={"community_slug": community.slug})
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        client.force_login(coordinator)
+        client.post(url(community, "manage_partner_end", partnership_pk=world["partner"].pk))
+        client.logout()
+        assert "Municipality of Sfax" not in client.get(home).content.decode()
+    world["partner"].refresh_from_db()
+    assert world["partner"].ended_on == moment.date()
+
+
 def test_an_ended_partnership_leaves_the_home_page_and_readding_reopens_it(client, community, coordinator, world):
     home = reverse("communities:home", kwargs={"community_slug": community.slug})
     assert "Municipality of Sfax" in client.get(home).content.decode()
