@@ -24,8 +24,8 @@ from urllib.parse import urlencode
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Case, Exists, F, FloatField, Func, OuterRef, Q, Subquery, TextField, Value, When, Window
-from django.db.models.functions import Coalesce, Concat, Extract, Now, RowNumber
+from django.db.models import Case, Exists, F, FloatField, Func, OuterRef, Q, Subquery, TextField, Value, When
+from django.db.models.functions import Coalesce, Concat, Extract, Now
 from django.shortcuts import render
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -53,6 +53,7 @@ CANDIDATES = 1000
 # them is most of a common word's cost (a walk of the newest-first index, about ten rows read for
 # each candidate a visitor may see), so the page ranks fewer than it counts.
 RANKED = 200
+NO_ID = 0  # no row has it (ids start at 1)
 
 
 def _ranked(limit: int | None) -> int:
@@ -115,7 +116,7 @@ def bounded_count(queryset) -> tuple[int, bool]:
 def bounded_counts(*querysets) -> list[tuple[int, bool]]:
     """Return bounded_count of each queryset, all in one query (one scalar subquery each)."""
     parts, params = [], []
-    for queryset in querysets:
+    for index, queryset in enumerate(querysets):
         # No order: the first rows found will do. Only the ids, at most CANDIDATES + 1 of them.
         # A queryset annotated with translation_set (knowledge_matches) counts one per set among them.
         per_set = "translation_set" in queryset.query.annotations
@@ -123,40 +124,36 @@ def bounded_counts(*querysets) -> list[tuple[int, bool]]:
         try:
             sql, part_params = queryset.order_by().values(*fields)[: CANDIDATES + 1].query.sql_with_params()
         except EmptyResultSet:  # .none() (people, to an anonymous visitor) has no SQL: it counts 0
-            parts.extend(["0", "0"])
+            parts.append(f"(SELECT 0, 0) AS counted_{index}")
             continue
         shown = "COUNT(DISTINCT part.translation_set)" if per_set else "COUNT(*)"
-        # Django's own SQL, values as params (S608): how many rows read, and how many it shows.
-        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS part)")  # noqa: S608
-        parts.append(f"(SELECT {shown} FROM ({sql}) AS part)")  # noqa: S608
-        params.extend(part_params * 2)
+        # Django's own SQL, values as params (S608): how many rows read, and how many it shows, from
+        # one reading of the section's matches (each section's rules once in the query, not twice).
+        parts.append(f"(SELECT COUNT(*), {shown} FROM ({sql}) AS part) AS counted_{index}")  # noqa: S608
+        params.extend(part_params)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
+        cursor.execute("SELECT * FROM " + " CROSS JOIN ".join(parts), params)  # noqa: S608
         found = cursor.fetchone()
     pairs = zip(found[::2], found[1::2], strict=True)
     return [(min(shown, CANDIDATES), read > CANDIDATES) for read, shown in pairs]
 
 
-def one_per_translation_set(ids, *, language: str):
-    """Return the items of ids (a bounded subquery of ranked candidates) keeping one of each translation set.
+def one_per_translation_set(rows, *, language: str) -> list[int]:
+    """Return the ids of rows (pk, translation_of_id, language) keeping one item of each translation set.
 
-    Of a set, the one in language is kept, else the original, else the oldest translation. The
-    versions of each set among ids are numbered in that order by one window function, so ids is
-    read once: comparing each version with the others through EXISTS repeated the permission-scoped
-    candidates in six subqueries, a plan PostgreSQL took a quarter of a second to make on the demo.
-    Only the RANKED candidates are numbered, never every match.
+    Of a set, the one in language is kept, else the original, else the oldest translation. rows are
+    the ranked candidates and the versions in the viewer's language of their sets: a few hundred at
+    most, so the choice is made here. Made in SQL, it repeated the permission-scoped candidates in
+    six EXISTS (a plan of a quarter of a second on the demo), then in a window over an OR of two id
+    subqueries, which PostgreSQL answered by scanning every item (250 ms at a tenth of network scale).
     """
-    translation_set = Coalesce("translation_of_id", "pk")
-    preference = [
-        Case(When(language=language, then=Value(0)), default=Value(1)).asc(),
-        Case(When(translation_of__isnull=True, then=Value(0)), default=Value(1)).asc(),
-        F("pk").asc(),
-    ]
-    return (
-        KnowledgeItem.objects.filter(pk__in=ids)
-        .annotate(version=Window(RowNumber(), partition_by=[translation_set], order_by=preference))
-        .filter(version=1)
-    )
+    chosen: dict[int, tuple] = {}
+    for pk, translation_of_id, item_language in rows:
+        preference = (item_language != language, translation_of_id is not None, pk)
+        key = translation_of_id or pk
+        if key not in chosen or preference < chosen[key]:
+            chosen[key] = preference
+    return sorted(preference[2] for preference in chosen.values())
 
 
 def _knowledge_visible(*, user, community: Community | None = None):
@@ -185,15 +182,6 @@ def knowledge_matches(*, user, q: str, community: Community | None = None):
     return found.annotate(translation_set=Coalesce("translation_of_id", "pk"))
 
 
-def _step(rows, field: str = "pk"):
-    """Return rows as a subquery on PostgreSQL; on SQLite (the embedded default) read its few ids now.
-
-    SQLite's parser overflows on the nested subqueries of search_knowledge; each step there is
-    bounded by the ranked window, so reading it is cheap.
-    """
-    return rows if _is_postgres() else list(rows.values_list(field, flat=True))
-
-
 def search_knowledge(
     *, user, q: str, community: Community | None = None, limit: int | None = None, language: str | None = None
 ):
@@ -206,26 +194,27 @@ def search_knowledge(
     shows among the candidates: the one in the viewer's language, else the original.
     """
     language = language or interface_language()
-    window = (
+    version = ("pk", "translation_of_id", "language")
+    # Two bounded reads of a few hundred ids, then the ranking over those ids only (literal values:
+    # nothing of the permission rules left to plan in the ranking query).
+    window = list(
         _knowledge_found(user=user, q=q, community=community)
         .order_by(NEWEST.desc(), "-pk")
-        .values("pk")[: _ranked(limit)]
+        .values_list(*version)[: _ranked(limit)]
     )
-    window = _step(window)
     # The version in the viewer's language of a set found in the window joins the candidates even
     # when it is outside the window (older, or its words do not match), so that it is the one shown.
-    sets = _step(
-        KnowledgeItem.objects.filter(pk__in=window).annotate(key=Coalesce("translation_of_id", "pk")).values("key"),
-        "key",
-    )
-    preferred = _step(
+    # With no match, an id no item has (NO_ID) keeps each query asked: the page runs as many
+    # queries whatever it finds (Django would skip a query on an empty list).
+    sets = sorted({translation_of_id or pk for pk, translation_of_id, _language in window}) or [NO_ID]
+    preferred = list(
         _knowledge_visible(user=user, community=community)
         .filter(language=language)
         .filter(Q(pk__in=sets) | Q(translation_of_id__in=sets))
-        .values("pk")
+        .order_by()
+        .values_list(*version)
     )
-    candidates = KnowledgeItem.objects.filter(Q(pk__in=window) | Q(pk__in=preferred)).values("pk")
-    candidates = _step(one_per_translation_set(candidates, language=language).values("pk"))
+    candidates = one_per_translation_set([*window, *preferred], language=language) or [NO_ID]
     if _is_postgres():
         from django.contrib.postgres.search import SearchHeadline, SearchRank
 
