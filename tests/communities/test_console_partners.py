@@ -271,15 +271,14 @@ def test_a_partnership_ended_late_in_the_coordinators_evening_is_gone_for_reader
     Dated in the coordinator's zone (Rome, an hour ahead of UTC), one ended at 23:30 UTC got the next
     day's date and stayed on the home page for visitors, who read in UTC, until midnight.
     """
-    from datetime import datetime, time
-    from datetime import timezone as dt_timezone
+    from datetime import UTC, datetime, time
     from unittest import mock
 
     from django.utils import timezone
 
     coordinator.time_zone = "Europe/Rome"
     coordinator.save(update_fields=["time_zone"])
-    moment = datetime.combine(timezone.now().date(), time(hour, 30), tzinfo=dt_timezone.utc)
+    moment = datetime.combine(timezone.now().date(), time(hour, 30), tzinfo=UTC)
     home = reverse("communities:home", kwargs={"community_slug": community.slug})
     with mock.patch("django.utils.timezone.now", return_value=moment):
         client.force_login(coordinator)
