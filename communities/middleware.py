@@ -78,7 +78,15 @@ class CommunityMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         slug = view_kwargs.get("community_slug")
-        if slug is None or request.path_info.startswith(SELF_SCOPED_PREFIXES):
+        if request.path_info.startswith(SELF_SCOPED_PREFIXES):
+            return None
+        if slug is None:
+            # A page of no one community (search, /me/, the directory...): the signed-in person's
+            # memberships are read now, before the view builds its querysets, so that the permission
+            # rules in them are the person's ids (permissions.person) rather than nested subqueries.
+            # The header reads them on every page anyway: the same one query, earlier.
+            if request.method in ("GET", "HEAD"):
+                permissions.known_person(request.user)
             return None
         # A member's own community is already in the memberships read for this request (one query
         # shared with the header and every permission answer); anyone else's is looked up.

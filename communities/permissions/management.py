@@ -90,6 +90,7 @@ def managed_membership_filter(user, community) -> Q:
 # --- Groups: who sees which ----------------------------------------------------------------------
 
 
+@_remembered  # built once per read-only request: search alone asks it seven times
 def visible_group_ids(user) -> QuerySet:
     """Return a subquery of the ids of the groups user may see (Group.visibility).
 

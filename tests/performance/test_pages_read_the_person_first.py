@@ -1,0 +1,30 @@
+"""Pages of no one community read the signed-in person before their view runs (communities.middleware).
+
+The header read the person's memberships while the page was rendered, after the view had built its
+querysets: search, the directory and /me/ then stated every permission rule as nested subqueries
+over memberships and guardian's grants (16 references to the grants table in a member's search,
+58,000 characters of SQL), which cost Python to build and PostgreSQL to plan on every request.
+Read first, the rules carry the person's ids (communities.permissions.person).
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from members.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(("url", "most"), [("/search/?q=coordination", 4), ("/", 2)])
+def test_a_members_page_of_no_community_states_the_rules_with_the_persons_ids(demo_data, client, url, most):
+    client.force_login(User.objects.get(email="member.rebuild@cop.demo"))
+    client.get(url)
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    sql = " ".join(query["sql"] for query in context.captured_queries)
+    assert sql.count("guardian_userobjectpermission") <= most, sql.count("guardian_userobjectpermission")
+    if url.startswith("/search/"):
+        assert "coordination" in response.content.decode().lower()
+        assert len(sql) < 45_000, len(sql)
