@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 
+from communities.permissions import known_person
+
 from .models import ApiToken
 
 
@@ -16,6 +18,10 @@ class TokenScope(permissions.BasePermission):
 
     def has_permission(self, request, view) -> bool:
         if request.method in permissions.SAFE_METHODS:
+            # The person (a token's or a session's) is known only now: their memberships are read
+            # before the view builds its querysets, whose permission rules then carry the person's
+            # ids instead of nested subqueries (communities.permissions.person), as on the pages.
+            known_person(request.user)
             return True
         if not (request.user and request.user.is_authenticated):
             self.message = _("Sign in or send a token to change things.")
