@@ -22,8 +22,8 @@ from members.sessions import SessionStore as PersonSessionStore
 
 from .notice import notice_state
 
-# (session key, person) of the session read in this request, or None.
-_read: ContextVar[tuple[str, object] | None] = ContextVar("cop_session_person", default=None)
+# The person of the session read in this request, or None.
+_read: ContextVar[object | None] = ContextVar("cop_session_person", default=None)
 
 
 class SessionStore(PersonSessionStore):
@@ -42,16 +42,15 @@ class SessionStore(PersonSessionStore):
         if person is not None:
             person.privacy_latest_notice = session.privacy_latest_notice
             person.privacy_notice_accepted = session.privacy_notice_accepted
-            _read.set((session.session_key, person))
+            _read.set(person)
         return session
 
 
 def person_read_with_session(user_id) -> object | None:
     """Return the person read with this request's session when their id is user_id, else None."""
-    read = _read.get()
-    if read is None or user_id is None:
+    person = _read.get()
+    if person is None or user_id is None:
         return None
-    person = read[1]
     return person if str(person.pk) == str(user_id) else None
 
 
