@@ -76,6 +76,26 @@ class MembershipQuerySet(models.QuerySet):
     def group_level(self) -> MembershipQuerySet:
         return self.filter(group__isnull=False)
 
+    def active_count_of_group(self, group_ref="pk"):
+        """Return an expression: how many active members the group group_ref (an OuterRef name) has.
+
+        One small index-only count per group row (membership_active_in_group_idx), evaluated only
+        for the rows a page shows; a join of the groups with their memberships read every group
+        membership of the deployment through the group index (27 ms on a community home at
+        network scale, against about 2 ms).
+        """
+        from django.db.models import Count, IntegerField, OuterRef, Subquery
+        from django.db.models.functions import Coalesce
+
+        counted = (
+            self.filter(status=self.model.Status.ACTIVE, group__isnull=False, group=OuterRef(group_ref))
+            .order_by()
+            .values("group")
+            .annotate(count=Count("*"))
+            .values("count")
+        )
+        return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
     def manageable_by(self, user, community) -> MembershipQuerySet:
         """Return the memberships of community that user may decide on.
 

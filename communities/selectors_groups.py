@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from .models import Community, Group, Membership
 
@@ -19,11 +19,10 @@ def console_groups(*, user, community: Community, groups: QuerySet[Group]) -> Qu
         .select_related("user")
         .order_by("user__full_name", "pk")
     )
-    active = Q(memberships__status=Membership.Status.ACTIVE)
     return (
         groups.filter(community=community)
         .select_related("community")
-        .annotate(member_count=Count("memberships", filter=active, distinct=True))
+        .annotate(member_count=Membership.objects.active_count_of_group())
         .prefetch_related(Prefetch("memberships", queryset=facilitators, to_attr="facilitator_memberships"))
         .in_order()
     )

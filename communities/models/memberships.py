@@ -61,6 +61,12 @@ class Membership(models.Model):
                 condition=Q(status="active", group__isnull=True),
                 name="membership_active_member_idx",
             ),
+            # The community home and the console count each group's active members the same way.
+            models.Index(
+                fields=["group"],
+                condition=Q(status="active", group__isnull=False),
+                name="membership_active_in_group_idx",
+            ),
         ]
 
     def __str__(self) -> str:

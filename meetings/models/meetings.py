@@ -281,7 +281,15 @@ class Meeting(TranslatableModelMixin, models.Model):
             ("translate_meeting", _("Can translate this meeting's title, description and agenda")),
         ]
         indexes = [
-            models.Index(fields=["community", "start"]),
+            # A community's meetings in time order, covering what the visibility rules and the list's
+            # bounds read (issue 15): the meeting list's page count and its theme filter's sample are
+            # index-only scans (51 -> 20 ms of SQL for a visitor of REBUILD at network scale, where
+            # 9,000 upcoming meetings lay on 7,500 table pages). SQLite builds it without INCLUDE.
+            models.Index(
+                fields=["community", "start"],
+                include=["end", "visibility", "group", "id"],
+                name="meeting_community_start",
+            ),
             models.Index(fields=["status", "end"]),
             MeetingSearchIndex(fields=["search_vector"], name="meeting_search_gin"),
             # The meetings of a community or a group by status and end (minutes to write on /me/).

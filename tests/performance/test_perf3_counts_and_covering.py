@@ -1,0 +1,113 @@
+"""Issue 15, measured at network scale (2026-12-07): the groups' member counts and the meeting list's covering index.
+
+- The community home and the console's Groups tab counted each group's active members with a join
+  of the groups and their memberships: PostgreSQL read every group membership of the deployment
+  through the group index (27 ms on REBUILD's home). They now count per group row, the same numbers.
+- The meeting list's page count and its theme filter's sample read only columns that the covering
+  index `meeting_community_start` holds, so both are index-only scans (9,000 upcoming meetings on
+  7,500 table pages at network scale).
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.db.models import Count, Q
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from communities.models import Group, Membership
+from meetings.models import Meeting
+from tests.factories import CommunityFactory, GroupFactory, UserFactory, make_member
+from tests.meetings.factories import MeetingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def community():
+    community = CommunityFactory(visibility="public", name="Counted")
+    busy, quiet, _empty = (GroupFactory(community=community, name=name) for name in ("Busy", "Quiet", "Empty"))
+    for _n in range(3):
+        make_member(community, group=busy, user=make_member(community))
+    make_member(community, group=quiet, user=make_member(community))
+    for status in (Membership.Status.PENDING, Membership.Status.LEFT):
+        person = make_member(community)
+        Membership.objects.create(user=person, community=community, group=busy, status=status)
+    return community
+
+
+def _reference(community) -> dict[str, int]:
+    """Count as the pages did before: one join of groups and memberships, DISTINCT counts of the active."""
+    active = Q(memberships__status=Membership.Status.ACTIVE)
+    rows = Group.objects.filter(community=community).annotate(n=Count("memberships", filter=active, distinct=True))
+    return dict(rows.values_list("name", "n"))
+
+
+def _joins_groups_with_memberships(sql: str) -> bool:
+    outer = sql.split("(SELECT")[0]
+    return 'JOIN "communities_membership"' in outer and 'FROM "communities_group"' in outer
+
+
+def test_the_community_home_counts_each_groups_members_as_the_old_join_did(client, community):
+    url = community.get_absolute_url()
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+
+    shown = {group.name: group.member_count for group in response.context["groups"]}
+    assert shown == _reference(community) == {"Busy": 3, "Quiet": 1, "Empty": 0}
+    assert not any(_joins_groups_with_memberships(q["sql"]) for q in queries.captured_queries)
+
+
+def test_the_consoles_groups_tab_counts_the_same_members(client, community):
+    coordinator = make_member(community, role=Membership.Role.COORDINATOR)
+    client.force_login(coordinator)
+    url = f"/c/{community.slug}/manage/groups/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+
+    assert response.status_code == 200
+    shown = {group.name: group.member_count for group in response.context["groups"]}
+    assert shown == _reference(community)
+    assert not any(_joins_groups_with_memberships(q["sql"]) for q in queries.captured_queries)
+
+
+def _plan(sql: str) -> str:
+    """Return PostgreSQL's plan for sql when it may not read the table in a sequence or through a bitmap.
+
+    An index-only scan is then chosen exactly when one index holds every column the query reads from
+    the table, which is the property under test (the tables here are too small for the costs to decide).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("EXPLAIN " + sql)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.parametrize("viewer", ["visitor", "member"])
+def test_the_meeting_lists_count_and_theme_sample_are_index_only_scans(client, community, viewer):
+    if connection.vendor != "postgresql":
+        pytest.skip("INCLUDE columns and index-only scans are PostgreSQL's (CI runs this on PostgreSQL)")
+    group = Group.objects.get(community=community, name="Busy")
+    soon = timezone.now() + timedelta(days=3)
+    MeetingFactory(community=community, visibility=Meeting.Visibility.PUBLIC, start=soon)
+    MeetingFactory(community=community, group=group, visibility=Meeting.Visibility.PUBLIC, start=soon)
+    if viewer == "member":
+        client.force_login(make_member(community, user=UserFactory()))
+    url = f"/c/{community.slug}/meetings/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+
+    count = next(q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(*)"))
+    sample = next(q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT DISTINCT "taggit_tag"'))
+    for sql in (count, sample):
+        plan = _plan(sql)
+        reads = [line.strip() for line in plan.splitlines() if "on meetings_meeting" in line]
+        by_the_list_index = [line for line in reads if "using meeting_community_start " in line]
+        assert by_the_list_index, plan
+        assert all(line.startswith("->  Index Only Scan") for line in by_the_list_index), plan
+        assert not any("Seq Scan" in line for line in reads), plan
