@@ -62,10 +62,15 @@ def _key_part(value):
 
 def _key(name: str, user, args, kwargs) -> tuple:
     signed_in = _signed_in(user)
+    answers = _answers.get() or {}
     return (
         name,
         user.pk if signed_in else None,
         signed_in and user.is_superuser,
+        # An answer given before the person's memberships were read (while they were being read, by
+        # a hook's annotation on them) is a subquery over memberships; once they are read it is a
+        # list of ids, which later questions of the request must get (person.loaded_person).
+        signed_in and ("person", user.pk) in answers,
         *(_key_part(arg) for arg in args),
         *((key, _key_part(value)) for key, value in sorted(kwargs.items())),
     )

@@ -28,3 +28,17 @@ def test_a_members_page_of_no_community_states_the_rules_with_the_persons_ids(de
     if url.startswith("/search/"):
         assert "coordination" in response.content.decode().lower()
         assert len(sql) < 45_000, len(sql)
+
+
+@pytest.mark.parametrize("url", ["/c/rebuild/meetings/", "/c/rebuild/knowledge/"])
+def test_a_community_page_states_the_rules_with_the_persons_ids_after_reading_them(demo_data, client, url):
+    """The person's read on a community's page carries an annotation (the unread threads) whose rules were
+    stated before the person was known; the answers remembered then (a subquery over memberships) must
+    not be what the page's own queries get once the person is read."""
+    client.force_login(User.objects.get(email="member.rebuild@cop.demo"))
+    client.get(url)
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    count = next(query["sql"] for query in context.captured_queries if query["sql"].startswith("SELECT COUNT(*)"))
+    assert "communities_membership" not in count, count
