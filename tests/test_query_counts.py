@@ -32,6 +32,8 @@ PAGES = [
     ("/me/", MEMBER, "/me/"),
     ("/me/", COORDINATOR, "/me/"),
     ("group page", MEMBER, "group"),
+    ("groups page", None, "/c/rebuild/groups/"),
+    ("groups page", MEMBER, "/c/rebuild/groups/"),
     ("discussions list", MEMBER, "/c/rebuild/discussions/"),
     ("console", COORDINATOR, "/c/rebuild/manage/"),
     ("webhooks", COORDINATOR, "/c/rebuild/manage/webhooks/"),

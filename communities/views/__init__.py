@@ -70,13 +70,14 @@ from .console_webhooks import (
 )
 from .invitations import invitation_detail
 from .joining import group_join, group_leave, join, leave
-from .pages import DIRECTORY_PAGE_SIZE, community_home, directory, group_detail
+from .pages import DIRECTORY_PAGE_SIZE, community_group_list, community_home, directory, group_detail
 
 __all__ = [
     "DIRECTORY_PAGE_SIZE",
     "CONSOLE_PAGE_SIZE",
     "directory",
     "community_home",
+    "community_group_list",
     "group_detail",
     "join",
     "group_join",
