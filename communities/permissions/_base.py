@@ -60,9 +60,8 @@ def _key_part(value):
     raise TypeError(value)  # pragma: no cover - only models, ids and strings are asked about
 
 
-def _key(name: str, user, args, kwargs) -> tuple:
+def _key(name: str, user, args, kwargs, answers: dict) -> tuple:
     signed_in = _signed_in(user)
-    answers = _answers.get() or {}
     return (
         name,
         user.pk if signed_in else None,
@@ -84,7 +83,7 @@ def _remembered(function):
         answers = _answers.get()
         if answers is None:
             return function(user, *args, **kwargs)
-        key = _key(function.__name__, user, args, kwargs)
+        key = _key(function.__name__, user, args, kwargs, answers)
         if key not in answers:
             answers[key] = function(user, *args, **kwargs)
         return answers[key]
