@@ -11,6 +11,10 @@ then p50 and p95 of --requests requests over HTTP to gunicorn (--clients at once
 the p50 to the floor's: a trivial template view served by the same gunicorn, same settings and
 middleware (benchmarks/urls.py, only in benchmarks/settings.py). Signed-in requests carry a session
 cookie made directly with SessionStore. Static files are collected into a temporary directory.
+
+The main pass runs with the visitors' page cache off (ANONYMOUS_CACHE_SECONDS=0), so every row is a
+page rendered for its request. A second pass ("visitor, copy") serves the cached public pages to
+visitors with the cache on, as production does: after the first request each is a stored copy.
 """
 
 from __future__ import annotations
@@ -44,7 +48,8 @@ from django.contrib.auth.models import AnonymousUser  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
+from django.urls import resolve  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from communities.models import Community, Group  # noqa: E402
@@ -114,14 +119,19 @@ def session_cookie(user: User) -> str:
     return store.session_key
 
 
-def count_queries(url: str, user: User | None) -> tuple[int, int]:
-    client = Client()
-    if user:
-        client.force_login(user)
-    client.get(url)  # warm the process (content types, templates), as a running server is
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
+def count_queries(url: str, user: User | None, cache_seconds: int = 0) -> tuple[int, int]:
+    with override_settings(ANONYMOUS_CACHE_SECONDS=cache_seconds):
+        client = Client()
+        if user:
+            client.force_login(user)
+        client.get(url)  # warm the process (content types, templates), as a running server is
+        with CaptureQueriesContext(connection) as context:
+            response = client.get(url)
     return response.status_code, len(context.captured_queries)
+
+
+def cached_for_visitors(url: str) -> bool:
+    return resolve(url.split("?")[0]).view_name in settings.ANONYMOUS_CACHE_VIEWS
 
 
 def fetch(port: int, url: str, cookie: str | None) -> float:
@@ -150,10 +160,10 @@ def percentile(values: list[float], share: float) -> float:
     return values[min(len(values) - 1, round(share * (len(values) - 1)))]
 
 
-def serve(port: int, workers: int) -> subprocess.Popen:
+def serve(port: int, workers: int, cache_seconds: int) -> subprocess.Popen:
     # The benchmark measures pages, not the API's rate limits: raise them for its many requests.
     rates = {f"API_RATE_{kind}": "1000000/hour" for kind in ("TOKEN", "USER", "ANON")}
-    env = {**os.environ, **rates, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, **rates, "PYTHONPATH": str(ROOT), "ANONYMOUS_CACHE_SECONDS": str(cache_seconds)}
     process = subprocess.Popen(  # noqa: S603 - a fixed command line, our own gunicorn
         [sys.executable, "-m", "gunicorn", "cop_portal.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{port}"],
         cwd=ROOT,
@@ -179,6 +189,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--only", nargs="*", default=[], help="page names to run (the floor always runs)")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown for the README")
+    parser.add_argument("--no-copies", action="store_true", help="skip the pass with the visitors' page cache on")
     args = parser.parse_args()
     users = {
         "visitor": None,
@@ -195,32 +206,43 @@ def main() -> None:
     )
     call_command("collectstatic", interactive=False, verbosity=0)  # the manifest storage needs it
     queries = {(page, viewer): count_queries(url, users[viewer]) for page, viewer, url in rows}
-    process = serve(args.port, args.workers)
-    try:
-        floor = {}
-        if args.markdown:
-            print("| page | viewer | queries | p50 ms | p95 ms | × floor |\n|---|---|---:|---:|---:|---:|")
-        else:
-            print(f"{'page':<20}{'viewer':<13}{'queries':>8}{'p50 ms':>10}{'p95 ms':>10}{'× floor':>9}")
-        for page, viewer, url in rows:
-            status, count = queries[(page, viewer)]
-            if status != 200:
-                print(f"{page:<20}{viewer:<13}{'HTTP ' + str(status):>8}")
-                continue
-            values = timings(args.port, url, cookies[viewer], args.requests, args.clients)
-            p50, p95 = statistics.median(values), percentile(values, 0.95)
-            if page == "floor":
-                floor[viewer] = p50
-            ratio = p50 / floor[viewer] if floor.get(viewer) else 0
-            if args.markdown:
-                print(f"| {page} | {viewer} | {count} | {p50:,.1f} | {p95:,.1f} | {ratio:.1f} |")
-            else:
-                print(f"{page:<20}{viewer:<13}{count:>8}{p50:>10.1f}{p95:>10.1f}{ratio:>9.1f}")
-        print(f"load average {os.getloadavg()[0]:.1f} at the end")
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        SessionStore().clear_expired()
+    copies = [
+        (page, "visitor, copy", url) for page, viewer, url in rows if viewer == "visitor" and cached_for_visitors(url)
+    ]
+    if args.no_copies:
+        copies = []
+    queries |= {(page, viewer): count_queries(url, None, cache_seconds=60) for page, viewer, url in copies}
+    cookies["visitor, copy"] = None
+    if args.markdown:
+        print("| page | viewer | queries | p50 ms | p95 ms | × floor |\n|---|---|---:|---:|---:|---:|")
+    else:
+        print(f"{'page':<20}{'viewer':<15}{'queries':>8}{'p50 ms':>10}{'p95 ms':>10}{'× floor':>9}")
+    floor = {}
+    for cache_seconds, measured in ((0, rows), (60, copies)):
+        if not measured:
+            continue
+        process = serve(args.port, args.workers, cache_seconds)
+        try:
+            floor["visitor, copy"] = statistics.median(timings(args.port, "/__floor__/", None, args.requests, 1))
+            for page, viewer, url in measured:
+                status, count = queries[(page, viewer)]
+                if status != 200:
+                    print(f"{page:<20}{viewer:<15}{'HTTP ' + str(status):>8}")
+                    continue
+                values = timings(args.port, url, cookies[viewer], args.requests, args.clients)
+                p50, p95 = statistics.median(values), percentile(values, 0.95)
+                if page == "floor":
+                    floor[viewer] = p50
+                ratio = p50 / floor[viewer] if floor.get(viewer) else 0
+                if args.markdown:
+                    print(f"| {page} | {viewer} | {count} | {p50:,.1f} | {p95:,.1f} | {ratio:.1f} |")
+                else:
+                    print(f"{page:<20}{viewer:<15}{count:>8}{p50:>10.1f}{p95:>10.1f}{ratio:>9.1f}")
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
+    SessionStore().clear_expired()
 
 
 if __name__ == "__main__":

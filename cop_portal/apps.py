@@ -36,3 +36,11 @@ class CopPortalConfig(AppConfig):
 
         request_started.connect(forget_person, dispatch_uid="cop_portal.sessions.forget_person")
         metrics.connect_celery_signals()
+
+        # Visitors' copies of public pages go stale when a row they could show changes.
+        from django.db.models.signals import m2m_changed
+
+        from .anonymous_cache import row_changed
+
+        for name, signal in (("saved", post_save), ("deleted", post_delete), ("m2m", m2m_changed)):
+            signal.connect(row_changed, dispatch_uid=f"cop_portal.anonymous_cache.{name}")

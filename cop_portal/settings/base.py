@@ -79,8 +79,27 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cop_portal.security.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Visitors' copies of the public pages (cop_portal.anonymous_cache): inside everything that gives
+    # a copy the request's own nonce, CSRF cookie, language and headers; before the community's
+    # lookup, which a copy does not need (a changed community makes every copy stale).
+    "cop_portal.anonymous_cache.AnonymousPageCacheMiddleware",
     "communities.middleware.CommunityMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
+# How long a visitor's copy of a public page may be served (0: never cached). A saved row that
+# visitors could see makes every copy stale at once; the production profile sets 60 seconds.
+ANONYMOUS_CACHE_SECONDS = env.int("ANONYMOUS_CACHE_SECONDS", default=0)
+# The pages whose copies are kept: the public pages most visitors read, each the same for all of them.
+ANONYMOUS_CACHE_VIEWS = [
+    "directory",
+    "communities:home",
+    "communities:groups",
+    "communities:group",
+    "meetings:list",
+    "meetings:detail",
+    "knowledge:list",
+    "knowledge:item",
+    "search:index",
 ]
 
 ROOT_URLCONF = "cop_portal.urls"
