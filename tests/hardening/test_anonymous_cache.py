@@ -209,3 +209,32 @@ def test_the_only_csrf_tokens_in_templates_are_the_tags_the_cache_finds():
     for path in templates:
         text = path.read_text()
         assert "{{ csrf_token" not in text and "csrf_token|" not in text, path
+
+
+@pytest.mark.browser
+def test_a_copy_keeps_to_the_policy_and_its_form_works_in_chromium(browser, live_server, transactional_db, settings):
+    """Two visitors in Chromium: the second is served the copy, styled under the policy, and can switch language."""
+    settings.ANONYMOUS_CACHE_SECONDS = 60
+    community = CommunityFactory(slug="anon-browser", name="Anon Browser", accent_color="#f5c400")
+    MeetingFactory(community=community, title="Steering committee")
+    url = live_server.url + community.get_absolute_url()
+    served = []
+    for _visitor in range(2):
+        context = browser.new_context(locale="en-GB")  # enforced policy: no bypass_csp
+        try:
+            page = context.new_page()
+            violations: list[str] = []
+            page.on("console", lambda m, v=violations: v.append(m.text) if "Content Security Policy" in m.text else None)
+            response = page.goto(url)
+            page.wait_for_load_state("load")
+            served.append(response.headers.get("x-anonymous-cache"))
+            background = page.evaluate("getComputedStyle(document.querySelector('.community-bar')).backgroundColor")
+            assert background == "rgb(245, 196, 0)", "the community accent applies: the copy's nonce is this request's"
+            assert not violations, violations
+            page.select_option("#language-select", "it")
+            page.locator(".language-switcher button[type=submit]").click()
+            page.wait_for_load_state("load")
+            assert page.evaluate("document.documentElement.lang") == "it", "the copy's CSRF token is accepted"
+        finally:
+            context.close()
+    assert served == ["miss", "hit"]
