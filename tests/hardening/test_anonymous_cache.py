@@ -224,7 +224,7 @@ def test_a_copy_keeps_to_the_policy_and_its_form_works_in_chromium(browser, live
         try:
             page = context.new_page()
             violations: list[str] = []
-            page.on("console", lambda m, v=violations: v.append(m.text) if "Content Security Policy" in m.text else None)
+            page.on("console", lambda m, v=violations: v.append(m.text) if "Security Policy" in m.text else None)
             response = page.goto(url)
             page.wait_for_load_state("load")
             served.append(response.headers.get("x-anonymous-cache"))
