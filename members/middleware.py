@@ -43,6 +43,8 @@ TIME_ZONE_COOKIE_NAME = "cop_tz"
 
 def _zone(name: str) -> zoneinfo.ZoneInfo | None:
     """Return the IANA zone called name, or None for anything else (the cookie is the visitor's to forge)."""
-    if not name or len(name) > 64 or name not in zoneinfo.available_timezones():
+    from .models import TIME_ZONE_NAMES
+
+    if not name or len(name) > 64 or name not in TIME_ZONE_NAMES:
         return None
     return zoneinfo.ZoneInfo(name)

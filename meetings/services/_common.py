@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 
 from communities import permissions
 from communities.theme_names import theme_names_clean
+from members.models import TIME_ZONE_NAMES
 from members.text import has_control_characters
 
 from .. import localtime
@@ -59,7 +60,7 @@ def _known_time_zone(name: str) -> bool:
         zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return False
-    return bool(name) and name in zoneinfo.available_timezones()
+    return bool(name) and name in TIME_ZONE_NAMES
 
 
 def _utc(value):
