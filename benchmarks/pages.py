@@ -10,7 +10,8 @@ the queries of one request (Django's test client with CaptureQueriesContext, apa
 then p50 and p95 of --requests requests over HTTP to gunicorn (--clients at once), and the ratio of
 the p50 to the floor's: a trivial template view served by the same gunicorn, same settings and
 middleware (benchmarks/urls.py, only in benchmarks/settings.py). Signed-in requests carry a session
-cookie made directly with SessionStore. Static files are collected into a temporary directory.
+cookie made directly with SessionStore; visitors carry the time zone cookie their browser sets
+(cop_tz). Static files are collected into a temporary directory.
 
 The main pass runs with the visitors' page cache off (ANONYMOUS_CACHE_SECONDS=0), so every row is a
 page rendered for its request. A second pass ("visitor, copy") serves the cached public pages to
@@ -138,6 +139,8 @@ def fetch(port: int, url: str, cookie: str | None) -> float:
     headers = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https"}
     if cookie:
         headers["Cookie"] = f"{settings.SESSION_COOKIE_NAME}={cookie}"
+    else:
+        headers["Cookie"] = "cop_tz=Europe/Rome"  # what static/js/portal.js sets in a visitor's browser
     started = time.perf_counter()
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     conn.request("GET", url, headers=headers)
