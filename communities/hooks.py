@@ -62,6 +62,7 @@ _page_sections: dict[str, list[Callable[..., str]]] = {}
 _membership_ended_handlers: list[MembershipEndedHandler] = []
 _console_sections: list[Callable[..., ConsoleLink | None]] = []
 _membership_annotations: dict[str, Callable] = {}
+_membership_annotation_caches: dict[str, object] = {}
 
 
 @dataclass(frozen=True)
@@ -208,11 +209,23 @@ def theme_moved(*, community, old_tag, new_tag) -> None:
         handle(community=community, old_tag=old_tag, new_tag=new_tag)
 
 
-def register_membership_annotation(name: str, factory: Callable) -> Callable:
-    """Register factory(user) -> expression on the community OuterRef("community_id"), read with the memberships."""
+def register_membership_annotation(name: str, factory: Callable, cache=None) -> Callable:
+    """Register factory(user) -> expression on the community OuterRef("community_id"), read with the memberships.
+
+    cache, when given, remembers the value between requests: `cache.lookup(user, community_slug)`
+    returns (value, None) when it has a value still valid, else (None, token), and then
+    `cache.store(user, community_slug, value, token)` keeps the value computed with the memberships.
+    The token is what the cache read before the value was computed, so a change meanwhile wins.
+    """
     _membership_annotations[name] = factory
+    if cache is not None:
+        _membership_annotation_caches[name] = cache
     return factory
 
 
 def membership_annotations() -> dict[str, Callable]:
     return dict(_membership_annotations)
+
+
+def membership_annotation_caches() -> dict[str, object]:
+    return dict(_membership_annotation_caches)

@@ -173,12 +173,18 @@ def load_person(user, community_slug: str | None = None) -> Person:
 
     invited = Invitation.objects.valid().addressed_to(user)
     extras = {}
+    remembered, tokens = {}, {}  # values a higher app's cache still holds; what to store the others with
+    caches = hooks.membership_annotation_caches()
     if community_slug:
         here = Q(group__isnull=True, status=Membership.Status.ACTIVE, community__slug=community_slug)
-        extras = {
-            f"extra_{name}": Case(When(here, then=factory(user)), default=None)
-            for name, factory in hooks.membership_annotations().items()
-        }
+        for name, factory in hooks.membership_annotations().items():
+            if name in caches:
+                value, token = caches[name].lookup(user, community_slug)
+                if token is None:
+                    remembered[name] = value  # neither built, nor planned, nor run
+                    continue
+                tokens[name] = token
+            extras[f"extra_{name}"] = Case(When(here, then=factory(user)), default=None)
     from django.db import connection
 
     # The grants ride on every row (PostgreSQL evaluates the array once); SQLite, the embedded default,
@@ -204,6 +210,10 @@ def load_person(user, community_slug: str | None = None) -> Person:
             if membership.community.slug == community_slug:
                 for name in extras:
                     person.extras[(name.removeprefix("extra_"), membership.community_id)] = getattr(membership, name)
+                for name, value in remembered.items():
+                    person.extras[(name, membership.community_id)] = value
+                for name, token in tokens.items():
+                    caches[name].store(user, community_slug, getattr(membership, f"extra_{name}"), token)
     # A grant counts only while the person is an active member of the object's community.
     if on_postgres:
         communities, groups = _read_grants(rows[0].grants if rows else ())

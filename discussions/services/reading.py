@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
+from .. import unread_cache
 from ..models import Post, ReadState, Thread
 
 _UNREAD = object()
@@ -26,6 +27,7 @@ def thread_mark_read(*, user, thread: Thread, post: Post | None, state=_UNREAD) 
         ):
             return state
         ReadState.objects.filter(pk=state.pk).update(last_read_at=post.created_at, last_read_post=post)
+        unread_cache.person_changed(user.pk)  # an update() sends no signal
         state.last_read_at, state.last_read_post = post.created_at, post
         return state
     try:

@@ -1,0 +1,116 @@
+"""The header's unread-threads count of a community, remembered between a person's requests.
+
+The count is read with the person's memberships (communities.hooks.register_membership_annotation),
+but building, planning and running its permission-scoped subquery cost about 15 ms of every member's
+community page at network scale. It changes only when a thread, post or group of the community
+changes, or when the person reads, joins, leaves or changes role: each of those starts a new
+generation (of the community, or of the person) after its transaction commits, and a count stored
+under an older generation is never used. So the badge is as exact as before; what changes without
+a signal (a bulk load) shows within TTL_SECONDS.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.core.cache import cache
+from django.db import transaction
+
+TTL_SECONDS = 300
+
+
+def _count_key(user_id: int, community_slug: str) -> str:
+    return f"unread-threads:{user_id}:{community_slug}"
+
+
+def _community_key(community_slug: str) -> str:
+    return f"unread-threads:community:{community_slug}"
+
+
+def _person_key(user_id: int) -> str:
+    return f"unread-threads:person:{user_id}"
+
+
+def _generation(key: str) -> str | None:
+    cache.add(key, secrets.token_hex(8), None)
+    return cache.get(key)
+
+
+class UnreadCountCache:
+    """What load_person asks before computing the count (communities.hooks)."""
+
+    def lookup(self, user, community_slug: str):
+        keys = [_count_key(user.pk, community_slug), _community_key(community_slug), _person_key(user.pk)]
+        found = cache.get_many(keys)
+        entry, community, person = (found.get(key) for key in keys)
+        if entry is not None and community is not None and person is not None and entry[1:] == (community, person):
+            return entry[0], None
+        # Read before the count is computed: a change committed meanwhile makes this token stale.
+        return None, (community or _generation(keys[1]), person or _generation(keys[2]))
+
+    def store(self, user, community_slug: str, value, token) -> None:
+        if None in token:
+            return  # the cache is not answering: compute every time, as without it
+        cache.set(_count_key(user.pk, community_slug), (value, *token), TTL_SECONDS)
+
+
+def _bump(key: str) -> None:
+    """Start a new generation now (this transaction's own later reads) and again once it commits.
+
+    The second one is what matters to others: a count computed by another request between the
+    write and its commit, without the new row, was stored under the first and is never used.
+    """
+    cache.set(key, secrets.token_hex(8), None)
+    transaction.on_commit(lambda: cache.set(key, secrets.token_hex(8), None), robust=True)
+
+
+def person_changed(user_id: int) -> None:
+    """The person read a thread, or their memberships changed: their counts are computed again."""
+    _bump(_person_key(user_id))
+
+
+def community_changed(community_id: int) -> None:
+    """A thread, post or group of the community changed: everyone's count of it is computed again."""
+    from communities.models import Community
+
+    slug = Community.objects.filter(pk=community_id).values_list("slug", flat=True).first()
+    if slug:
+        _bump(_community_key(slug))
+
+
+def thread_changed(sender, instance, **kwargs) -> None:
+    community_changed(instance.community_id)
+
+
+def post_changed(sender, instance, **kwargs) -> None:
+    from .models import Thread
+
+    community_id = Thread.objects.filter(pk=instance.thread_id).values_list("community_id", flat=True).first()
+    if community_id:
+        community_changed(community_id)
+
+
+def group_changed(sender, instance, **kwargs) -> None:
+    community_changed(instance.community_id)
+
+
+def person_row_changed(sender, instance, **kwargs) -> None:
+    person_changed(instance.user_id)
+
+
+def connect() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    from communities.models import Group, Membership
+
+    from .models import Post, ReadState, Thread
+
+    for model, receiver in (
+        (Thread, thread_changed),
+        (Post, post_changed),
+        (Group, group_changed),
+        (Membership, person_row_changed),
+        (ReadState, person_row_changed),
+    ):
+        for name, signal in (("saved", post_save), ("deleted", post_delete)):
+            signal.connect(receiver, sender=model, dispatch_uid=f"discussions.unread.{model.__name__}.{name}")
