@@ -7,12 +7,15 @@ its anonymous cache; like it, this one serves a copy for at most ANONYMOUS_CACHE
 it off: the default; the production profile sets 60).
 
 What is cached: a GET answered 200 with HTML by one of the views in ANONYMOUS_CACHE_VIEWS, for a
-request without a session or pending messages, by a view that neither started a session nor added
-a message. The key is the host, the scheme, the language, the time zone and the full path with
-its query. The two things in such a page that belong to one request are put back on every hit:
-the Content-Security-Policy nonce of the <style> elements and the CSRF token of the forms (the
-language switcher's), each replaced by a marker when the page is stored and by the request's own
-value when it is served, so the policy and the forms work as on a freshly rendered page.
+request without a session or pending messages, by a view that neither started a session nor added a
+message. A page is stored (compressed) the second time it is asked for within
+ANONYMOUS_CACHE_SECONDS, so that addresses nobody asks twice, such as a flood of made-up query
+strings, cost the cache a marker of a few bytes each and never a page. The key is the host, the
+scheme, the language, the time zone and the full path with its query. The two things in such a page
+that belong to one request are put back on every hit: the Content-Security-Policy nonce of the
+<style> elements and the CSRF token of the forms (the language switcher's), each replaced by a
+marker when the page is stored and by the request's own value when it is served, so the policy and
+the forms work as on a freshly rendered page.
 
 Fresh: every saved or deleted row that a visitor could see changes the generation (one cache key,
 after the transaction commits), and a copy from an earlier generation is never served. So an
@@ -26,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import zlib
 
 from django.conf import settings
 from django.core.cache import cache
@@ -161,7 +165,8 @@ def _stored_copy(request, response) -> str | None:
 
 
 def _served_copy(request, entry) -> HttpResponse:
-    _generation, headers, text = entry
+    _generation, headers, packed = entry
+    text = zlib.decompress(packed).decode()
     text = text.replace(NONCE_MARK, getattr(request, "csp_nonce", ""))
     parts = text.split(CSRF_MARK)
     if len(parts) > 1:
@@ -203,5 +208,8 @@ class AnonymousPageCacheMiddleware:
             text = _stored_copy(request, response)
             if text is not None:
                 headers = {name: value for name, value in response.headers.items() if name != HEADER}
-                cache.set(key, (generation, headers, text), seconds())
+                # Stored at the second request for the same page, compressed: addresses nobody asks
+                # twice (a flood of made-up query strings) leave a marker of a few bytes, not a page.
+                if not cache.add(key + ":seen", 1, seconds()):
+                    cache.set(key, (generation, headers, zlib.compress(text.encode(), 1)), seconds())
         return response

@@ -48,10 +48,18 @@ def visit(url, client=None, **extra):
     return (client or Client()).get(url, **extra)
 
 
+def stored(url, **extra):
+    """Visit url as two visitors: the page is stored at its second request (never for a one-off address)."""
+    first = visit(url, **extra)
+    assert first["X-Anonymous-Cache"] == "miss"
+    assert visit(url, **extra)["X-Anonymous-Cache"] == "miss"
+    return first
+
+
 def test_the_second_visitor_gets_the_copy_without_a_query(place):
     url = reverse("communities:home", args=["anon-cop"])
-    first = visit(url)
-    assert first.status_code == 200 and first["X-Anonymous-Cache"] == "miss"
+    first = stored(url)
+    assert first.status_code == 200
     with CaptureQueriesContext(connection) as queries:
         second = visit(url)
     assert second["X-Anonymous-Cache"] == "hit"
@@ -64,7 +72,8 @@ def test_the_second_visitor_gets_the_copy_without_a_query(place):
 
 def test_the_copy_carries_the_requests_own_nonce(place):
     url = reverse("meetings:list", args=["anon-cop"])
-    first, second = visit(url), visit(url)
+    first = stored(url)
+    second = visit(url)
     assert second["X-Anonymous-Cache"] == "hit"
     nonces = NONCE.findall(second.content.decode())
     assert nonces and set(nonces) != set(NONCE.findall(first.content.decode()))
@@ -75,14 +84,15 @@ def test_the_copy_carries_the_requests_own_nonce(place):
 
 def test_the_copy_carries_a_working_csrf_token_of_the_visitors_own(place):
     url = reverse("communities:home", args=["anon-cop"])
+    stored(url)
     first_visitor = Client(enforce_csrf_checks=True)
-    stored = visit(url, first_visitor)
+    stored_page = visit(url, first_visitor)
     visitor = Client(enforce_csrf_checks=True)
     served = visit(url, visitor)
     assert served["X-Anonymous-Cache"] == "hit"
     tokens = TOKEN.findall(served.content.decode())
     assert tokens and anonymous_cache.CSRF_MARK not in served.content.decode()
-    assert set(tokens).isdisjoint(TOKEN.findall(stored.content.decode()))
+    assert set(tokens).isdisjoint(TOKEN.findall(stored_page.content.decode()))
     # The visitor's own cookie came with the copy, and the language switcher's form works with it.
     assert django_settings.CSRF_COOKIE_NAME in served.cookies
     answer = visitor.post(reverse("set_language"), {"csrfmiddlewaretoken": tokens[0], "language": "it", "next": url})
@@ -90,14 +100,14 @@ def test_the_copy_carries_a_working_csrf_token_of_the_visitors_own(place):
     # The first visitor's token does not work for the second: nobody's token is shared.
     refused = visitor.post(
         reverse("set_language"),
-        {"csrfmiddlewaretoken": TOKEN.findall(stored.content.decode())[0], "language": "it", "next": url},
+        {"csrfmiddlewaretoken": TOKEN.findall(stored_page.content.decode())[0], "language": "it", "next": url},
     )
     assert refused.status_code == 403
 
 
 def test_a_saved_meeting_shows_at_once(place, django_capture_on_commit_callbacks):
     url = reverse("meetings:detail", args=["anon-cop", place["meeting"].pk])
-    visit(url)
+    stored(url)
     assert visit(url)["X-Anonymous-Cache"] == "hit"
     with django_capture_on_commit_callbacks(execute=True):
         meeting = Meeting.objects.get(pk=place["meeting"].pk)
@@ -110,7 +120,7 @@ def test_a_saved_meeting_shows_at_once(place, django_capture_on_commit_callbacks
 
 def test_a_community_made_members_only_is_not_served_from_its_copy(place, django_capture_on_commit_callbacks):
     url = reverse("meetings:list", args=["anon-cop"])
-    visit(url)
+    stored(url)
     with django_capture_on_commit_callbacks(execute=True):
         community = Community.objects.get(slug="anon-cop")
         community.visibility = Community.Visibility.MEMBERS
@@ -121,7 +131,7 @@ def test_a_community_made_members_only_is_not_served_from_its_copy(place, django
 
 def test_rows_nobody_sees_leave_the_copies_alone(place, django_capture_on_commit_callbacks):
     url = reverse("communities:home", args=["anon-cop"])
-    visit(url)
+    stored(url)
     with django_capture_on_commit_callbacks(execute=True):
         member = place["member"]
         member.last_login = member.date_joined
@@ -138,7 +148,7 @@ def test_signed_in_people_are_never_served_a_copy_and_never_leave_one(place):
     member.force_login(place["member"])
     own = member.get(url)
     assert "X-Anonymous-Cache" not in own
-    assert visit(url)["X-Anonymous-Cache"] == "miss"  # the member's page was not stored
+    stored(url)  # the member's page was not stored: two visitors' misses
     assert visit(url)["X-Anonymous-Cache"] == "hit"
     again = member.get(url)
     assert "X-Anonymous-Cache" not in again
@@ -147,7 +157,7 @@ def test_signed_in_people_are_never_served_a_copy_and_never_leave_one(place):
 
 def test_a_visitor_with_a_session_or_a_pending_message_gets_a_fresh_page(place):
     url = reverse("communities:home", args=["anon-cop"])
-    visit(url)
+    stored(url)
     with_session = Client()
     with_session.cookies[django_settings.SESSION_COOKIE_NAME] = "some-session"
     assert "X-Anonymous-Cache" not in with_session.get(url)
@@ -158,9 +168,8 @@ def test_a_visitor_with_a_session_or_a_pending_message_gets_a_fresh_page(place):
 
 def test_each_language_and_time_zone_has_its_own_copy(place):
     url = reverse("communities:home", args=["anon-cop"])
-    english = visit(url)
-    italian = visit(url, HTTP_ACCEPT_LANGUAGE="it")
-    assert italian["X-Anonymous-Cache"] == "miss"
+    english = stored(url)
+    italian = stored(url, HTTP_ACCEPT_LANGUAGE="it")  # two misses: the English copy is not the Italian
     assert italian["Content-Language"] == "it" and english["Content-Language"] == "en"
     assert visit(url, HTTP_ACCEPT_LANGUAGE="it")["X-Anonymous-Cache"] == "hit"
     in_tokyo = Client()
@@ -170,10 +179,10 @@ def test_each_language_and_time_zone_has_its_own_copy(place):
 
 
 def test_each_search_has_its_own_copy(place):
-    first = visit("/search/?q=steering")
-    assert first["X-Anonymous-Cache"] == "miss" and "Steering committee" in first.content.decode()
-    other = visit("/search/?q=nothingmatches")
-    assert other["X-Anonymous-Cache"] == "miss" and "Steering committee" not in other.content.decode()
+    first = stored("/search/?q=steering")
+    assert "Steering committee" in first.content.decode()
+    other = stored("/search/?q=nothingmatches")
+    assert "Steering committee" not in other.content.decode()
     assert visit("/search/?q=steering")["X-Anonymous-Cache"] == "hit"
 
 
@@ -196,10 +205,36 @@ def test_off_when_seconds_is_zero(place, settings):
 
 def test_a_copy_from_before_a_lost_generation_is_not_served(place):
     url = reverse("communities:home", args=["anon-cop"])
-    visit(url)
+    stored(url)
     cache.delete(anonymous_cache.GENERATION_KEY)  # Redis restarted without the generation
     assert visit(url)["X-Anonymous-Cache"] == "miss"
     assert visit(url)["X-Anonymous-Cache"] == "hit"
+
+
+def test_an_address_asked_once_leaves_a_marker_not_a_page(place, monkeypatch):
+    """A flood of made-up query strings must not fill the cache (shared with the broker) with pages."""
+
+    class Recording:
+        def __init__(self, real):
+            self.real, self.pages = real, []
+
+        def __getattr__(self, name):
+            return getattr(self.real, name)
+
+        def set(self, key, value, *args, **kwargs):
+            if key != anonymous_cache.GENERATION_KEY:
+                self.pages.append(value)
+            return self.real.set(key, value, *args, **kwargs)
+
+    recording = Recording(cache)
+    monkeypatch.setattr(anonymous_cache, "cache", recording)
+    for number in range(5):
+        assert visit(f"/search/?q=steering&n={number}")["X-Anonymous-Cache"] == "miss"
+    assert recording.pages == []
+    stored("/search/?q=steering")
+    assert len(recording.pages) == 1
+    packed = recording.pages[0][2]
+    assert isinstance(packed, bytes) and len(packed) < len(visit("/search/?q=steering").content) / 2
 
 
 def test_the_only_csrf_tokens_in_templates_are_the_tags_the_cache_finds():
@@ -213,13 +248,13 @@ def test_the_only_csrf_tokens_in_templates_are_the_tags_the_cache_finds():
 
 @pytest.mark.browser
 def test_a_copy_keeps_to_the_policy_and_its_form_works_in_chromium(browser, live_server, transactional_db, settings):
-    """Two visitors in Chromium: the second is served the copy, styled under the policy, and can switch language."""
+    """Three visitors in Chromium: the third is served the copy, styled under the policy, and can switch language."""
     settings.ANONYMOUS_CACHE_SECONDS = 60
     community = CommunityFactory(slug="anon-browser", name="Anon Browser", accent_color="#f5c400")
     MeetingFactory(community=community, title="Steering committee")
     url = live_server.url + community.get_absolute_url()
     served = []
-    for _visitor in range(2):
+    for _visitor in range(3):
         context = browser.new_context(locale="en-GB")  # enforced policy: no bypass_csp
         try:
             page = context.new_page()
@@ -237,4 +272,4 @@ def test_a_copy_keeps_to_the_policy_and_its_form_works_in_chromium(browser, live
             assert page.evaluate("document.documentElement.lang") == "it", "the copy's CSRF token is accepted"
         finally:
             context.close()
-    assert served == ["miss", "hit"]
+    assert served == ["miss", "miss", "hit"]
