@@ -213,9 +213,10 @@ def register_membership_annotation(name: str, factory: Callable, cache=None) -> 
     """Register factory(user) -> expression on the community OuterRef("community_id"), read with the memberships.
 
     cache, when given, remembers the value between requests: `cache.lookup(user, community_slug)`
-    returns (value, None) when it has a value still valid, else (None, token), and then
-    `cache.store(user, community_slug, value, token)` keeps the value computed with the memberships.
-    The token is what the cache read before the value was computed, so a change meanwhile wins.
+    returns ((community id, value), None) when it holds a value still valid, else (None, token); then
+    `cache.store(user, community_slug, (community id, value), token)` keeps the value computed with the
+    memberships. The token is what the cache read before the value was computed, so a change meanwhile
+    wins; the community id guards against another community that has since taken the slug.
     """
     _membership_annotations[name] = factory
     if cache is not None:

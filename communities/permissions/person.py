@@ -181,7 +181,7 @@ def load_person(user, community_slug: str | None = None) -> Person:
             if name in caches:
                 value, token = caches[name].lookup(user, community_slug)
                 if token is None:
-                    remembered[name] = value  # neither built, nor planned, nor run
+                    remembered[name] = value  # (community id, value): neither built, nor planned, nor run
                     continue
                 tokens[name] = token
             extras[f"extra_{name}"] = Case(When(here, then=factory(user)), default=None)
@@ -210,10 +210,12 @@ def load_person(user, community_slug: str | None = None) -> Person:
             if membership.community.slug == community_slug:
                 for name in extras:
                     person.extras[(name.removeprefix("extra_"), membership.community_id)] = getattr(membership, name)
-                for name, value in remembered.items():
-                    person.extras[(name, membership.community_id)] = value
+                for name, (community_id, value) in remembered.items():
+                    if community_id == membership.community_id:  # not another community that had the slug
+                        person.extras[(name, community_id)] = value
                 for name, token in tokens.items():
-                    caches[name].store(user, community_slug, getattr(membership, f"extra_{name}"), token)
+                    value = getattr(membership, f"extra_{name}")
+                    caches[name].store(user, community_slug, (membership.community_id, value), token)
     # A grant counts only while the person is an active member of the object's community.
     if on_postgres:
         communities, groups = _read_grants(rows[0].grants if rows else ())

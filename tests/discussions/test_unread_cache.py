@@ -90,6 +90,17 @@ def test_a_count_computed_before_a_change_is_not_used_after_it(client, community
     value, token = cache.lookup(reader, community.slug)
     assert value is None and token is not None
     services.thread_start(community=community, by=member, title="Meanwhile", body="x")  # a new generation
-    cache.store(reader, community.slug, 1, token)  # the count computed before the new thread
+    cache.store(reader, community.slug, (community.pk, 1), token)  # the count computed before the new thread
     assert cache.lookup(reader, community.slug)[1] is not None, "not used: computed again"
     assert _badge(client, community)[0] == 2
+
+
+def test_a_count_remembered_for_another_community_that_had_the_slug_is_not_shown(client, community, member, reader):
+    from discussions.unread_cache import UnreadCountCache
+
+    services.thread_start(community=community, by=member, title="One", body="x")
+    cache = UnreadCountCache()
+    _value, token = cache.lookup(reader, community.slug)
+    cache.store(reader, community.slug, (community.pk + 1000, 42), token)  # another community, same slug
+    assert cache.lookup(reader, community.slug)[0] == (community.pk + 1000, 42)
+    assert _badge(client, community)[0] == 1
