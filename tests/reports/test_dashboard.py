@@ -77,6 +77,24 @@ def test_an_organiser_is_asked_for_the_minutes_of_past_meetings_not_closed(cop, 
     assert [meeting.title for meeting in meetings] == ["Workshop without minutes"] and count == 1
 
 
+def test_minutes_to_write_lists_the_latest_five_of_many_and_counts_them_all_in_one_query(cop, coordinator):
+    """Issue 15: the five rows are chosen by id before being read whole with their community.
+
+    Choosing them among whole rows joined to their communities sorted 7,000 wide rows for REBUILD's
+    coordinator at full scale (28 -> 16 ms).
+    """
+    for days in range(2, 10):
+        start = timezone.now() - timedelta(days=days)
+        MeetingFactory(community=cop, title=f"Ended {days} days ago", start=start, end=start + timedelta(hours=1))
+    with CaptureQueriesContext(connection) as queries:
+        meetings, count = dashboard.minutes_to_write(coordinator)
+    assert [meeting.title for meeting in meetings] == [f"Ended {days} days ago" for days in range(2, 7)]
+    assert count == 8 and meetings[0].community == cop
+    sql = queries[-1]["sql"]
+    assert sql.startswith('SELECT "meetings_meeting"."id"')
+    assert '"meetings_meeting"."id" IN (SELECT' in sql and "LIMIT 5)" in sql, "five ids chosen first"
+
+
 def test_coordinators_and_facilitators_are_asked_to_decide_on_requests(cop, coordinator):
     team = GroupFactory(community=cop, name="Team")
     facilitator = make_member(cop, role=Membership.Role.FACILITATOR, group=team)
