@@ -2,7 +2,7 @@
 
 import email
 import zoneinfo
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.core import mail
@@ -13,6 +13,27 @@ from tests.factories import CommunityFactory, GroupFactory, UserFactory, make_me
 from tests.meetings.factories import MeetingFactory
 
 ROME = zoneinfo.ZoneInfo("Europe/Rome")
+TRIPOLI = zoneinfo.ZoneInfo("Africa/Tripoli")  # the `member` fixture's zone: an hour ahead of Rome in winter
+
+
+def in_the_split_monday_hour(now) -> bool:
+    """Whether the weekly digest morning (Monday 07:00) has passed in one of the tests' zones and not in the other.
+
+    In that hour (Monday 05:00-06:00 UTC in winter) no single Monday is a digest moment whose period contains
+    now for both a person in Rome and one in Tripoli: Tripoli's week has ended, Rome's has not. The tests
+    picked Rome's Monday, and the Tripoli member's news fell into the next week (the CI of 2026-12-07 05:50 UTC).
+    """
+    local = [now.astimezone(zone) for zone in (ROME, TRIPOLI)]
+    passed = [moment.weekday() == 0 and moment.time() >= time(7) for moment in local]
+    return any(passed) and not all(passed)
+
+
+@pytest.fixture(autouse=True)
+def _clear_of_the_split_monday_hour(monkeypatch):
+    """Run the notification tests two hours earlier in that hour (the clock is the only thing moved)."""
+    real = timezone.now
+    if in_the_split_monday_hour(real()):
+        monkeypatch.setattr(timezone, "now", lambda: real() - timedelta(hours=2))
 
 
 @pytest.fixture

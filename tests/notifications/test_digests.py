@@ -356,3 +356,16 @@ def test_a_private_groups_items_and_meetings_stay_out_of_other_members_digests(d
     assert {item.title for item in digests[reader].knowledge} == {"Open practice"}
     assert not digests[reader].meetings
     assert [meeting.title for meeting in digests[insider].meetings] == ["Cabinet meeting"]
+
+
+def test_the_split_monday_hour_is_recognised():
+    """The notification tests step out of the hour when Tripoli's week has ended and Rome's has not."""
+    from datetime import UTC
+
+    from tests.notifications.conftest import in_the_split_monday_hour
+
+    assert in_the_split_monday_hour(datetime(2026, 12, 7, 5, 30, tzinfo=UTC))  # 07:30 Tripoli, 06:30 Rome
+    assert not in_the_split_monday_hour(datetime(2026, 12, 7, 4, 30, tzinfo=UTC))  # before 07:00 in both
+    assert not in_the_split_monday_hour(datetime(2026, 12, 7, 6, 30, tzinfo=UTC))  # after 07:00 in both
+    assert not in_the_split_monday_hour(datetime(2026, 12, 8, 5, 30, tzinfo=UTC))  # a Tuesday
+    assert not in_the_split_monday_hour(datetime(2026, 7, 6, 5, 30, tzinfo=UTC))  # summer: the same clock
