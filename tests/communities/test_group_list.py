@@ -148,6 +148,7 @@ def test_the_home_lists_the_coordinators_first_and_says_how_many_facilitators_mo
     assert response.context["leaders_more"] == 5  # 1 coordinator + 16 facilitators - 12 shown
     page = response.content.decode()
     assert "And 5 more facilitators, on the groups' pages" in page
+    assert "Facilitator · <bdi>Working group 1</bdi>" in page  # a group's name is isolated, as every name
     italian = client.get(busy.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="it").content.decode()
     assert "E altri 5 facilitatori, nelle pagine dei gruppi" in italian
 
