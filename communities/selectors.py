@@ -40,6 +40,12 @@ ROLE_ORDER = Case(
 )
 
 
+def first_and_total(rows: QuerySet, limit: int) -> tuple[list, int]:
+    """Return the first limit rows and how many there are in all, in one query (a window count)."""
+    first = list(rows.annotate(total_rows=Window(Count("pk")))[:limit])
+    return first, first[0].total_rows if first else 0
+
+
 def community_role(*, user, community: Community) -> str | None:
     """Return user's active role in community, or None when they are not a member."""
     return permissions.active_role(user, community)

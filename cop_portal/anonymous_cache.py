@@ -97,12 +97,12 @@ def bump() -> None:
 
 def row_changed(sender, instance=None, update_fields=None, **kwargs) -> None:
     """post_save, post_delete and m2m_changed: a public row changed, so start a new generation on commit."""
+    if not seconds():
+        return  # no copies are kept: every save of the deployment returns here
     meta = sender._meta
     if meta.app_label not in PUBLIC_APPS or meta.label_lower in PRIVATE_MODELS:
         return
     if meta.label_lower == "members.user" and update_fields and set(update_fields) <= PRIVATE_USER_FIELDS:
-        return
-    if not seconds():
         return
     transaction.on_commit(bump, robust=True)
 

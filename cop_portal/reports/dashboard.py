@@ -17,6 +17,7 @@ from taggit.models import TaggedItem
 
 from communities import permissions
 from communities.models import Community, Membership
+from communities.selectors import first_and_total
 from knowledge.models import Follow, KnowledgeItem
 from knowledge.models.items import NEWEST
 from knowledge.selectors import open_rounds_for_reviewer
@@ -111,18 +112,12 @@ def _reviews_due(user):
 
 def _reviews_first_and_total(user, limit: int) -> tuple[list, int]:
     rounds = _reviews_due(user).select_related("item", "item__community").order_by("due_date", "pk")
-    return _first_and_total(rounds, limit)
+    return first_and_total(rounds, limit)
 
 
 def reviews_due(user, *, limit: int = LIST_LIMIT) -> list:
     """Return the open review rounds where I am a reviewer and have not submitted my review, soonest due first."""
     return _reviews_first_and_total(user, limit)[0]
-
-
-def _first_and_total(rows, limit: int) -> tuple[list, int]:
-    """Return the first limit rows and how many there are in all, in one query (a window count)."""
-    first = list(rows.annotate(total_rows=Window(Count("pk")))[:limit])
-    return first, first[0].total_rows if first else 0
 
 
 def minutes_to_write(user, *, limit: int = LIST_LIMIT) -> tuple[list[Meeting], int]:
