@@ -9,3 +9,8 @@ class MembersConfig(AppConfig):
     def ready(self):
         # Connects the task_postrun handler that marks outbox rows done, in web and worker processes.
         from . import outbox  # noqa: F401
+
+        # `field__in=IdList(ids)` is one array parameter on PostgreSQL (issue 15).
+        from .id_lists import register
+
+        register()

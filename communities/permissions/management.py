@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from members.id_lists import IdList
+
 from ._base import COMMUNITY_PERM, GROUP_PERM, _known_membership, _remembered, _signed_in, is_portal_admin
 from .grants import granted_ids
 from .membership import active_community_ids, active_group_ids, is_active_member
@@ -22,7 +24,7 @@ def managed_community_ids(user) -> QuerySet | list[int]:
     if is_portal_admin(user):
         return Community.objects.values("pk")
     if (person := loaded_person(user)) is not None:
-        return sorted(person.coordinated)
+        return IdList(sorted(person.coordinated))
     return granted_ids(user, COMMUNITY_PERM, Community)
 
 
@@ -35,7 +37,7 @@ def managed_group_ids(user) -> QuerySet:
     if not _signed_in(user):
         return Group.objects.none().values("pk")
     if (person := loaded_person(user)) is not None:
-        granted = sorted(person.granted_groups)
+        granted = IdList(sorted(person.granted_groups))
     else:
         granted = granted_ids(user, GROUP_PERM, Group)
     return Group.objects.filter(Q(community__in=managed_community_ids(user)) | Q(pk__in=granted)).values("pk")
@@ -111,13 +113,13 @@ def visible_group_ids(user) -> QuerySet:
     if (person := loaded_person(user)) is not None:
         # The same rule with the person's ids as lists (person.loaded_person): the page's query then
         # plans and runs one small Group subquery instead of five nested ones (issue 15).
-        active = sorted(person.active)
+        active = IdList(sorted(person.active))
         return Group.objects.filter(
             Q(visibility=Group.Visibility.PUBLIC)
             & (Q(community__visibility=Community.Visibility.PUBLIC) | Q(community__in=active))
             | Q(visibility=Group.Visibility.MEMBERS, community__in=active)
             | Q(pk__in=person.active_group_ids())
-            | Q(community__in=sorted(person.coordinated))
+            | Q(community__in=IdList(sorted(person.coordinated)))
         ).values("pk")
     return Group.objects.filter(
         public

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from members.id_lists import IdList
+
 from ._base import _known_membership, _remembered, _signed_in, is_portal_admin
 from .person import known_person, loaded_person
 
@@ -20,7 +22,7 @@ def active_community_ids(user) -> QuerySet | list[int]:
     if not _signed_in(user):
         return Membership.objects.none().values("community_id")
     if (person := loaded_person(user)) is not None:
-        return sorted(person.active)
+        return IdList(sorted(person.active))
     return Membership.objects.active().community_level().filter(user=user).values("community_id")
 
 

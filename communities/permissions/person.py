@@ -77,14 +77,18 @@ class Person:
 
     def active_group_ids(self) -> list[int]:
         """Return the groups the person is an active member of, in a community they are active in."""
+        from members.id_lists import IdList
+
         from ..models import Membership
 
-        return sorted(
-            {
-                m.group_id
-                for m in self.memberships
-                if m.group_id is not None and m.status == Membership.Status.ACTIVE and m.community_id in self.active
-            }
+        return IdList(
+            sorted(
+                {
+                    m.group_id
+                    for m in self.memberships
+                    if m.group_id is not None and m.status == Membership.Status.ACTIVE and m.community_id in self.active
+                }
+            )
         )
 
     def manages_any_group(self, community_id: int) -> bool:
