@@ -10,7 +10,10 @@ class CommunitiesConfig(AppConfig):
         from members import organisations
 
         from . import signals  # noqa: F401 - connects the invitation redeemer to user_logged_in
+        from .permissions import person_cache
         from .selectors_organisations import organizations_visible_to
 
         # members cannot know communities: tell it which organisations a person may see.
         organisations.register_visibility(organizations_visible_to)
+        # A person's memberships and grants are remembered between their requests, until one changes.
+        person_cache.connect()

@@ -249,8 +249,55 @@ def known_person(user, community_slug: str | None = None) -> Person | None:
         return None
     key = ("person", user.pk)
     if key not in answers:
-        answers[key] = load_person(user, community_slug)
+        answers[key] = _remembered_or_loaded(user, community_slug)
     return answers[key]
+
+
+def _remembered_or_loaded(user, community_slug: str | None) -> Person:
+    """Return user's Person as remembered between requests (person_cache), else read (and remember it)."""
+    from . import person_cache
+
+    person, token = person_cache.lookup(user)
+    if person is None:
+        person = load_person(user, community_slug)
+        person_cache.store(user, person, token)
+        return person
+    if community_slug and (community := person.community(community_slug)) is not None:
+        person.extras = _extras_of(user, community_slug, community.pk)
+    return person
+
+
+def _extras_of(user, community_slug: str, community_id: int) -> dict:
+    """Return the higher apps' values (communities.hooks) on user's active membership of community_id.
+
+    What their caches still hold costs nothing; the rest is computed in one query, as load_person
+    computes it with the memberships.
+    """
+    from .. import hooks
+    from ..models import Membership
+
+    extras, tokens, wanted = {}, {}, {}
+    caches = hooks.membership_annotation_caches()
+    for name, factory in hooks.membership_annotations().items():
+        if name in caches:
+            value, token = caches[name].lookup(user, community_slug)
+            if token is None:
+                if value[0] == community_id:  # not another community that had the slug
+                    extras[(name, community_id)] = value[1]
+                continue
+            tokens[name] = token
+        wanted[f"extra_{name}"] = factory(user)
+    if wanted:
+        here = Membership.objects.filter(
+            user=user, group__isnull=True, status=Membership.Status.ACTIVE, community_id=community_id
+        )
+        row = here.annotate(**wanted).values(*wanted).first()
+        for field, value in (row or {}).items():
+            name = field.removeprefix("extra_")
+            extras[(name, community_id)] = value
+            if name in tokens:
+                caches[name].store(user, community_slug, (community_id, value), tokens[name])
+    return extras
 
 
 def memberships(user) -> list:

@@ -42,6 +42,7 @@ from members.models import Organization
 
 from .. import permissions
 from ..models import Community, CommunityEvent, Group, Invitation, JoinPolicy, Membership, MembershipEvent, natural_key
+from ..permissions import person_cache
 from ..theme_names import theme_names_clean
 from ._common import MembershipError, _lock_community
 from .audit import changes_between, record_event, snapshot
@@ -346,6 +347,7 @@ def group_move(*, group: Group, by, position: int) -> Group:
             renumbered.append(candidate)
     if renumbered:
         Group.objects.bulk_update(renumbered, ["position"])
+        person_cache.everyone_changed()  # no signal: the people's remembered groups are in the old order
     if target != index:
         record_event(
             community=community,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..models import Community
+from ..permissions import person_cache
 
 LOGO_SMALL_SIZE = (128, 128)
 # A logo declaring more pixels than this is not decoded (it would take hundreds of MB of memory).
@@ -47,10 +48,12 @@ def community_logo_variant_update(*, community: Community) -> Community:
         if old_name:
             community.logo_small.delete(save=False)
             Community.objects.filter(pk=community.pk).update(logo_small="")
+            person_cache.everyone_changed()  # no signal: the remembered rows of the community are old
         return community
     stem = community.logo.name.rsplit("/", 1)[-1].rsplit(".", 1)[0] or community.slug
     community.logo_small.save(f"{stem}-128.png", ContentFile(data), save=False)
     Community.objects.filter(pk=community.pk).update(logo_small=community.logo_small.name)
+    person_cache.everyone_changed()  # no signal: the remembered rows of the community are old
     if old_name and old_name != community.logo_small.name:
         community.logo_small.storage.delete(old_name)
     return community

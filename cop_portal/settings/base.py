@@ -89,6 +89,10 @@ MIDDLEWARE = [
 # How long a visitor's copy of a public page may be served (0: never cached). A saved row that
 # visitors could see makes every copy stale at once; the production profile sets 60 seconds.
 ANONYMOUS_CACHE_SECONDS = env.int("ANONYMOUS_CACHE_SECONDS", default=0)
+# A signed-in person's memberships and grants, remembered between their read-only requests for at most
+# this long (communities/permissions/person_cache.py); only on the shared Redis cache. Off in development
+# and tests (the tests that need it turn it on), on in production.
+PERSON_CACHE_SECONDS = env.int("PERSON_CACHE_SECONDS", default=0)
 # The pages whose copies are kept: the public pages most visitors read, each the same for all of them.
 ANONYMOUS_CACHE_VIEWS = [
     "directory",

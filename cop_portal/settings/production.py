@@ -29,6 +29,8 @@ WHITENOISE_USE_FINDERS = False
 DEMO_DATA_ALLOWED = False
 # Visitors' copies of the public pages, fresh on every saved row, at most this old otherwise.
 ANONYMOUS_CACHE_SECONDS = env.int("ANONYMOUS_CACHE_SECONDS", default=60)
+# A signed-in person's memberships and grants, remembered between their requests until one changes.
+PERSON_CACHE_SECONDS = env.int("PERSON_CACHE_SECONDS", default=120)
 # One JSON object per log line, for the log collector (LOG_FORMAT=text for lines a person reads).
 LOG_FORMAT = env.str("LOG_FORMAT", default="json")
 LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT  # noqa: F405
