@@ -13,7 +13,7 @@ from communities.services import MembershipError
 from communities.translation import prefetch_translations
 from cop_portal.privacy.notice import notice_to_accept
 from cop_portal.reports.dashboard import dashboard_parts
-from discussions.selectors import unread_counts
+from discussions.unread_cache import unread_counts_remembered
 
 
 @login_required
@@ -35,8 +35,8 @@ def dashboard(request):
         else:
             entry["groups"].append(membership)
     communities = [entry for entry in entries.values() if entry["membership"] is not None]
-    # Unread discussions per community, in one query (discussions.selectors).
-    unread = unread_counts(request.user, [entry["community"].pk for entry in communities]) if communities else {}
+    # Unread discussions per community: remembered between requests, the rest in one query (discussions).
+    unread = unread_counts_remembered(request.user, [entry["community"] for entry in communities])
     for entry in communities:
         entry["unread_discussions"] = unread.get(entry["community"].pk, 0)
     parts = dashboard_parts(request.user)

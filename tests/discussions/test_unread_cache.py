@@ -104,3 +104,40 @@ def test_a_count_remembered_for_another_community_that_had_the_slug_is_not_shown
     cache.store(reader, community.slug, (community.pk + 1000, 42), token)  # another community, same slug
     assert cache.lookup(reader, community.slug)[0] == (community.pk + 1000, 42)
     assert _badge(client, community)[0] == 1
+
+
+ME_COUNT = re.compile(r'my-unread-discussions"[^>]*>(\d+) unread discussion')
+
+
+def _me_counts(client) -> tuple[list[int], list[str]]:
+    """Return the unread counts /me/ shows, in order, and the page's queries."""
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/me/").content.decode()
+    return [int(n) for n in ME_COUNT.findall(html)], [query["sql"] for query in queries]
+
+
+def _threads_counted(queries) -> bool:
+    return any("discussions_thread" in sql and "COUNT(" in sql for sql in queries)
+
+
+def test_me_uses_the_remembered_counts_of_every_community_and_sees_a_change_at_once(
+    client, community, member, thread, reader
+):
+    from tests.factories import CommunityFactory
+
+    other = CommunityFactory()
+    make_member(other, reader)
+    other_member = make_member(other)
+    services.thread_start(community=other, by=other_member, title="Elsewhere", body="x")
+    services.thread_start(community=other, by=other_member, title="Elsewhere too", body="x")
+    first, counted = _me_counts(client)
+    again, remembered = _me_counts(client)
+    assert sorted(first) == sorted(again) == [1, 2]
+    assert _threads_counted(counted) and not _threads_counted(remembered)
+    # A new thread in one community: counted again, the other's count still remembered.
+    services.thread_start(community=community, by=member, title="Second", body="x")
+    after, _queries = _me_counts(client)
+    assert sorted(after) == [2, 2]
+    # Reading it in the community: /me/ shows one fewer.
+    client.get(thread.get_absolute_url())
+    assert sorted(_me_counts(client)[0]) == [1, 2]
