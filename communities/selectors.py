@@ -10,6 +10,7 @@ from django.db.models import (
     Case,
     Count,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -454,9 +455,20 @@ def console_requests(*, user, community: Community):
 def console_requests_oldest(*, user, community: Community, limit: int) -> tuple[list[Membership], int]:
     """Return the oldest `limit` pending requests user may decide on, and how many there are in all.
 
-    One query: a window count over the same rows gives the total.
+    One query. The oldest are chosen by id in a subquery and only they are read with their person,
+    organisation and group; the total is an uncorrelated count (run once, from the index). A window
+    count joined every pending request to its person and organisation before the LIMIT: 1,319 rows
+    for REBUILD at full scale, 13-40 ms for the 50 shown (issue 15).
     """
-    oldest = list(console_requests(user=user, community=community).annotate(waiting=Window(Count("pk")))[:limit])
+    pending = console_requests(user=user, community=community)
+    chosen = pending.values("pk")[:limit]
+    total = pending.order_by().values(one=Value(1)).annotate(count=Func(F("pk"), function="COUNT")).values("count")
+    oldest = list(
+        Membership.objects.filter(pk__in=chosen)
+        .select_related("user", "user__organization", "group")
+        .annotate(waiting=Subquery(total))
+        .order_by("created_at", "pk")
+    )
     return oldest, oldest[0].waiting if oldest else 0
 
 

@@ -173,3 +173,29 @@ def test_me_reads_as_many_queries_for_a_coordinator_with_more_data(client):
     _meetings(community, 6, days=3)
     _meetings(community, 6, days=-3)
     assert count() == small <= 12
+
+
+def test_the_console_reads_only_the_requests_it_shows_with_their_people_and_counts_the_rest():
+    """The oldest requests are chosen by id, then read with their person: no window over every request."""
+    from communities.selectors import console_requests_oldest
+
+    community = CommunityFactory(join_policy="approval")
+    coordinator = make_member(community, role=Membership.Role.COORDINATOR)
+    group = GroupFactory(community=community)
+    waiting = []
+    for number in range(7):
+        person = UserFactory()
+        request = Membership.objects.create(
+            user=person, community=community, group=group if number % 2 else None, status=Membership.Status.PENDING
+        )
+        Membership.objects.filter(pk=request.pk).update(created_at=timezone.now() - timedelta(days=10 - number))
+        waiting.append(request.pk)
+    Membership.objects.create(user=UserFactory(), community=CommunityFactory(), status=Membership.Status.PENDING)
+    with CaptureQueriesContext(connection) as queries:
+        oldest, total = console_requests_oldest(user=coordinator, community=community, limit=3)
+        names = [request.user.email for request in oldest] + [request.group_id for request in oldest]
+    assert [request.pk for request in oldest] == waiting[:3] and total == 7
+    assert len(names) == 6
+    read = [query["sql"] for query in queries if '"members_user"' in query["sql"]]
+    assert len(read) == 1, "the requests, their people and the total in one query"
+    assert "OVER" not in read[0], "a window would join every pending request before the LIMIT"
