@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
-    Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -127,10 +127,18 @@ def can_manage(*, user, meeting: Meeting) -> bool:
 
 
 def can_manage_column(user):
-    """Return can_manage(user=user, meeting=...) as a column of a meeting query (OuterRef("pk")): no query."""
+    """Return can_manage(user=user, meeting=...) as a column of a meeting query: no query of its own.
+
+    The condition of manageable_by on the row itself, not an EXISTS on manageable_by: PostgreSQL ran
+    that as a hashed subplan over every meeting the person organises (issue 15).
+    """
     if not user.is_authenticated:
         return Value(False, output_field=BooleanField())
-    return Exists(Meeting.objects.manageable_by(user).filter(pk=OuterRef("pk")))
+    if permissions.is_portal_admin(user):
+        return Value(True, output_field=BooleanField())
+    # A meeting of no group leaves `group_id = ANY(...)` unknown (NULL): false, as in a WHERE.
+    condition = ExpressionWrapper(Meeting.objects.manageable_condition(user), output_field=BooleanField())
+    return Coalesce(condition, Value(False), output_field=BooleanField())
 
 
 def meeting_for_page(*, meeting_qs: QuerySet[Meeting]) -> QuerySet[Meeting]:

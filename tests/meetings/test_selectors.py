@@ -92,3 +92,34 @@ def test_the_upcoming_partial_lists_meetings_with_their_community(community, mem
     )
     assert "Technical board" in html and community.name in html
     assert "No upcoming meetings" in render_to_string("meetings/partials/_upcoming_list.html", {"meetings": []})
+
+
+def test_the_may_manage_column_answers_as_can_manage_for_every_row_without_a_subquery_on_meetings(db):
+    """Issue 15: an EXISTS on manageable_by read every meeting a coordinator organises for each list."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from communities import permissions
+    from communities.models import Membership
+    from tests.factories import GroupFactory
+
+    here, there = CommunityFactory(), CommunityFactory()
+    group = GroupFactory(community=here)
+    coordinator = make_member(here, role=Membership.Role.COORDINATOR)
+    facilitator = make_member(here)
+    permissions.grant(permissions.GROUP_PERM, facilitator, group)
+    co_organiser = make_member(there)
+    meetings = [
+        MeetingFactory(community=here),
+        MeetingFactory(community=here, group=group),
+        MeetingFactory(community=there),
+        MeetingFactory(community=there),
+    ]
+    permissions.grant("meetings.organise_meeting", co_organiser, meetings[3])
+    admin = UserFactory(is_superuser=True)
+    for person in (coordinator, facilitator, co_organiser, UserFactory(), admin, AnonymousUser()):
+        with CaptureQueriesContext(connection) as queries:
+            column = dict(Meeting.objects.annotate(mine=selectors.can_manage_column(person)).values_list("pk", "mine"))
+        assert column == {m.pk: selectors.can_manage(user=person, meeting=m) for m in meetings}, person
+        listing = queries[-1]["sql"]
+        assert "EXISTS" not in listing, "a subquery per row over the meetings the person organises"
