@@ -89,3 +89,33 @@ def test_a_community_a_meeting_an_item_and_an_email_mark_their_own_direction(cli
     email_html = html_part(message)
     assert 'lang="ar" dir="rtl"' in _opening_tag(email_html, "h1", "دعوة للمدربين")
     assert "<bdi>Marco Rossi</bdi>" in email_html
+
+
+def test_a_groups_name_is_isolated_where_it_sits_beside_other_text(client):
+    """The action register, search results, /me/ and the join page: an Arabic group name in its own <bdi>."""
+    from communities.models import Group, Membership
+    from discussions import services as discussions
+    from meetings.models import ActionItem
+    from tests.factories import GroupFactory
+
+    community = CommunityFactory(slug="mixed-groups", name="Municipal network", visibility="public")
+    group = GroupFactory(
+        community=community, name="فريق التنسيق", visibility=Group.Visibility.PUBLIC, join_policy="open"
+    )
+    member = make_member(community, role=Membership.Role.COORDINATOR)
+    make_member(community, member, group=group)
+    meeting = MeetingFactory(community=community, group=group, title="Coordination call")
+    ActionItem.objects.create(meeting=meeting, order=1, description="Send the minutes")
+    discussions.thread_start(community=community, group=group, by=member, title="Kickoff saffron", body="x")
+    isolated = "<bdi>فريق التنسيق</bdi>"
+
+    client.force_login(member)
+    assert isolated in _get(client, f"{community.get_absolute_url()}meetings/actions/", "en")
+    assert isolated in _get(client, f"{community.get_absolute_url()}meetings/actions/?group={group.slug}", "en")
+    assert isolated in _get(client, "/search/?q=saffron", "en")
+    assert isolated in _get(client, "/me/", "en")
+    client.logout()
+    newcomer = UserFactory()
+    make_member(community, newcomer)
+    client.force_login(newcomer)
+    assert isolated in _get(client, f"{group.get_absolute_url()}join/", "en")
