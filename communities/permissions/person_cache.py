@@ -87,6 +87,8 @@ def store(user, person, token) -> None:
 
 def _bump(key: str) -> None:
     """Start a new generation now (this transaction's later reads) and again once it commits (everyone's)."""
+    if settings.PERSON_CACHE_SECONDS <= 0:
+        return  # nobody is remembered: every membership saved would otherwise write to the cache for nothing
     cache.set(key, secrets.token_hex(8), None)
     transaction.on_commit(lambda: cache.set(key, secrets.token_hex(8), None), robust=True)
 
