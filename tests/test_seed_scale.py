@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from communities.models import Community, Group, Membership
 from communities.permissions import can_manage
@@ -116,3 +117,21 @@ def test_the_seeded_coordinator_opens_their_console(seeded, client):
     assert all(can_manage(coordinator, group) for group in community.groups.all())
     client.force_login(coordinator)
     assert client.get(reverse("communities:manage", kwargs={"community_slug": community.slug})).status_code == 200
+
+
+def test_no_item_is_published_after_the_day_the_seed_ran(demo_data, monkeypatch):
+    """An item written on the run's day was "published" the next day: new in follows and digests before its date."""
+    from cop_portal.scale import content
+
+    original = content.seed_knowledge
+
+    def written_at_the_last_moment(s):
+        s.when = lambda days_before, days_after=0: s.now  # the latest moment the seed gives an item
+        return original(s)
+
+    monkeypatch.setattr(content, "seed_knowledge", written_at_the_last_moment)
+    with transaction.atomic():
+        call_command("seed_scale", scale=SCALE, seed=7, stdout=io.StringIO())
+        assert KnowledgeItem.objects.filter(status=KnowledgeItem.Status.PUBLISHED, published_at__isnull=False).exists()
+        assert not KnowledgeItem.objects.filter(published_at__gt=timezone.now()).exists()
+        transaction.set_rollback(True)

@@ -190,7 +190,9 @@ def seed_knowledge(s) -> None:
                 "links": [],
                 "created_by_id": writers[0] if writers else None,
                 "created_at": created,
-                "published_at": created + timedelta(days=1) if published else None,
+                # Published a day after it was written, but never after the run's day began: an item
+                # "published" tomorrow would show as new before its date.
+                "published_at": min(created + timedelta(days=1), s.now) if published else None,
             }
 
     s.writer.insert(KnowledgeItem, items())
