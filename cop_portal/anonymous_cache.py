@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import secrets
 import zlib
 
 from django.conf import settings
@@ -37,6 +36,8 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
+
+from members import generations
 
 GENERATION_KEY = "anon-page:generation"
 HEADER = "X-Anonymous-Cache"
@@ -92,7 +93,7 @@ def seconds() -> int:
 
 def bump() -> None:
     """Start a new generation: no page stored before it is served again."""
-    cache.set(GENERATION_KEY, secrets.token_hex(8), None)
+    generations.renew(GENERATION_KEY)
 
 
 def row_changed(sender, instance=None, update_fields=None, **kwargs) -> None:
@@ -108,8 +109,7 @@ def row_changed(sender, instance=None, update_fields=None, **kwargs) -> None:
 
 
 def _new_generation() -> str | None:
-    cache.add(GENERATION_KEY, secrets.token_hex(8), None)
-    return cache.get(GENERATION_KEY)
+    return generations.current(GENERATION_KEY)
 
 
 def _key(request) -> str:

@@ -11,10 +11,9 @@ a signal (a bulk load) shows within TTL_SECONDS.
 
 from __future__ import annotations
 
-import secrets
-
 from django.core.cache import cache
-from django.db import transaction
+
+from members import generations
 
 TTL_SECONDS = 300
 
@@ -31,11 +30,6 @@ def _person_key(user_id: int) -> str:
     return f"unread-threads:person:{user_id}"
 
 
-def _generation(key: str) -> str | None:
-    cache.add(key, secrets.token_hex(8), None)
-    return cache.get(key)
-
-
 class UnreadCountCache:
     """What load_person asks before computing the count (communities.hooks)."""
 
@@ -46,7 +40,7 @@ class UnreadCountCache:
         if entry is not None and community is not None and person is not None and entry[1:] == (community, person):
             return entry[0], None
         # Read before the count is computed: a change committed meanwhile makes this token stale.
-        return None, (community or _generation(keys[1]), person or _generation(keys[2]))
+        return None, (community or generations.current(keys[1]), person or generations.current(keys[2]))
 
     def store(self, user, community_slug: str, value, token) -> None:
         if None in token:
@@ -71,11 +65,11 @@ def unread_counts_remembered(user, communities) -> dict[int, int]:
     for community in communities:
         keys += [_count_key(user.pk, community.slug), _community_key(community.slug)]
     found = cache.get_many(keys)
-    person = found.get(person_key) or _generation(person_key)
+    person = found.get(person_key) or generations.current(person_key)
     # A community's generation nobody started yet is started here, for all of them in one write: a new
     # token is what a change writes too, so at worst it ends entries that were valid (never the reverse).
     started = {
-        _community_key(community.slug): secrets.token_hex(8)
+        _community_key(community.slug): generations.new_token()
         for community in communities
         if found.get(_community_key(community.slug)) is None
     }
@@ -104,19 +98,9 @@ def unread_counts_remembered(user, communities) -> dict[int, int]:
     return counts
 
 
-def _bump(key: str) -> None:
-    """Start a new generation now (this transaction's own later reads) and again once it commits.
-
-    The second one is what matters to others: a count computed by another request between the
-    write and its commit, without the new row, was stored under the first and is never used.
-    """
-    cache.set(key, secrets.token_hex(8), None)
-    transaction.on_commit(lambda: cache.set(key, secrets.token_hex(8), None), robust=True)
-
-
 def person_changed(user_id: int) -> None:
     """The person read a thread, or their memberships changed: their counts are computed again."""
-    _bump(_person_key(user_id))
+    generations.renew_now_and_on_commit(_person_key(user_id))
 
 
 def community_changed(community_id: int) -> None:
@@ -125,7 +109,7 @@ def community_changed(community_id: int) -> None:
 
     slug = Community.objects.filter(pk=community_id).values_list("slug", flat=True).first()
     if slug:
-        _bump(_community_key(slug))
+        generations.renew_now_and_on_commit(_community_key(slug))
 
 
 def thread_changed(sender, instance, **kwargs) -> None:

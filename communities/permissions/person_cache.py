@@ -29,12 +29,12 @@ by raw SQL or bulk writes without signals (seed_scale) likewise.
 from __future__ import annotations
 
 import pickle
-import secrets
 import zlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+
+from members import generations
 
 _EVERYONE = "person:v1:everyone"
 
@@ -52,11 +52,6 @@ def _shared() -> bool:
     return settings.PERSON_CACHE_SECONDS > 0 and getattr(cache, "is_down", True) is False
 
 
-def _generation(key: str) -> str | None:
-    cache.add(key, secrets.token_hex(8), None)
-    return cache.get(key)
-
-
 def lookup(user):
     """Return (Person, None) when a valid one is remembered, else (None, token) to store() a new one with.
 
@@ -71,7 +66,7 @@ def lookup(user):
     entry, everyone, own = (found.get(key) for key in keys)
     if entry is not None and everyone is not None and own is not None and entry[1:] == (everyone, own):
         return pickle.loads(zlib.decompress(entry[0])), None  # noqa: S301 - our own value, from our own cache
-    token = (everyone or _generation(_EVERYONE), own or _generation(keys[2]))
+    token = (everyone or generations.current(_EVERYONE), own or generations.current(keys[2]))
     return None, (token if None not in token and _shared() else None)
 
 
@@ -89,8 +84,7 @@ def _bump(key: str) -> None:
     """Start a new generation now (this transaction's later reads) and again once it commits (everyone's)."""
     if settings.PERSON_CACHE_SECONDS <= 0:
         return  # nobody is remembered: every membership saved would otherwise write to the cache for nothing
-    cache.set(key, secrets.token_hex(8), None)
-    transaction.on_commit(lambda: cache.set(key, secrets.token_hex(8), None), robust=True)
+    generations.renew_now_and_on_commit(key)
 
 
 def person_changed(user_id) -> None:
