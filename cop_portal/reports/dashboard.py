@@ -11,13 +11,13 @@ from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import Count, Exists, F, Func, OuterRef, Q, Subquery, Sum, Value, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Window
 from django.utils import timezone
 from taggit.models import TaggedItem
 
 from communities import permissions
 from communities.models import Community, Membership
-from communities.selectors import first_and_total
+from communities.selectors import first_and_total, first_by_id_and_total
 from knowledge.models import Follow, KnowledgeItem
 from knowledge.models.items import NEWEST
 from knowledge.selectors import open_rounds_for_reviewer
@@ -128,21 +128,11 @@ def minutes_to_write(user, *, limit: int = LIST_LIMIT) -> tuple[list[Meeting], i
     # index on (status, end) instead, through all 38,000 unclosed past meetings of the network
     # for someone who organises none of them (issue 15).
     latest = (F("end").desc(nulls_last=True), "-pk")
-    # The first rows are chosen by id in a subquery, then read whole with their community: choosing
-    # them among whole rows joined to their communities sorted 7,000 wide rows for REBUILD's
-    # coordinator at full scale (28 ms for five).
-    chosen = meetings.order_by(*latest).values("pk")[:limit]
-    # The total is an uncorrelated count (run once, from the indexes alone), not a window: a window
-    # carried every unclosed meeting's whole row (3,000 for REBUILD's coordinator at scale 0.3) into a
-    # sort that spilled to disk, 60 ms for five rows (issue 15).
-    total = meetings.order_by().values(one=Value(1)).annotate(count=Func(F("pk"), function="COUNT")).values("count")
-    first = list(
-        Meeting.objects.filter(pk__in=chosen)
-        .select_related("community")
-        .annotate(total_rows=Subquery(total))
-        .order_by(*latest)
-    )
-    return first, first[0].total_rows if first else 0
+    # The first rows are chosen by id in a subquery, then read whole with their community, and the total
+    # is an uncorrelated count (first_by_id_and_total): choosing them among whole rows joined to their
+    # communities sorted 7,000 wide rows for REBUILD's coordinator at full scale (28 ms for five), and a
+    # window carried every unclosed meeting's whole row into a sort that spilled to disk (issue 15).
+    return first_by_id_and_total(meetings.order_by(*latest), limit, "community")
 
 
 def requests_to_decide(user) -> list[dict]:
