@@ -14,3 +14,8 @@ class MembersConfig(AppConfig):
         from .id_lists import register
 
         register()
+
+        # `get_FOO_display()` translates only the label it returns, not every choice's (issue 15).
+        from .choice_labels import install
+
+        install()
