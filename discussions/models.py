@@ -21,6 +21,7 @@ from parler.models import TranslatableModelMixin
 from communities.models import Community, ContentTranslation, Group
 from knowledge.models import SearchVectorIndex
 from members.bidi import language_direction
+from members.reversing import reverse_remembered
 
 from .querysets import AnnouncementQuerySet, PostQuerySet, ThreadQuerySet
 
@@ -91,9 +92,7 @@ class Thread(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse(
-            "discussions:thread_detail", kwargs={"community_slug": self.community.slug, "thread_pk": self.pk}
-        )
+        return reverse_remembered("discussions:thread_detail", community_slug=self.community.slug, thread_pk=self.pk)
 
     @property
     def direction(self) -> str:

@@ -5,11 +5,12 @@ import re
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from parler.models import TranslatableModelMixin
 from taggit.managers import TaggableManager
+
+from members.reversing import reverse_remembered
 
 from ..querysets import CommunityQuerySet, GroupQuerySet
 
@@ -91,7 +92,7 @@ class Community(TranslatableModelMixin, models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("communities:home", kwargs={"community_slug": self.slug})
+        return reverse_remembered("communities:home", community_slug=self.slug)
 
     @property
     def is_reserved(self) -> bool:
@@ -181,7 +182,7 @@ class Group(TranslatableModelMixin, models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("communities:group", kwargs={"community_slug": self.community.slug, "group_slug": self.slug})
+        return reverse_remembered("communities:group", community_slug=self.community.slug, group_slug=self.slug)
 
     @property
     def content_language(self) -> str:

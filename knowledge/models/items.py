@@ -17,6 +17,7 @@ from taggit.managers import TaggableManager
 from communities.models import Community, Group
 from members.bidi import language_direction
 from members.models import Organization
+from members.reversing import reverse_remembered
 
 from ..querysets import ItemFileQuerySet, KnowledgeItemQuerySet
 from ..storage import generated_name, generated_thumbnail_name, private_storage
@@ -168,7 +169,7 @@ class KnowledgeItem(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("knowledge:item", kwargs={"community_slug": self.community.slug, "knowledge_pk": self.pk})
+        return reverse_remembered("knowledge:item", community_slug=self.community.slug, knowledge_pk=self.pk)
 
     @property
     def direction(self) -> str:

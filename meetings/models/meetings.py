@@ -26,6 +26,7 @@ from taggit.models import TaggedItemBase
 
 from communities.models import Community, Group
 from members.models import TIME_ZONE_CHOICES, Organization
+from members.reversing import reverse_remembered
 from members.typography import country_name, join_comma
 
 from ..querysets import MeetingQuerySet
@@ -306,7 +307,7 @@ class Meeting(TranslatableModelMixin, models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("meetings:detail", kwargs={"community_slug": self.community.slug, "meeting_pk": self.pk})
+        return reverse_remembered("meetings:detail", community_slug=self.community.slug, meeting_pk=self.pk)
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

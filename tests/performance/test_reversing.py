@@ -1,0 +1,58 @@
+"""Issue 15: the addresses of listed objects are reversed once per process, not on every row.
+
+Django's reverse() cost about 21 µs an address; /me/ lists about 120. The remembered answer must
+be the one reverse() gives, for the script prefix, URLconf and language of the moment.
+"""
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse, set_script_prefix
+from django.utils import translation
+
+from members.reversing import _reversed, reverse_remembered
+from tests.factories import CommunityFactory, GroupFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_listed_objects_give_the_address_reverse_gives():
+    community = CommunityFactory(slug="rebuild-city")
+    group = GroupFactory(community=community, slug="board")
+    assert community.get_absolute_url() == reverse("communities:home", kwargs={"community_slug": "rebuild-city"})
+    assert group.get_absolute_url() == reverse(
+        "communities:group", kwargs={"community_slug": "rebuild-city", "group_slug": "board"}
+    )
+    assert community.get_absolute_url() == "/c/rebuild-city/"
+
+
+def test_the_same_address_is_computed_once():
+    _reversed.cache_clear()
+    first = reverse_remembered("meetings:detail", community_slug="rebuild", meeting_pk=41)
+    again = [reverse_remembered("meetings:detail", meeting_pk=41, community_slug="rebuild") for _ in range(5)]
+    assert again == [first] * 5
+    assert _reversed.cache_info().misses == 1 and _reversed.cache_info().hits == 5
+    assert reverse_remembered("meetings:detail", community_slug="rebuild", meeting_pk=42) != first
+
+
+def test_a_script_prefix_and_a_language_are_part_of_the_answer():
+    plain = reverse_remembered("communities:home", community_slug="rebuild")
+    set_script_prefix("/portal/")
+    try:
+        assert reverse_remembered("communities:home", community_slug="rebuild") == "/portal" + plain
+    finally:
+        set_script_prefix("/")
+    assert reverse_remembered("communities:home", community_slug="rebuild") == plain
+    with translation.override("ar"):
+        reverse_remembered("communities:home", community_slug="rebuild")
+    assert _reversed.cache_info().currsize >= 3  # one answer per prefix and language
+
+
+@override_settings(ROOT_URLCONF="benchmarks.urls")
+def test_another_urlconf_is_asked_on_its_own():
+    _reversed.cache_clear()
+    assert reverse_remembered("communities:home", community_slug="rebuild") == reverse(
+        "communities:home", kwargs={"community_slug": "rebuild"}
+    )
+    misses = _reversed.cache_info().misses
+    reverse_remembered("communities:home", community_slug="rebuild")
+    assert _reversed.cache_info().misses == misses  # remembered under this URLconf
