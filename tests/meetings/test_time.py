@@ -86,3 +86,23 @@ def test_agenda_times_follow_the_same_rule():
     assert (value.viewer_text, value.meeting_text) == ("11:00", "10:00")
     value = timefmt.time_only(JULY, "Europe/Rome", "Africa/Tripoli")
     assert (value.viewer_text, value.meeting_text) == ("10:00", "")
+
+
+def test_each_day_is_written_once_per_language_and_the_same_as_django_writes_it():
+    """Issue 15: a list's cards share a few days; each is written once per language, as date_format writes it."""
+    from django.utils import formats
+
+    timefmt._day_in.cache_clear()
+    for language in ("en", "it", "ar"):
+        with translation.override(language):
+            for value in (JANUARY, JULY, JULY.replace(hour=23, minute=5)):
+                expected = translation.gettext("%(weekday)s %(date)s") % {
+                    "weekday": formats.date_format(value, "l"),
+                    "date": formats.date_format(value, "DATE_FORMAT"),
+                }
+                assert timefmt._day(value) == expected
+                assert timefmt._clock(value) == formats.date_format(value, "H:i")
+    assert timefmt._day_in.cache_info().misses == 6  # two days, three languages
+    assert timefmt._day_in.cache_info().hits == 3
+    with translation.override("it"):
+        assert "luglio" in timefmt._day(JULY)
