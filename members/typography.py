@@ -126,8 +126,18 @@ def format_number(value, language: str | None = None, *, digits: int | None = No
 
     if value is None or value == "":
         return ""
+    if digits is None and type(value) is int:
+        # Counts on cards (members, groups, seats) repeat: each is written once per locale (issue 15).
+        return _format_count(value, _locale(language))
     pattern = None if digits is None else "#,##0." + "0" * digits if digits else "#,##0"
     return format_decimal(value, format=pattern, locale=_locale(language))
+
+
+@lru_cache(maxsize=4096)
+def _format_count(value: int, locale) -> str:
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale=locale)
 
 
 def text_dir(value, default: str = "auto") -> str:

@@ -243,3 +243,16 @@ def test_cards_show_counts_and_capacities_with_the_language_s_grouping(client):
     client.cookies["django_language"] = "it"
     html = client.get(f"/c/{community.slug}/meetings/", HTTP_ACCEPT_LANGUAGE="it").content.decode()
     assert re.search(r"\b0 [^<]*1\.500\b", html), "the capacity 1500 reads 1.500 in Italian"
+
+
+def test_counts_are_written_once_per_locale():
+    """Issue 15: a card's counts repeat across a page; each is formatted by Babel once per locale."""
+    from members import typography
+
+    typography._format_count.cache_clear()
+    for _ in range(3):
+        assert typography.format_number(12345, "it") == "12.345"
+        assert typography.format_number(12345, "en") == "12,345"
+    assert typography._format_count.cache_info().misses == 2
+    assert typography.format_number(7.5, "it") == "7,5"  # not a count: Babel each time
+    assert typography._format_count.cache_info().misses == 2
