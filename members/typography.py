@@ -102,12 +102,18 @@ def country_name(code, language: str | None = None) -> str:
 
 def format_list(items: Iterable, language: str | None = None, *, style: str = "standard") -> str:
     """Join items as the active language does: "a, b and c", "a, b e c", "أ وب وج"."""
-    from babel.lists import format_list as babel_format_list
-
-    parts = [str(item) for item in items if item not in (None, "")]
+    parts = tuple(str(item) for item in items if item not in (None, ""))
     if not parts:
         return ""
-    return babel_format_list(parts, style=style, locale=_locale(language))
+    return _joined(parts, style, _locale(language))
+
+
+@lru_cache(maxsize=4096)
+def _joined(parts: tuple[str, ...], style: str, locale) -> str:
+    """Babel's list, kept per items, style and locale: the directory joins the same countries on many cards."""
+    from babel.lists import format_list as babel_format_list
+
+    return babel_format_list(list(parts), style=style, locale=locale)
 
 
 def list_separator(language: str | None = None) -> str:

@@ -256,3 +256,13 @@ def test_counts_are_written_once_per_locale():
     assert typography._format_count.cache_info().misses == 2
     assert typography.format_number(7.5, "it") == "7,5"  # not a count: Babel each time
     assert typography._format_count.cache_info().misses == 2
+
+
+def test_lists_are_joined_once_per_items_and_locale():
+    from members import typography
+
+    typography._joined.cache_clear()
+    for _ in range(3):
+        assert typography.format_list(["Libia", "Tunisia", "Italia"], "it") == "Libia, Tunisia e Italia"
+        assert typography.format_list(["Libya", None, "Italy"], "en") == "Libya and Italy"
+    assert typography._joined.cache_info().misses == 2
