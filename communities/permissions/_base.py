@@ -55,6 +55,8 @@ def request_answers() -> Iterator[None]:
 def _key_part(value):
     if value is None or isinstance(value, str | int | bool):
         return value
+    if isinstance(value, type) and getattr(value, "_meta", None) is not None:
+        return value._meta.label  # a model (granted_ids is asked about a model's objects)
     if getattr(value, "_meta", None) is not None:
         return (value._meta.label, value.pk)
     raise TypeError(value)  # pragma: no cover - only models, ids and strings are asked about
