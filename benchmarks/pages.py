@@ -166,12 +166,12 @@ def percentile(values: list[float], share: float) -> float:
     return values[min(len(values) - 1, round(share * (len(values) - 1)))]
 
 
-def serve(port: int, workers: int, cache_seconds: int) -> subprocess.Popen:
+def serve(port: int, workers: int, cache_seconds: int, python: str = sys.executable) -> subprocess.Popen:
     # The benchmark measures pages, not the API's rate limits: raise them for its many requests.
     rates = {f"API_RATE_{kind}": "1000000/hour" for kind in ("TOKEN", "USER", "ANON")}
     env = {**os.environ, **rates, "PYTHONPATH": str(ROOT), "ANONYMOUS_CACHE_SECONDS": str(cache_seconds)}
     process = subprocess.Popen(  # noqa: S603 - a fixed command line, our own gunicorn
-        [sys.executable, "-m", "gunicorn", "cop_portal.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{port}"],
+        [python, "-m", "gunicorn", "cop_portal.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{port}"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -196,6 +196,12 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", default=[], help="page names to run (the floor always runs)")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown for the README")
     parser.add_argument("--no-copies", action="store_true", help="skip the pass with the visitors' page cache on")
+    parser.add_argument(
+        "--python",
+        default=sys.executable,
+        help="the interpreter gunicorn is served with, from a virtualenv with the lock file installed "
+        "(default: this one); see the README for an optimised build beside a development one",
+    )
     args = parser.parse_args()
     users = {
         "visitor": None,
@@ -207,7 +213,8 @@ def main() -> None:
     print(
         f"{KnowledgeItem.objects.count():,} items, {Meeting.objects.count():,} meetings, "
         f"{User.objects.count():,} people, {Community.objects.count()} communities; "
-        f"gunicorn {args.workers} workers, {args.clients} client(s), {args.requests} requests per page; "
+        f"gunicorn {args.workers} workers on {args.python}, {args.clients} client(s), "
+        f"{args.requests} requests per page; "
         f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the start"
     )
     call_command("collectstatic", interactive=False, verbosity=0)  # the manifest storage needs it
@@ -227,7 +234,7 @@ def main() -> None:
     for cache_seconds, measured in ((0, rows), (60, copies)):
         if not measured:
             continue
-        process = serve(args.port, args.workers, cache_seconds)
+        process = serve(args.port, args.workers, cache_seconds, args.python)
         try:
             floor["visitor, copy"] = statistics.median(timings(args.port, "/__floor__/", None, args.requests, 1))
             for page, viewer, url in measured:
