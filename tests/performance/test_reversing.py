@@ -56,3 +56,12 @@ def test_another_urlconf_is_asked_on_its_own():
     misses = _reversed.cache_info().misses
     reverse_remembered("communities:home", community_slug="rebuild")
     assert _reversed.cache_info().misses == misses  # remembered under this URLconf
+
+
+def test_a_theme_links_to_its_page():
+    from taggit.models import Tag
+
+    from knowledge.templatetags.knowledge_tags import theme_url
+
+    assert theme_url(Tag(name="Water", slug="water")) == reverse("tags:detail", kwargs={"tag_slug": "water"})
+    assert theme_url(Tag(name="Acqua", slug="acqua")) == "/tags/acqua/"
