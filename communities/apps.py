@@ -17,3 +17,7 @@ class CommunitiesConfig(AppConfig):
         organisations.register_visibility(organizations_visible_to)
         # A person's memberships and grants are remembered between their requests, until one changes.
         person_cache.connect()
+        # The directory's member counts are kept until a membership changes.
+        from . import directory_counts
+
+        directory_counts.connect()

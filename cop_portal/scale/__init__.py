@@ -29,6 +29,8 @@ from datetime import timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
+from communities import directory_counts
+
 from .writer import Writer
 
 PREFIX = "scale-"
@@ -139,6 +141,8 @@ def seed_scale(*, scale: float, seed: int = 1, log=print) -> dict[str, int]:
             started = time.perf_counter()
             step(seeder)
             log(f"  {label}: {time.perf_counter() - started:.1f} s")
+        # The memberships were written with COPY, without the signals that renew the directory's counts.
+        directory_counts.changed()
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         # VACUUM too, not only ANALYZE: the visibility map of freshly written tables is empty, so
         # index-only scans (the directory's member counts) read every heap page until it runs
