@@ -92,7 +92,9 @@ class Thread(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse_remembered("discussions:thread_detail", community_slug=self.community.slug, thread_pk=self.pk)
+        return reverse_remembered(
+            "discussions:thread_detail", kwargs={"community_slug": self.community.slug, "thread_pk": self.pk}
+        )
 
     @property
     def direction(self) -> str:

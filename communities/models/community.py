@@ -92,7 +92,7 @@ class Community(TranslatableModelMixin, models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse_remembered("communities:home", community_slug=self.slug)
+        return reverse_remembered("communities:home", kwargs={"community_slug": self.slug})
 
     @property
     def is_reserved(self) -> bool:
@@ -182,7 +182,9 @@ class Group(TranslatableModelMixin, models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse_remembered("communities:group", community_slug=self.community.slug, group_slug=self.slug)
+        return reverse_remembered(
+            "communities:group", kwargs={"community_slug": self.community.slug, "group_slug": self.slug}
+        )
 
     @property
     def content_language(self) -> str:

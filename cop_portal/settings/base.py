@@ -125,8 +125,9 @@ TEMPLATES = [
                 "cop_portal.context_processors.portal",
                 "cop_portal.navigation.navigation",
             ],
-            # Isolation of names and content, CLDR lists, zones and countries: used by every layer.
-            "builtins": ["members.templatetags.bidi"],
+            # Isolation of names and content, CLDR lists, zones and countries: used by every layer; and
+            # Django's {% url %} with the addresses remembered (members.reversing).
+            "builtins": ["members.templatetags.bidi", "members.templatetags.urls"],
         },
     },
 ]

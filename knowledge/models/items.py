@@ -169,7 +169,9 @@ class KnowledgeItem(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse_remembered("knowledge:item", community_slug=self.community.slug, knowledge_pk=self.pk)
+        return reverse_remembered(
+            "knowledge:item", kwargs={"community_slug": self.community.slug, "knowledge_pk": self.pk}
+        )
 
     @property
     def direction(self) -> str:

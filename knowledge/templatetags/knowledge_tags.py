@@ -85,4 +85,4 @@ def theme_url(tag) -> str:
     """Return the address of a theme's page ({% url 'tags:detail' %}, remembered: a list links many themes)."""
     from members.reversing import reverse_remembered
 
-    return reverse_remembered("tags:detail", tag_slug=tag.slug)
+    return reverse_remembered("tags:detail", kwargs={"tag_slug": tag.slug})

@@ -307,7 +307,9 @@ class Meeting(TranslatableModelMixin, models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse_remembered("meetings:detail", community_slug=self.community.slug, meeting_pk=self.pk)
+        return reverse_remembered(
+            "meetings:detail", kwargs={"community_slug": self.community.slug, "meeting_pk": self.pk}
+        )
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
