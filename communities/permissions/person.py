@@ -206,9 +206,16 @@ def load_person(user, community_slug: str | None = None) -> Person:
         .order_by("community__name", "community_id", "group__position", "group__sort_name", "group_id", "pk")
     )
     person = Person(memberships=rows, has_invitations=rows[0].invited if rows else None)
+    # One Community object per community, shared by its rows (the join gave each row its own copy):
+    # a remembered person is then half the size to unpickle on every request (issue 15).
+    shared: dict[int, object] = {}
+    community_field = Membership._meta.get_field("community")
     for membership in rows:
+        community = shared.setdefault(membership.community_id, membership.community)
+        if community is not membership.community:
+            community_field.set_cached_value(membership, community)
         if membership.group_id is not None:
-            membership.group.community = membership.community  # the same row, not read again
+            membership.group.community = community  # the same row, not read again
         if membership.group_id is None and membership.status == Membership.Status.ACTIVE:
             person.active[membership.community_id] = membership
             if membership.community.slug == community_slug:

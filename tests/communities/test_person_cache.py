@@ -25,7 +25,7 @@ from communities.permissions.person import load_person
 from communities.services.groups import group_move
 from communities.services.memberships import membership_change_role, membership_grant, membership_remove
 from tests.conftest import require_service
-from tests.factories import CommunityFactory, GroupFactory, make_member
+from tests.factories import CommunityFactory, GroupFactory, UserFactory, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -224,3 +224,17 @@ def test_a_page_of_a_remembered_person_shows_the_same_and_asks_no_more(client):
     assert not any("communities_membership" in q["sql"] and "guardian_" in q["sql"] for q in remembered)
     # The same page: the header's communities and the member's private group's filter among them.
     assert first.content.count(community.name.encode()) == second.content.count(community.name.encode())
+
+
+def test_a_persons_rows_share_one_object_per_community():
+    """Issue 15: the join gave each membership row its own copy of the community; one is kept and shared."""
+    community = CommunityFactory()
+    person = UserFactory()
+    make_member(community, person)
+    for _ in range(2):
+        make_member(community, person, group=GroupFactory(community=community))
+    with permissions.request_answers():
+        loaded = permissions.known_person(person)
+    assert len(loaded.memberships) == 3
+    assert len({id(membership.community) for membership in loaded.memberships}) == 1
+    assert all(m.group.community is m.community for m in loaded.memberships if m.group_id)
