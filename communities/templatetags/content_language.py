@@ -13,6 +13,8 @@ The library lives in communities (the lowest app whose content needs it) so that
 of communities, meetings and discussions may all load it without breaking the layers.
 """
 
+from functools import lru_cache
+
 from django import template
 from django.utils.html import format_html
 
@@ -28,6 +30,12 @@ def content_lang(code: str) -> str:
     """Return the `lang` and `dir` attributes for text written in code."""
     if not code:
         return ""
+    return _lang_attributes(str(code))
+
+
+@lru_cache(maxsize=256)
+def _lang_attributes(code: str) -> str:
+    # A list writes the same few languages on every row (issue 15); the safe text is the same each time.
     return format_html('lang="{}" dir="{}"', code, language_direction(code))
 
 

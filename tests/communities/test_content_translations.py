@@ -412,3 +412,18 @@ def test_the_translation_form_translates_agenda_notes_too(client, rebuild, coord
     html = _get(client, meeting.get_absolute_url(), "ar")
     notes = _element(html, "div", "أحضروا محضر مايو.")
     assert 'lang="ar"' in notes and 'dir="rtl"' in notes
+
+
+def test_content_lang_marks_language_and_direction_once_per_language():
+    """Issue 15: a list marks the same few languages on every row; each is written once."""
+    from django.template import Context, Template
+
+    from communities.templatetags.content_language import _lang_attributes
+
+    _lang_attributes.cache_clear()
+    template = Template("{% load content_language %}<p {{ a|content_lang }}></p><p {{ b|content_lang }}></p>")
+    for _ in range(3):
+        html = template.render(Context({"a": "ar", "b": "it"}))
+        assert html == '<p lang="ar" dir="rtl"></p><p lang="it" dir="ltr"></p>'
+    assert _lang_attributes.cache_info().misses == 2
+    assert Template("{% load content_language %}[{{ ''|content_lang }}]").render(Context({})) == "[]"
