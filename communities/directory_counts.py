@@ -2,12 +2,13 @@
 
 Counting a card's active members is an index-only scan of its community's memberships: for the 30
 cards of the directory at network scale that is about 85,000 index entries, 9–13 ms of every
-directory request, for numbers that change only when someone joins or leaves (issue 15). Each
-community's count is kept under one generation (members.generations) that every saved or deleted
-membership renews, now and when its transaction commits, so a count read while a change commits is
-never used. Counts not kept (a new generation, an expired entry, a community not counted yet) are
-counted in one query for the page's cards. A write that bypasses the model's signals (seed_scale's
-COPY) calls changed() itself; anything else is at most COUNT_SECONDS old.
+directory request, for numbers that change only when someone joins or leaves (issue 15). The
+counts are kept together, in one cache entry with the generation (members.generations) they were
+counted under, and read with the current generation in one round trip; every saved or deleted
+membership renews the generation, now and when its transaction commits, so counts read while a change
+commits are never used. Counts not kept (a new generation, an expired entry, a community not counted
+yet) are counted in one query for the page's cards and added to the entry. A write that bypasses the
+model's signals (seed_scale's COPY) calls changed() itself; anything else is at most COUNT_SECONDS old.
 """
 
 from __future__ import annotations
@@ -20,11 +21,8 @@ from django.db.models import Count
 from members import generations
 
 GENERATION_KEY = "directory:member-counts:generation"
+COUNTS_KEY = "directory:member-counts"
 COUNT_SECONDS = 600
-
-
-def _key(generation: str, community_id: int) -> str:
-    return f"directory:member-count:{generation}:{community_id}"
 
 
 def changed(**_kwargs) -> None:
@@ -37,17 +35,19 @@ def member_counts(community_ids: Iterable[int]) -> dict[int, int]:
     ids = list(community_ids)
     if not ids:
         return {}
-    generation = generations.current(GENERATION_KEY)
+    found = cache.get_many([GENERATION_KEY, COUNTS_KEY])
+    generation = found.get(GENERATION_KEY) or generations.current(GENERATION_KEY)
     if generation is None:  # no cache answering: count them
         return _counted(ids)
-    keys = {_key(generation, pk): pk for pk in ids}
-    counts = {keys[key]: value for key, value in cache.get_many(list(keys)).items()}
+    counted_under, counts = found.get(COUNTS_KEY) or (None, {})
+    if counted_under != generation:
+        counts = {}
     missing = [pk for pk in ids if pk not in counts]
     if missing:
-        fresh = _counted(missing)
-        cache.set_many({_key(generation, pk): fresh[pk] for pk in missing}, COUNT_SECONDS)
-        counts |= fresh
-    return counts
+        # Two requests adding different cards at once may each keep only theirs: the others are counted again.
+        counts = {**counts, **_counted(missing)}
+        cache.set(COUNTS_KEY, (generation, counts), COUNT_SECONDS)
+    return {pk: counts[pk] for pk in ids}
 
 
 def _counted(ids: list[int]) -> dict[int, int]:

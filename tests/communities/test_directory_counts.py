@@ -64,3 +64,24 @@ def test_a_count_kept_under_an_older_generation_is_not_used():
     directory_counts.changed()
     assert directory_counts.member_counts([community.pk]) == {community.pk: 2}
     assert directory_counts.member_counts([]) == {}
+
+
+def test_kept_counts_are_read_in_one_round_trip():
+    from unittest import mock
+
+    from django.core.cache import cache
+
+    communities = [CommunityFactory() for _ in range(3)]
+    for community in communities:
+        make_member(community)
+    ids = [community.pk for community in communities]
+    assert directory_counts.member_counts(ids) == dict.fromkeys(ids, 1)
+    with (
+        mock.patch.object(cache, "get_many", wraps=cache.get_many) as get_many,
+        mock.patch.object(cache, "get", wraps=cache.get) as get,
+        mock.patch.object(cache, "add", wraps=cache.add) as add,
+        CaptureQueriesContext(connection) as queries,
+    ):
+        assert directory_counts.member_counts(ids) == dict.fromkeys(ids, 1)
+    assert (get_many.call_count, get.call_count, add.call_count) == (1, 0, 0)
+    assert len(queries.captured_queries) == 0
