@@ -78,11 +78,3 @@ def title_in_language(item):
     language, the title its own (HTML email and pages; plain text uses |isolate).
     """
     return format_html('<bdi lang="{}" dir="{}">{}</bdi>', item.language, item.direction, item.title)
-
-
-@register.filter
-def theme_url(tag) -> str:
-    """Return the address of a theme's page ({% url 'tags:detail' %}, remembered: a list links many themes)."""
-    from members.reversing import reverse_remembered
-
-    return reverse_remembered("tags:detail", kwargs={"tag_slug": tag.slug})
