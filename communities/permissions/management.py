@@ -43,6 +43,23 @@ def managed_group_ids(user) -> QuerySet:
     return Group.objects.filter(Q(community__in=managed_community_ids(user)) | Q(pk__in=granted)).values("pk")
 
 
+def facilitated_group_ids(user) -> QuerySet | list[int]:
+    """Return a subquery of the ids of the groups user manages outside the communities they coordinate.
+
+    managed_group_ids less the groups of managed_community_ids: what the facilitator's grant adds to the
+    coordinator's. A rule split by kind of access asks the two apart (MeetingQuerySet.manageable_parts).
+    Within a read-only request whose person is read (person.loaded_person), the same ids as a list.
+    """
+    from ..models import Group
+
+    if is_portal_admin(user) or not _signed_in(user):
+        return Group.objects.none().values("pk")  # an administrator manages every group through its community
+    if (person := loaded_person(user)) is not None:
+        return IdList(sorted(person.facilitated))
+    granted = granted_ids(user, GROUP_PERM, Group)
+    return Group.objects.filter(pk__in=granted).exclude(community__in=managed_community_ids(user)).values("pk")
+
+
 @_remembered
 def can_manage(user, target) -> bool:
     """Return whether user manages target, a Community or a Group."""

@@ -38,6 +38,11 @@ class Person:
     coordinated: set = field(default_factory=set)  # communities managed (grant + active membership)
     group_grants_in: set = field(default_factory=set)  # communities where some group grant is held
     granted_groups: set = field(default_factory=set)  # groups with a grant, in a community they are active in
+    facilitated: set = field(default_factory=set)  # of granted_groups, those outside the communities coordinated
+    # The person's grants on single objects of the other apps (a co-organised meeting, a co-authored item):
+    # {(object content type id, permission app label, codename): object ids}, or None when they hold more
+    # than OBJECT_GRANTS_READ of them: the callers then ask guardian's tables (grants.granted_ids).
+    object_grants: dict | None = field(default_factory=dict)
     # Whether a valid invitation is addressed to one of the person's verified addresses; None when
     # unknown (a person without any membership row): the callers then ask the database.
     has_invitations: bool | None = None
@@ -150,6 +155,65 @@ def _grants_listed(user) -> list[str]:
         return [value for (value,) in cursor.fetchall()]
 
 
+# The person's grants on objects outside this app, read with the memberships: most people hold none and a
+# busy one a few dozen, so each scoped meeting query names them as a list of ids instead of joining
+# guardian's two tables and Django's permissions to find them (granted_ids; issue 15).
+OBJECT_GRANTS_READ = 1000  # the query's LIMIT is one more, to tell "too many"
+_OBJECT_GRANTS_SELECT = """
+    SELECT grant_row.content_type_id || ':' || grant_row.app_label || ':' || grant_row.codename
+           || ':' || grant_row.object_pk
+    FROM (
+        SELECT uop.content_type_id, perm_type.app_label, perm.codename, uop.object_pk
+        FROM guardian_userobjectpermission uop
+        JOIN auth_permission perm ON perm.id = uop.permission_id
+        JOIN django_content_type perm_type ON perm_type.id = perm.content_type_id
+        JOIN django_content_type object_type ON object_type.id = uop.content_type_id
+        WHERE uop.user_id = %s AND object_type.app_label <> 'communities'
+        UNION
+        SELECT gop.content_type_id, perm_type.app_label, perm.codename, gop.object_pk
+        FROM guardian_groupobjectpermission gop
+        JOIN members_user_groups user_group ON user_group.group_id = gop.group_id
+        JOIN auth_permission perm ON perm.id = gop.permission_id
+        JOIN django_content_type perm_type ON perm_type.id = perm.content_type_id
+        JOIN django_content_type object_type ON object_type.id = gop.content_type_id
+        WHERE user_group.user_id = %s AND object_type.app_label <> 'communities'
+        LIMIT 1001
+    ) AS grant_row
+"""
+
+
+def _object_grants_array(user):
+    """Return the expression of user's grants on other apps' objects (see _OBJECT_GRANTS_SELECT)."""
+    from django.contrib.postgres.fields import ArrayField
+    from django.db.models.expressions import RawSQL
+
+    sql = f"ARRAY({_OBJECT_GRANTS_SELECT})"
+    return RawSQL(sql, (user.pk, user.pk), output_field=ArrayField(CharField()))  # noqa: S611 - constant SQL, bound values
+
+
+def _object_grants_listed(user) -> list[str]:
+    """Return _OBJECT_GRANTS_SELECT's values in a query of their own (SQLite has no ARRAY)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(_OBJECT_GRANTS_SELECT, (user.pk, user.pk))
+        return [value for (value,) in cursor.fetchall()]
+
+
+def _read_object_grants(values) -> dict | None:
+    """Return {(content type id, app label, codename): {object id}}, or None when there were too many to read."""
+    values = list(values or ())
+    if len(values) > OBJECT_GRANTS_READ:
+        return None
+    grants: dict = {}
+    for value in values:
+        content_type, app_label, codename, object_pk = value.split(":", 3)
+        if not object_pk.isdigit():
+            return None  # not an id this reading knows: ask the database
+        grants.setdefault((int(content_type), app_label, codename), set()).add(int(object_pk))
+    return grants
+
+
 def _read_grants(values) -> tuple[set, dict]:
     """Return (communities with the coordinator's grant, {group: community} with the facilitator's grant)."""
     communities, groups = set(), {}
@@ -194,7 +258,7 @@ def load_person(user, community_slug: str | None = None) -> Person:
     # The grants ride on every row (PostgreSQL evaluates the array once); SQLite, the embedded default,
     # has no ARRAY and reads them in a query of their own.
     on_postgres = connection.vendor == "postgresql"
-    grants = {"grants": _grants_array(user)} if on_postgres else {}
+    grants = {"grants": _grants_array(user), "object_grants": _object_grants_array(user)} if on_postgres else {}
     rows = list(
         Membership.objects.filter(user=user)
         .select_related("community", "group")
@@ -230,11 +294,14 @@ def load_person(user, community_slug: str | None = None) -> Person:
     # A grant counts only while the person is an active member of the object's community.
     if on_postgres:
         communities, groups = _read_grants(rows[0].grants if rows else ())
+        person.object_grants = _read_object_grants(rows[0].object_grants if rows else ())
     else:
         communities, groups = _read_grants(_grants_listed(user))
+        person.object_grants = _read_object_grants(_object_grants_listed(user))
     person.coordinated = communities & person.active.keys()
     person.granted_groups = {group for group, community in groups.items() if community in person.active}
     person.group_grants_in = {groups[group] for group in person.granted_groups}
+    person.facilitated = {group for group in person.granted_groups if groups[group] not in person.coordinated}
     return person
 
 

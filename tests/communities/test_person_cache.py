@@ -108,6 +108,25 @@ def test_a_facilitators_grant_given_and_taken_is_seen_at_once():
     assert read and not person.manages_group(community.pk, group.pk)
 
 
+def test_a_co_organisers_grant_given_and_taken_is_seen_at_once():
+    """The person carries their grants on single meetings too (Person.object_grants)."""
+    from meetings.querysets import CO_ORGANISER_PERM
+    from tests.meetings.factories import MeetingFactory
+
+    community = CommunityFactory()
+    member = make_member(community)
+    meeting = MeetingFactory(community=community)
+    _person(member)
+    assert _remembered(member)
+    permissions.grant(CO_ORGANISER_PERM, member, meeting)
+    person, read = _person(member)
+    assert read and meeting.pk in set().union(*person.object_grants.values())
+    _person(member)
+    permissions.revoke(CO_ORGANISER_PERM, member, meeting)
+    person, read = _person(member)
+    assert read and person.object_grants == {}
+
+
 def test_a_grant_through_a_django_group_is_seen_at_once():
     community = CommunityFactory()
     group = GroupFactory(community=community)
