@@ -125,43 +125,46 @@ def list_facets(*, user, community: Community) -> dict:
         # start after them. A person's own drafts do not make the suggestions.
         .filter(community=community, published_at__isnull=False)
         .order_by("-published_at", "-created_at", "-pk")
-        .values("pk")[:FACET_SAMPLE]
+        .values("pk", "published_at")[:FACET_SAMPLE]
     )
     recent_sql, recent_params = recent.query.sql_with_params()
     q = connection.ops.quote_name
     author, user_table = ItemAuthor._meta.db_table, User._meta.db_table
     org_link, org_table = KnowledgeItem.organizations.through._meta.db_table, Organization._meta.db_table
     tagged, tag_table = TaggedItem._meta.db_table, Tag._meta.db_table
+    # Each ranking counts the links by id alone (most used first, then the most recently used, then
+    # the id) and only its first FACET_OPTIONS are joined to their names. Ranked by name among equal
+    # counts, every link of the sample had to be joined to its person first: 1,300 people read for
+    # thirty at network scale, most of the query's 19 ms (issue 15).
     # Only table and column names of the models go into the text; every value is a parameter.
     sql = f"""
-        WITH recent (sample_id) AS MATERIALIZED ({recent_sql})
-        SELECT * FROM (
-            SELECT 'author' AS kind, MAX(u.{q("full_name")}) AS name, MAX(u.{q("email")}) AS alt, COUNT(*) AS uses
-            FROM {q(author)} a JOIN {q(user_table)} u ON u.{q("id")} = a.{q("user_id")}
-            WHERE a.{q("item_id")} IN (SELECT sample_id FROM recent)
-            GROUP BY u.{q("id")} ORDER BY 4 DESC, 2, u.{q("id")} LIMIT %s
-        ) authors
+        WITH recent (sample_id, published) AS MATERIALIZED ({recent_sql})
+        SELECT 'author' AS kind, u.{q("full_name")} AS name, u.{q("email")} AS alt FROM (
+            SELECT a.{q("user_id")} AS id, COUNT(*) AS uses, MAX(r.published) AS latest
+            FROM {q(author)} a JOIN recent r ON r.sample_id = a.{q("item_id")}
+            WHERE a.{q("user_id")} IS NOT NULL
+            GROUP BY 1 ORDER BY 2 DESC, 3 DESC, 1 LIMIT %s
+        ) ranked JOIN {q(user_table)} u ON u.{q("id")} = ranked.id
         UNION ALL
-        SELECT * FROM (
-            SELECT 'organization', MAX(o.{q("name")}), '', COUNT(*)
-            FROM {q(org_link)} l JOIN {q(org_table)} o ON o.{q("id")} = l.{q("organization_id")}
-            WHERE l.{q("knowledgeitem_id")} IN (SELECT sample_id FROM recent)
-            GROUP BY o.{q("id")} ORDER BY 4 DESC, 2, o.{q("id")} LIMIT %s
-        ) organizations
+        SELECT 'organization', o.{q("name")}, '' FROM (
+            SELECT l.{q("organization_id")} AS id, COUNT(*) AS uses, MAX(r.published) AS latest
+            FROM {q(org_link)} l JOIN recent r ON r.sample_id = l.{q("knowledgeitem_id")}
+            GROUP BY 1 ORDER BY 2 DESC, 3 DESC, 1 LIMIT %s
+        ) ranked JOIN {q(org_table)} o ON o.{q("id")} = ranked.id
         UNION ALL
-        SELECT * FROM (
-            SELECT 'theme', MAX(t.{q("name")}), '', COUNT(*)
-            FROM {q(tagged)} i JOIN {q(tag_table)} t ON t.{q("id")} = i.{q("tag_id")}
-            WHERE i.{q("content_type_id")} = %s AND i.{q("object_id")} IN (SELECT sample_id FROM recent)
-            GROUP BY t.{q("id")} ORDER BY 4 DESC, 2, t.{q("id")} LIMIT %s
-        ) themes
+        SELECT 'theme', t.{q("name")}, '' FROM (
+            SELECT i.{q("tag_id")} AS id, COUNT(*) AS uses, MAX(r.published) AS latest
+            FROM {q(tagged)} i JOIN recent r ON r.sample_id = i.{q("object_id")}
+            WHERE i.{q("content_type_id")} = %s
+            GROUP BY 1 ORDER BY 2 DESC, 3 DESC, 1 LIMIT %s
+        ) ranked JOIN {q(tag_table)} t ON t.{q("id")} = ranked.id
     """  # noqa: S608
     content_type = ContentType.objects.get_for_model(KnowledgeItem).pk
     params = (*recent_params, FACET_OPTIONS, FACET_OPTIONS, content_type, FACET_OPTIONS)
     found: dict[str, list[str]] = {"author": [], "organization": [], "theme": []}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for kind, name, alt, _uses in cursor.fetchall():
+        for kind, name, alt in cursor.fetchall():
             found[kind].append(name or alt)  # an author without a name shows their address (get_full_name)
     return {
         "authors": sorted(found["author"], key=str.casefold),

@@ -58,6 +58,41 @@ def test_the_filters_suggest_a_bounded_number_of_authors_organisations_and_theme
     assert organisations.count("<option") == 3
 
 
+def test_among_equally_used_the_most_recently_used_are_suggested(community, monkeypatch):
+    """Issue 15: ranked by count, then by their latest item, then by id, so only the chosen few are read whole.
+
+    Ranked by name among equal counts, every author of the sample was joined to their person first.
+    """
+    from datetime import timedelta
+
+    from django.contrib.auth.models import AnonymousUser
+    from django.utils import timezone
+
+    monkeypatch.setattr(selectors, "FACET_OPTIONS", 2)
+    now = timezone.now()
+    for days, name, organisation, theme in (
+        (3, "Aaron", "Alpha Org", "apples"),
+        (2, "Mia", "Mid Org", "melons"),
+        (1, "Zed", "Zeta Org", "zucchini"),
+    ):
+        writer = make_member(community, user=UserFactory(full_name=name))
+        item = make_item(
+            community,
+            author=writer,
+            visibility=V.PUBLIC,
+            themes=[theme],
+            organizations=[OrganizationFactory(name=organisation)],
+        )
+        KnowledgeItem.objects.filter(pk=item.pk).update(published_at=now - timedelta(days=days))
+    make_item(community, visibility=V.PUBLIC, authors=[AuthorSpec(name="Outside Writer")])  # no account
+    facets = selectors.list_facets(user=AnonymousUser(), community=community)
+    assert facets["organizations"] == ["Mid Org", "Zeta Org"]
+    assert facets["themes"] == ["melons", "zucchini"]
+    # Aaron's item is the oldest: whoever else the last item (by an author without an account) credits,
+    # Aaron is not among the two suggested. By name, Aaron came first.
+    assert len(facets["authors"]) == 2 and "Zed" in facets["authors"] and "Aaron" not in facets["authors"]
+
+
 def test_a_typed_name_filters_by_author_organisation_and_theme(client, community):
     author = make_member(community, user=UserFactory(full_name="Amina Haddad"))
     org = OrganizationFactory(name="University of Benghazi")
