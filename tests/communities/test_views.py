@@ -650,3 +650,24 @@ def test_the_console_shows_the_oldest_pending_requests_and_how_many_wait_in_all(
     page = client.get(manage_url(community)).content.decode()
     assert all(person.full_name in page for person in people)
     assert "The oldest" not in page
+
+
+def test_the_console_shows_members_25_to_a_page_and_the_oldest_20_requests(client):
+    """Issue 15: each row carries two forms; a page of 50 of each cost most of the console's time at scale."""
+    community = CommunityFactory(join_policy="approval")
+    coordinator = make_member(community, role=Role.COORDINATOR, user=UserFactory(full_name="Aaa Coordinator"))
+    for n in range(29):
+        make_member(community, UserFactory(full_name=f"Member {n:02}"))
+    for n in range(22):
+        membership_request(user=UserFactory(full_name=f"Asker {n:02}"), community=community)
+    client.force_login(coordinator)
+    first = client.get(manage_url(community))
+    page = first.content.decode()
+    assert len(first.context["members_page"].object_list) == 25 and page.count('<tr id="member-') == 25
+    assert "Page 1 of 2" in page
+    assert page.count('class="list-group-item request-item"') == 20
+    assert "The oldest 20 of 22 requests are shown" in page
+    second = client.get(manage_url(community) + "?q=&page=2")
+    assert [m.user.full_name for m in second.context["members_page"].object_list] == [
+        f"Member {n:02}" for n in range(24, 29)
+    ]
