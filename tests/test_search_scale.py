@@ -188,3 +188,30 @@ def test_the_results_page_ranks_the_newest_ranked_matches_but_counts_and_pages_u
     assert {item.title for item, _s in response.context["items"]} == {"Common word 4", "Common word 3"}
     full = search(client, "common", type="knowledge")
     assert len(full.context["page"].object_list) == 5
+
+
+@postgres_only
+@pytest.mark.parametrize("q", ["saffron", 'water "supply chain" -drought', "acqua o'neill"])
+def test_the_text_query_is_written_as_djangos_three_search_queries_were(q):
+    """Issue 15: one leaf expression, built once per use instead of a tree of three SearchQuery (0.5 ms each)."""
+    from django.contrib.postgres.search import SearchQuery
+
+    old = None
+    for config in search_views.TEXT_QUERY_CONFIGS:
+        part = SearchQuery(q, config=config, search_type="websearch")
+        old = part if old is None else old | part
+    items = KnowledgeItem.objects.values("pk")
+    new_sql = items.filter(search_vector=search_views.TextQuery(q)).query.sql_with_params()
+    old_sql = items.filter(search_vector=old).query.sql_with_params()
+    assert new_sql == old_sql
+    assert str(items.filter(search_vector=search_views.TextQuery(q)).query).count("websearch_to_tsquery") == 3
+
+
+@postgres_only
+def test_a_text_query_finds_in_each_language(client):
+    community = CommunityFactory()
+    make_item(community, title="Saffron harvests", visibility=V.PUBLIC, language="en")
+    make_item(community, title="Raccolte di zafferano", visibility=V.PUBLIC, language="it")
+    assert "Saffron harvests" in search(client, "harvest").content.decode()  # English stemming
+    assert "Raccolte di zafferano" in search(client, "raccolta").content.decode()  # Italian stemming
+    assert search_views.TextQuery("x") == search_views.TextQuery("x") != search_views.TextQuery("y")
