@@ -73,6 +73,31 @@ class KnowledgeItemQuerySet(models.QuerySet):
         walled = permissions.in_visible_group(user)
         return self.filter(((public | community | group) & walled) | own | drafts_for_coordinators | reviewing)
 
+    def visible_in(self, user, community) -> KnowledgeItemQuerySet:
+        """Return visible_to(user).filter(community=community): the same rows, the rule said for one community.
+
+        What holds for the whole community is answered once (whether user coordinates it, is an active
+        member of it, may see its content: the person, within a request) instead of being asked of every
+        row, so a community page's query carries a few conditions where it carried the whole rule (issue 15).
+        """
+        here = self.filter(community=community)
+        if permissions.is_portal_admin(user) or permissions.can_manage(user, community):
+            return here  # a coordinator sees every item of their community, drafts included
+        Visibility = self.model.Visibility
+        member = user.is_authenticated and permissions.is_active_member(user, community)
+        shown = Q(pk__in=[])
+        if permissions.can_see_content(user, community):
+            shown |= Q(visibility=Visibility.PUBLIC)
+        if member:
+            shown |= Q(visibility=Visibility.COMMUNITY)
+            shown |= Q(visibility=Visibility.GROUP, group__in=permissions.active_group_ids(user))
+        seen = Q(status=self.model.Status.PUBLISHED) & shown & permissions.in_visible_group(user)
+        if not user.is_authenticated:
+            return here.filter(seen)
+        if member:
+            seen |= Q(created_by=user) | Q(pk__in=_authored_item_ids(user))
+        return here.filter(seen | Q(pk__in=_reviewed_item_ids(user)))
+
     def editable_by(self, user, *, pk: int | None = None) -> KnowledgeItemQuerySet:
         """Return the items user may edit: own or co-authored (while a member), and coordinators'.
 

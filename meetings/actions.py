@@ -30,7 +30,7 @@ def _today() -> date:
 
 def register_items(*, community: Community, user, group: Group | None = None) -> QuerySet[ActionItem]:
     """Return the action items of the meetings of community (or of group) that user may see."""
-    meetings = Meeting.objects.visible_to(user).filter(community=community).exclude(status=Meeting.Status.CANCELLED)
+    meetings = Meeting.objects.visible_in(user, community).exclude(status=Meeting.Status.CANCELLED)
     if group is not None:
         meetings = meetings.filter(group=group)
     return ActionItem.objects.filter(meeting__in=meetings.values("pk"))

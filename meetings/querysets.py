@@ -54,6 +54,29 @@ class MeetingQuerySet(models.QuerySet):
         organising = Q(pk__in=permissions.granted_ids(user, CO_ORGANISER_PERM, self.model))
         return self.filter(((public | members) & walled) | organising)
 
+    def visible_in(self, user, community) -> MeetingQuerySet:
+        """Return visible_to(user).filter(community=community): the same rows, the rule said for one community.
+
+        What holds for the whole community is answered once (whether user is an active member of it and
+        whether its content shows to them: the person, within a request) instead of being asked of every
+        row, so a community page's query carries the group wall and the grants where it carried the
+        whole rule: about a millisecond less to build and compile, and one or two less to plan (issue 15).
+        """
+        here = self.filter(community=community)
+        if permissions.is_portal_admin(user):
+            return here
+        walled = permissions.in_visible_group(user)
+        if user.is_authenticated and permissions.is_active_member(user, community):
+            seen = walled  # public | members: every meeting of a community one is an active member of
+        elif permissions.can_see_content(user, community):
+            seen = Q(visibility=self.model.Visibility.PUBLIC) & walled
+        else:
+            seen = None
+        if not user.is_authenticated:
+            return here.filter(seen) if seen is not None else here.none()
+        organising = Q(pk__in=permissions.granted_ids(user, CO_ORGANISER_PERM, self.model))
+        return here.filter(seen | organising if seen is not None else organising)
+
     def viewers(self, meeting) -> Q:
         """Return a Q on users keeping those who may see meeting: visible_to read from the people's side.
 

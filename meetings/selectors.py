@@ -64,7 +64,7 @@ def for_cards(meetings: QuerySet[Meeting], user) -> QuerySet[Meeting]:
 
 
 def community_meetings(*, community: Community, user) -> QuerySet[Meeting]:
-    return Meeting.objects.visible_to(user).filter(community=community)
+    return Meeting.objects.visible_in(user, community)
 
 
 def filter_meetings(meetings: QuerySet[Meeting], *, kind="", group="", format="", theme="") -> QuerySet[Meeting]:  # noqa: A002

@@ -49,7 +49,7 @@ def item_list(request, community):
     groups = Group.objects.visible_to(request.user).filter(community=community).in_order()
     form = ItemFilterForm(request.GET or None, groups=groups, **list_facets(user=request.user, community=community))
     order = ("-published_at", "-created_at", "-pk")
-    visible = form.apply(KnowledgeItem.objects.visible_to(request.user).filter(community=community))
+    visible = form.apply(KnowledgeItem.objects.visible_in(request.user, community))
     number = request.GET.get("page")
     # The page's ids are found first (an index-only scan of knowledge_item_list_idx), then its rows
     # read by id, in the same query: the scan skips the rows the viewer may not see in the index.

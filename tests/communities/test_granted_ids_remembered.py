@@ -24,7 +24,7 @@ def test_one_subquery_per_request_that_sees_a_grant_given_after_it_was_built():
     first, second = MeetingFactory(community=community), MeetingFactory(community=community)
     assign_perm(PERM, person, first)
     with permissions.request_answers():
-        permissions.known_person(person)
+        # The person not read yet: guardian's tables are asked, by a subquery the database runs each time.
         granted = permissions.granted_ids(person, PERM, Meeting)
         assert permissions.granted_ids(person, PERM, Meeting) is granted
         assert permissions.granted_ids(person, PERM, Meeting, object_pk=first.pk) is not granted
@@ -33,6 +33,29 @@ def test_one_subquery_per_request_that_sees_a_grant_given_after_it_was_built():
         assert set(Meeting.objects.filter(pk__in=granted).values_list("pk", flat=True)) == {first.pk, second.pk}
     # Outside a read-only request every call builds its own.
     assert permissions.granted_ids(person, PERM, Meeting) is not permissions.granted_ids(person, PERM, Meeting)
+
+
+def test_with_the_person_read_the_grants_are_those_read_with_them():
+    """Within a read-only request whose person is read, the grants are the person's (Person.object_grants).
+
+    The same snapshot as their memberships and management grants: such a request writes nothing, and the
+    next request reads the person again once a grant changes (test_person_cache.py).
+    """
+    community = CommunityFactory()
+    person = UserFactory()
+    make_member(community, person)
+    first, second = MeetingFactory(community=community), MeetingFactory(community=community)
+    assign_perm(PERM, person, first)
+    with permissions.request_answers():
+        permissions.known_person(person)
+        granted = permissions.granted_ids(person, PERM, Meeting)
+        assert "guardian" not in str(granted.query)
+        assert set(Meeting.objects.filter(pk__in=granted).values_list("pk", flat=True)) == {first.pk}
+    assign_perm(PERM, person, second)
+    with permissions.request_answers():
+        permissions.known_person(person)
+        granted = permissions.granted_ids(person, PERM, Meeting)
+        assert set(Meeting.objects.filter(pk__in=granted).values_list("pk", flat=True)) == {first.pk, second.pk}
 
 
 def test_each_person_model_and_path_has_its_own():
