@@ -121,4 +121,4 @@ def test_the_rule_said_for_one_community_is_shorter(world):
             said = str(model.objects.visible_in(member, open_one).query).split(" WHERE ", 1)[1]
             assert len(said) < len(whole) * 0.8, (model.__name__, len(said), len(whole))
             # Whether the community's content shows to them is answered once, not by a subquery per row.
-            assert whole.count("FROM \"communities_community\"") > said.count("FROM \"communities_community\"")
+            assert whole.count('FROM "communities_community"') > said.count('FROM "communities_community"')
