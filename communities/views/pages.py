@@ -15,7 +15,6 @@ from ..selectors import (
     directory_annotate,
     directory_communities,
     directory_filter_choices,
-    first_and_total,
     group_join_state,
     group_members,
     invitations_of,
@@ -25,6 +24,7 @@ from ..selectors import (
     user_can_manage,
     user_can_see_content,
 )
+from ..selectors_lists import first_and_total
 from ..translation import prefetch_translations
 from ._common import _content_or_login, _visible_group
 

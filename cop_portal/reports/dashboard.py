@@ -17,7 +17,7 @@ from taggit.models import TaggedItem
 
 from communities import permissions
 from communities.models import Community, Membership
-from communities.selectors import first_and_total, first_of_parts_and_total
+from communities.selectors_lists import first_and_total, first_of_parts_and_total
 from knowledge.models import Follow, KnowledgeItem
 from knowledge.models.items import NEWEST
 from knowledge.selectors import open_rounds_for_reviewer

@@ -17,12 +17,17 @@ pytestmark = pytest.mark.django_db
 PERM = "meetings.organise_meeting"
 
 
-def test_one_subquery_per_request_that_sees_a_grant_given_after_it_was_built():
+def _organiser_of_the_first_of_two():
     community = CommunityFactory()
     person = UserFactory()
     make_member(community, person)
     first, second = MeetingFactory(community=community), MeetingFactory(community=community)
     assign_perm(PERM, person, first)
+    return person, first, second
+
+
+def test_one_subquery_per_request_that_sees_a_grant_given_after_it_was_built():
+    person, first, second = _organiser_of_the_first_of_two()
     with permissions.request_answers():
         # The person not read yet: guardian's tables are asked, by a subquery the database runs each time.
         granted = permissions.granted_ids(person, PERM, Meeting)
@@ -41,11 +46,7 @@ def test_with_the_person_read_the_grants_are_those_read_with_them():
     The same snapshot as their memberships and management grants: such a request writes nothing, and the
     next request reads the person again once a grant changes (test_person_cache.py).
     """
-    community = CommunityFactory()
-    person = UserFactory()
-    make_member(community, person)
-    first, second = MeetingFactory(community=community), MeetingFactory(community=community)
-    assign_perm(PERM, person, first)
+    person, first, second = _organiser_of_the_first_of_two()
     with permissions.request_answers():
         permissions.known_person(person)
         granted = permissions.granted_ids(person, PERM, Meeting)

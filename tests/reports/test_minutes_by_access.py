@@ -12,7 +12,7 @@ from communities import permissions
 from communities.models import Group, Membership
 from communities.permissions import request_answers
 from communities.permissions.person import known_person
-from communities.selectors import first_of_parts_and_total
+from communities.selectors_lists import first_of_parts_and_total
 from cop_portal.reports import dashboard
 from meetings.models import Meeting
 from meetings.querysets import CO_ORGANISER_PERM
