@@ -158,7 +158,7 @@ def _grants_listed(user) -> list[str]:
 # The person's grants on objects outside this app, read with the memberships: most people hold none and a
 # busy one a few dozen, so each scoped meeting query names them as a list of ids instead of joining
 # guardian's two tables and Django's permissions to find them (granted_ids; issue 15).
-OBJECT_GRANTS_READ = 1000  # the query's LIMIT is one more, to tell "too many"
+OBJECT_GRANTS_READ = 1000  # one more is read, to tell "too many"
 _OBJECT_GRANTS_SELECT = """
     SELECT grant_row.content_type_id || ':' || grant_row.app_label || ':' || grant_row.codename
            || ':' || grant_row.object_pk
@@ -177,7 +177,7 @@ _OBJECT_GRANTS_SELECT = """
         JOIN django_content_type perm_type ON perm_type.id = perm.content_type_id
         JOIN django_content_type object_type ON object_type.id = gop.content_type_id
         WHERE user_group.user_id = %s AND object_type.app_label <> 'communities'
-        LIMIT 1001
+        LIMIT %s
     ) AS grant_row
 """
 
@@ -188,7 +188,11 @@ def _object_grants_array(user):
     from django.db.models.expressions import RawSQL
 
     sql = f"ARRAY({_OBJECT_GRANTS_SELECT})"
-    return RawSQL(sql, (user.pk, user.pk), output_field=ArrayField(CharField()))  # noqa: S611 - constant SQL, bound values
+    return RawSQL(sql, _object_grants_params(user), output_field=ArrayField(CharField()))  # noqa: S611 - constant SQL, bound values
+
+
+def _object_grants_params(user) -> tuple:
+    return (user.pk, user.pk, OBJECT_GRANTS_READ + 1)
 
 
 def _object_grants_listed(user) -> list[str]:
@@ -196,7 +200,7 @@ def _object_grants_listed(user) -> list[str]:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute(_OBJECT_GRANTS_SELECT, (user.pk, user.pk))
+        cursor.execute(_OBJECT_GRANTS_SELECT, _object_grants_params(user))
         return [value for (value,) in cursor.fetchall()]
 
 

@@ -141,10 +141,6 @@ class TextQuery(SearchQuery):
         return f"TextQuery({self.q!r})"
 
 
-def _text_query(q: str) -> TextQuery:
-    return TextQuery(q)
-
-
 def bounded_count(queryset) -> tuple[int, bool]:
     """Return (how many, whether there are more): counting stops past CANDIDATES rows."""
     return bounded_counts(queryset)[0]
@@ -202,7 +198,7 @@ def _knowledge_found(*, user, q: str, community: Community | None = None):
     """Return every item matching q that user may see (all versions of a set), unranked and unbounded."""
     items = _knowledge_visible(user=user, community=community)
     if _is_postgres():
-        return items.filter(search_vector=_text_query(q))
+        return items.filter(search_vector=TextQuery(q))
     for term in q.split():
         items = items.filter(Q(title__icontains=term) | Q(summary__icontains=term) | Q(body__icontains=term))
     return items
@@ -255,7 +251,7 @@ def search_knowledge(
     if _is_postgres():
         from django.contrib.postgres.search import SearchHeadline, SearchRank
 
-        query = _text_query(q)
+        query = TextQuery(q)
         age_days = Extract(Now() - Coalesce(F("published_at"), F("created_at")), "epoch") / Value(86400.0)
         freshness = Value(FRESHNESS_WEIGHT) / (Value(1.0) + age_days / Value(FRESHNESS_DAYS))
         return (
@@ -373,7 +369,7 @@ def discussion_matches(*, user, q: str, community: Community | None = None):
     if community is not None:
         threads = threads.filter(community=community)
     if _is_postgres():
-        query = _text_query(q)
+        query = TextQuery(q)
         posts = Post.objects.shown().filter(search_vector=query)
         if community is not None:
             posts = posts.filter(community=community)
@@ -405,7 +401,7 @@ def search_discussions(*, user, q: str, community: Community | None = None):
     if _is_postgres():
         from django.contrib.postgres.search import SearchRank
 
-        query = _text_query(q)
+        query = TextQuery(q)
         # Inside a subquery Django does not re-alias a SearchConfig's expression, so the post's
         # language configuration goes through a plain Func call (ts_headline).
         config = Func(_language_config(), template="(%(expressions)s)::regconfig", output_field=TextField())
