@@ -113,7 +113,8 @@ def _render_console(request, *, is_coordinator: bool, groups, invite_form=None, 
         "member_query": text,
         "role_choices": role_choices,
         "invitations": invitations,
-        "invite_form": invite_form or InvitationForm(groups=groups, whole_community=is_coordinator),
+        "invite_form": invite_form
+        or InvitationForm(groups=groups, groups_read=group_list, whole_community=is_coordinator),
         "now": timezone.now(),
         "console_url": request.get_full_path(),
         "console_links": hooks.console_sections(
