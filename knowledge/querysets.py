@@ -39,16 +39,23 @@ def _reviewed_item_ids(user):
     )
 
 
+# Published, said with the date a published item always has (constraint knowledge_item_published_has_date):
+# the same rows, and a scan of knowledge_item_list_idx in the list's order then starts past the drafts
+# (no date, first in that order: REBUILD's 18,571 at full scale, 4 ms walked for each visitor's count
+# and page) instead of reading through them (issue 15).
+PUBLISHED_Q = Q(status="published", published_at__isnull=False)
+
+
 class KnowledgeItemQuerySet(models.QuerySet):
     def published(self) -> KnowledgeItemQuerySet:
-        return self.filter(status=self.model.Status.PUBLISHED)
+        return self.filter(PUBLISHED_Q)
 
     def visible_to(self, user) -> KnowledgeItemQuerySet:
         """Return the items user may see."""
         from communities.models import Community
 
         Visibility = self.model.Visibility
-        published = Q(status=self.model.Status.PUBLISHED)
+        published = PUBLISHED_Q
         public = published & Q(
             visibility=Visibility.PUBLIC, community__in=Community.objects.content_visible_to(user).values("pk")
         )
@@ -91,7 +98,7 @@ class KnowledgeItemQuerySet(models.QuerySet):
         if member:
             shown |= Q(visibility=Visibility.COMMUNITY)
             shown |= Q(visibility=Visibility.GROUP, group__in=permissions.active_group_ids(user))
-        seen = Q(status=self.model.Status.PUBLISHED) & shown & permissions.in_visible_group(user)
+        seen = PUBLISHED_Q & shown & permissions.in_visible_group(user)
         if not user.is_authenticated:
             return here.filter(seen)
         if member:

@@ -145,6 +145,12 @@ class KnowledgeItem(models.Model):
                 name="knowledge_item_one_translation_per_language",
             ),
             models.CheckConstraint(condition=~Q(translation_of=F("pk")), name="knowledge_item_not_its_own_translation"),
+            # A published item has its date (services.item_publish sets it; unpublishing keeps it). The
+            # visibility rules say so again (PUBLISHED_Q), so the list's index scan starts past the drafts.
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="knowledge_item_published_has_date",
+            ),
         ]
         indexes = [
             models.Index(fields=["community", "status", "visibility"]),

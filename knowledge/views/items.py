@@ -41,6 +41,7 @@ from ._common import _refuse, _visible_item
 PAGE_SIZE = 20
 # The list counts at most this many items past the page shown ("more than N items").
 LIST_REACH = 1000
+LIST_ORDER = ("-published_at", "-created_at", "-pk")  # knowledge_item_list_idx's order
 
 
 @door("content")
@@ -48,7 +49,7 @@ def item_list(request, community):
     """List the items the viewer may see, filtered by kind, theme, group, language, author, organisation, date."""
     groups = Group.objects.visible_to(request.user).filter(community=community).in_order()
     form = ItemFilterForm(request.GET or None, groups=groups, **list_facets(user=request.user, community=community))
-    order = ("-published_at", "-created_at", "-pk")
+    order = LIST_ORDER
     visible = form.apply(KnowledgeItem.objects.visible_in(request.user, community))
     number = request.GET.get("page")
     # The page's ids are found first (an index-only scan of knowledge_item_list_idx), then its rows
