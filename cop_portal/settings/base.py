@@ -159,7 +159,13 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # on the demo, 0.3 s without. DATABASE_JIT=on (or a libpq `options` in OPTIONS) brings it back.
     options = DATABASES["default"].setdefault("OPTIONS", {})
     jit = "on" if env.bool("DATABASE_JIT", default=False) else "off"
-    options["options"] = " ".join(filter(None, [options.get("options", ""), f"-c jit={jit}"]))
+    # No parallel workers by default either: a worker process is started for each Gather, which cost a
+    # member's selective search 17 ms of its queries where the same plans without one take 6 (issue 15),
+    # and on a machine whose cores serve gunicorn's workers a request's helpers take another request's
+    # core. DATABASE_PARALLEL_WORKERS=N allows N per Gather again (PostgreSQL's default is 2).
+    parallel = env.int("DATABASE_PARALLEL_WORKERS", default=0)
+    settings_options = f"-c jit={jit} -c max_parallel_workers_per_gather={parallel}"
+    options["options"] = " ".join(filter(None, [options.get("options", ""), settings_options]))
 # django-prometheus's backends are Django's with each query counted (by alias and vendor) for /metrics.
 _COUNTED_ENGINES = {
     "django.db.backends.postgresql": "django_prometheus.db.backends.postgresql",
