@@ -43,6 +43,9 @@ class Person:
     # {(object content type id, permission app label, codename): object ids}, or None when they hold more
     # than OBJECT_GRANTS_READ of them: the callers then ask guardian's tables (grants.granted_ids).
     object_grants: dict | None = field(default_factory=dict)
+    # The groups the person may see (Group.visibility; visible_group_ids), or None when not read (a person
+    # without any membership row): the callers then ask the database.
+    visible_groups: frozenset | None = None
     # Whether a valid invitation is addressed to one of the person's verified addresses; None when
     # unknown (a person without any membership row): the callers then ask the database.
     has_invitations: bool | None = None
@@ -218,6 +221,70 @@ def _read_object_grants(values) -> dict | None:
     return grants
 
 
+# The groups that may be visible to the person, read with the memberships: those of the communities they
+# are an active member of, and the public groups of public communities. Which of them the person sees is
+# decided in Python (_read_visible_groups), so that every scoped query of the request names them as one
+# list of ids instead of a subquery joining groups and communities with the person's ids (issue 15).
+# A group or community saved or deleted starts the person cache's shared generation again (person_cache).
+_VISIBLE_GROUPS_SELECT = """
+    SELECT candidate.id || ':' || candidate.community_id || ':' || candidate.visibility
+    FROM communities_group candidate
+    JOIN communities_community candidate_community ON candidate_community.id = candidate.community_id
+    WHERE (candidate.visibility = %s AND candidate_community.visibility = %s)
+       OR candidate.community_id IN (
+           SELECT own.community_id FROM communities_membership own
+           WHERE own.user_id = %s AND own.group_id IS NULL AND own.status = %s
+       )
+"""
+
+
+def _visible_groups_params(user) -> tuple:
+    from ..models import Community, Group, Membership
+
+    return (Group.Visibility.PUBLIC.value, Community.Visibility.PUBLIC.value, user.pk, Membership.Status.ACTIVE.value)
+
+
+def _visible_groups_array(user):
+    """Return the expression of the groups that may be visible to user (see _VISIBLE_GROUPS_SELECT)."""
+    from django.contrib.postgres.fields import ArrayField
+    from django.db.models.expressions import RawSQL
+
+    sql = f"ARRAY({_VISIBLE_GROUPS_SELECT})"
+    return RawSQL(sql, _visible_groups_params(user), output_field=ArrayField(CharField()))  # noqa: S611 - constant SQL, bound values
+
+
+def _visible_groups_listed(user) -> list[str]:
+    """Return _VISIBLE_GROUPS_SELECT's values in a query of their own (SQLite has no ARRAY)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(_VISIBLE_GROUPS_SELECT, _visible_groups_params(user))
+        return [value for (value,) in cursor.fetchall()]
+
+
+def _read_visible_groups(values, person: Person) -> frozenset:
+    """Return the ids of the groups person may see among the candidates (the rule of visible_group_ids).
+
+    In a community the person is an active member of: its public and members groups, its private groups
+    they are an active member of, and every group of a community they coordinate. Elsewhere only public
+    groups of public communities are candidates, and they show to everyone.
+    """
+    from ..models import Group
+
+    own = set(person.active_group_ids())
+    open_to_members = {Group.Visibility.PUBLIC.value, Group.Visibility.MEMBERS.value}
+    seen = set()
+    for value in values or ():
+        group_id, community_id, visibility = value.split(":", 2)
+        group_id, community_id = int(group_id), int(community_id)
+        if community_id not in person.active:
+            if visibility == Group.Visibility.PUBLIC:
+                seen.add(group_id)
+        elif visibility in open_to_members or group_id in own or community_id in person.coordinated:
+            seen.add(group_id)
+    return frozenset(seen)
+
+
 def _read_grants(values) -> tuple[set, dict]:
     """Return (communities with the coordinator's grant, {group: community} with the facilitator's grant)."""
     communities, groups = set(), {}
@@ -262,7 +329,15 @@ def load_person(user, community_slug: str | None = None) -> Person:
     # The grants ride on every row (PostgreSQL evaluates the array once); SQLite, the embedded default,
     # has no ARRAY and reads them in a query of their own.
     on_postgres = connection.vendor == "postgresql"
-    grants = {"grants": _grants_array(user), "object_grants": _object_grants_array(user)} if on_postgres else {}
+    grants = (
+        {
+            "grants": _grants_array(user),
+            "object_grants": _object_grants_array(user),
+            "visible_groups": _visible_groups_array(user),
+        }
+        if on_postgres
+        else {}
+    )
     rows = list(
         Membership.objects.filter(user=user)
         .select_related("community", "group")
@@ -306,6 +381,9 @@ def load_person(user, community_slug: str | None = None) -> Person:
     person.granted_groups = {group for group, community in groups.items() if community in person.active}
     person.group_grants_in = {groups[group] for group in person.granted_groups}
     person.facilitated = {group for group in person.granted_groups if groups[group] not in person.coordinated}
+    if rows:  # with no membership row, nothing rode on the query: the callers ask the database
+        candidates = rows[0].visible_groups if on_postgres else _visible_groups_listed(user)
+        person.visible_groups = _read_visible_groups(candidates, person)
     return person
 
 

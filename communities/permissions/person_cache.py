@@ -36,15 +36,15 @@ from django.core.cache import cache
 
 from members import generations
 
-_EVERYONE = "person:v2:everyone"
+_EVERYONE = "person:v3:everyone"
 
 
 def _person_key(user_id) -> str:
-    return f"person:v2:generation:{user_id}"
+    return f"person:v3:generation:{user_id}"
 
 
 def _entry_key(user_id) -> str:
-    return f"person:v2:{user_id}"
+    return f"person:v3:{user_id}"
 
 
 def _shared() -> bool:

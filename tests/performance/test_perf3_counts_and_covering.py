@@ -12,7 +12,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -123,3 +123,24 @@ def test_the_meeting_lists_count_and_theme_sample_read_only_what_the_covering_in
         read = _meeting_columns_read(sql)
         assert needed <= read, read
         assert read <= covered, f"{sorted(read - covered)} are read but not in meeting_community_start"
+
+
+def test_the_theme_filter_reads_the_meetings_themes_from_one_index(client, community):
+    """The filter's themes of its first 1,000 meetings: each meeting's links from meeting_theme_by_meeting."""
+    if connection.vendor != "postgresql":
+        pytest.skip("index plans are PostgreSQL's (CI runs this on PostgreSQL)")
+    meeting = MeetingFactory(community=community, visibility=Meeting.Visibility.PUBLIC)
+    meeting.themes.add("open data")
+    url = f"/c/{community.slug}/meetings/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    sample = next(q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT DISTINCT "taggit_tag"'))
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The small test tables would be read whole: ask for the plan the network's size gets, where
+        # each sampled meeting looks up its links (a nested loop into an index).
+        for setting in ("enable_seqscan", "enable_bitmapscan", "enable_hashjoin", "enable_mergejoin"):
+            cursor.execute(f"SET LOCAL {setting} = off")
+        cursor.execute("EXPLAIN (VERBOSE) " + sample)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan using meeting_theme_by_meeting on public.meetings_themedmeeting" in plan, plan
