@@ -96,15 +96,15 @@ class InvitationForm(forms.Form):
         self.whole_community = whole_community
         field = self.fields["group"]
         field.queryset = groups
-        if groups_read is not None:
-            empty = [] if not whole_community else [("", _("The whole community"))]
-            field.choices = empty + [(group.pk, field.label_from_instance(group)) for group in groups_read]
         if whole_community:
             field.empty_label = _("The whole community")
         else:
             field.required = True
             field.empty_label = None
             self.fields["role"].choices = [(v, label) for v, label in Membership.Role.choices if v in GROUP_ROLES]
+        if groups_read is not None:
+            empty = [] if field.empty_label is None else [("", field.empty_label)]
+            field.choices = empty + [(group.pk, field.label_from_instance(group)) for group in groups_read]
 
     def clean(self):
         cleaned = super().clean()

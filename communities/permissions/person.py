@@ -329,7 +329,7 @@ def load_person(user, community_slug: str | None = None) -> Person:
     # The grants ride on every row (PostgreSQL evaluates the array once); SQLite, the embedded default,
     # has no ARRAY and reads them in a query of their own.
     on_postgres = connection.vendor == "postgresql"
-    grants = (
+    arrays = (
         {
             "grants": _grants_array(user),
             "object_grants": _object_grants_array(user),
@@ -342,7 +342,7 @@ def load_person(user, community_slug: str | None = None) -> Person:
         Membership.objects.filter(user=user)
         .select_related("community", "group")
         .annotate(
-            **grants,
+            **arrays,
             invited=Exists(invited),  # the same for every row
             **extras,
         )
@@ -387,7 +387,7 @@ def load_person(user, community_slug: str | None = None) -> Person:
     for membership in rows:
         # The arrays rode on every row; read once above, they would only weigh on the remembered person
         # (a member of 45 communities: 106 rows of 450 candidate groups each, 10 ms to unpickle).
-        for name in grants:
+        for name in arrays:
             membership.__dict__.pop(name, None)
     return person
 
