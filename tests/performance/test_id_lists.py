@@ -49,10 +49,12 @@ def test_an_empty_id_list_matches_nothing_as_an_empty_list_does():
 def test_on_postgresql_an_id_list_is_one_array_parameter():
     ids = IdList(range(1, 301))
     sql, params = Community.objects.filter(pk__in=ids).query.get_compiler(using="default").as_sql()
-    assert '"communities_community"."id" = ANY(%s)' in sql
-    assert params == (list(range(1, 301)),)
+    assert '"communities_community"."id" = ANY(%s::bigint[])' in sql
+    literal = "{" + ",".join(str(n) for n in range(1, 301)) + "}"
+    assert params == (literal,)  # one array literal, written once for the list
     related = _params_of(Membership.objects.filter(community__in=ids))
-    assert related == (list(range(1, 301)),)
+    assert related == (literal,)
+    assert list(Community.objects.filter(pk__in=ids)) == list(Community.objects.filter(pk__in=list(ids)))
     # Any other right-hand side is Django's own: a plain list is one placeholder per value.
     assert len(_params_of(Community.objects.filter(pk__in=list(range(1, 301))))) == 300
 
@@ -79,9 +81,26 @@ def test_a_member_of_many_groups_sends_their_ids_once_per_query_not_once_per_id(
     assert meeting_queries
     # One placeholder per id gave each of these queries more than 60 values (the groups, named twice).
     assert max(count for count, _sql in meeting_queries) < 30, [count for count, _sql in meeting_queries]
-    assert any("= ANY(%s)" in sql for _count, sql in meeting_queries)
+    assert any("= ANY(%s::bigint[])" in sql for _count, sql in meeting_queries)
     with permissions.request_answers():
         person = permissions.known_person(member)
         assert isinstance(person.active_group_ids(), IdList) and len(person.active_group_ids()) == 60
         assert isinstance(permissions.active_community_ids(member), IdList)
         assert isinstance(permissions.managed_community_ids(member), IdList)
+
+
+def test_an_id_list_is_not_walked_item_by_item_when_a_query_is_built(monkeypatch):
+    """Django resolved every item of a list in each filter (Query.resolve_lookup_value); an IdList is taken whole."""
+    from django.db.models.sql.query import Query
+
+    ids = IdList(range(1, 451))
+    calls = []
+    original = Query.resolve_lookup_value
+
+    def counted(self, value, *args, **kwargs):
+        calls.append(value)
+        return original(self, value, *args, **kwargs)
+
+    monkeypatch.setattr(Query, "resolve_lookup_value", counted)
+    Membership.objects.filter(group__in=ids, community__in=ids).query  # noqa: B018 - building is the point
+    assert len(calls) == 2
