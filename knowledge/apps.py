@@ -29,4 +29,6 @@ class KnowledgeConfig(AppConfig):
         hooks.register_themed_objects(themed_items)
         hooks.register_theme_moved(follows_theme_moved)
 
-        from . import signals  # noqa: F401 - stored files go with their rows, however they are deleted
+        from . import list_cache, signals  # noqa: F401 - stored files go with their rows, however they are deleted
+
+        list_cache.connect()

@@ -18,6 +18,7 @@ from django.db.models import (
 from communities import permissions
 from communities.models import Community, Membership
 
+from . import list_cache
 from .models import (
     Answer,
     Collection,
@@ -161,11 +162,15 @@ def list_facets(*, user, community: Community) -> dict:
     """  # noqa: S608
     content_type = ContentType.objects.get_for_model(KnowledgeItem).pk
     params = (*recent_params, FACET_OPTIONS, FACET_OPTIONS, content_type, FACET_OPTIONS)
+
+    def ranked():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
     found: dict[str, list[str]] = {"author": [], "organization": [], "theme": []}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for kind, name, alt in cursor.fetchall():
-            found[kind].append(name or alt)  # an author without a name shows their address (get_full_name)
+    for kind, name, alt in list_cache.remembered(community.pk, "facets", sql, params, ranked):
+        found[kind].append(name or alt)  # an author without a name shows their address (get_full_name)
     return {
         "authors": sorted(found["author"], key=str.casefold),
         "organizations": sorted(found["organization"], key=str.casefold),

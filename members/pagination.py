@@ -17,8 +17,10 @@ class BoundedPaginator(Paginator):
     end fall back to the last page found, as Django's get_page does.
     """
 
-    def __init__(self, object_list, per_page, *, number=None, reach: int = 1000, **kwargs):
+    def __init__(self, object_list, per_page, *, number=None, reach: int = 1000, counted=None, **kwargs):
+        """counted(rows) counts a sliced queryset: a list may keep its counts (default: rows.count())."""
         super().__init__(object_list, per_page, **kwargs)
+        self.counted = counted or (lambda rows: rows.count())
         try:
             page = min(max(int(number), 1), MAX_PAGE)
         except (TypeError, ValueError):
@@ -31,6 +33,6 @@ class BoundedPaginator(Paginator):
         rows = self.object_list
         if hasattr(rows, "order_by"):
             rows = rows.order_by()  # counting needs no order: the first rows found will do
-        found = rows[: self.limit + 1].count()
+        found = self.counted(rows[: self.limit + 1])
         self.more = found > self.limit
         return min(found, self.limit)

@@ -30,6 +30,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from communities import directory_counts
+from knowledge import list_cache
 
 from .writer import Writer
 
@@ -143,6 +144,7 @@ def seed_scale(*, scale: float, seed: int = 1, log=print) -> dict[str, int]:
             log(f"  {label}: {time.perf_counter() - started:.1f} s")
         # The memberships were written with COPY, without the signals that renew the directory's counts.
         directory_counts.changed()
+        list_cache.names_changed()  # and the knowledge lists' kept counts and suggestions
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         # VACUUM too, not only ANALYZE: the visibility map of freshly written tables is empty, so
         # index-only scans (the directory's member counts) read every heap page until it runs

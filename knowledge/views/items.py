@@ -14,7 +14,7 @@ from communities.access import NotVisible, door
 from communities.models import Group
 from members.pagination import BoundedPaginator
 
-from .. import services
+from .. import list_cache, services
 from ..forms import (
     AnswerForm,
     AuthorFormSet,
@@ -54,7 +54,13 @@ def item_list(request, community):
     number = request.GET.get("page")
     # The page's ids are found first (an index-only scan of knowledge_item_list_idx), then its rows
     # read by id, in the same query: the scan skips the rows the viewer may not see in the index.
-    page = BoundedPaginator(visible.order_by(*order).values("pk"), PAGE_SIZE, number=number, reach=LIST_REACH)
+    page = BoundedPaginator(
+        visible.order_by(*order).values("pk"),
+        PAGE_SIZE,
+        number=number,
+        reach=LIST_REACH,
+        counted=lambda rows: list_cache.remembered(community.pk, "count", *rows.query.sql_with_params(), rows.count),
+    )
     page = page.get_page(number)
     items = KnowledgeItem.objects.filter(pk__in=page.object_list).for_list().order_by(*order)
     query = request.GET.copy()
