@@ -48,3 +48,20 @@ def reverse_remembered(viewname, *, args=(), kwargs=None, current_app=None) -> s
         get_script_prefix(),
         get_language(),
     )
+
+
+def remembered_reverser(current_app=None):
+    """Return reverse_remembered for the many addresses of one list, with the URLconf, prefix and language read once.
+
+    Each of those is a context-local read (asgiref's Local: a few µs apiece); a list of a hundred rows
+    with three addresses each read them nine hundred times. Keyword arguments only, text or whole numbers.
+    """
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    prefix, language = get_script_prefix(), get_language()
+
+    def reverse_one(viewname: str, **kwargs) -> str:
+        if not _rememberable(kwargs.values()):
+            return reverse(viewname, kwargs=kwargs, current_app=current_app)
+        return _reversed(viewname, (), tuple(sorted(kwargs.items())), current_app, urlconf, prefix, language)
+
+    return reverse_one
