@@ -21,6 +21,7 @@ from django.utils import formats
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext, pgettext
 
+from members.markup_fast import csrf_field
 from members.markup_fast import escaped as _e
 from members.reversing import remembered_reverser
 
@@ -39,16 +40,9 @@ def _bt(msgid: str, **values) -> str:
     return gettext(msgid) % {name: _e(value) for name, value in values.items()}
 
 
-def _csrf(context) -> str:
-    token = context.get("csrf_token")
-    if not token or token == "NOTPROVIDED":  # noqa: S105 - Django's marker for "no token", as CsrfTokenNode
-        return ""
-    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{_e(token)}">'
-
-
 def _post(context, action: str, button: str, *, next_url=None, form_class: str = "d-inline") -> str:
     back = f'<input type="hidden" name="next" value="{_e(next_url)}">' if next_url is not None else ""
-    return f'<form method="post" action="{_e(action)}" class="{form_class}">{_csrf(context)}{back}{button}</form>'
+    return f'<form method="post" action="{_e(action)}" class="{form_class}">{csrf_field(context)}{back}{button}</form>'
 
 
 def _member_badge(state) -> str:
