@@ -413,12 +413,25 @@ def community_partners(*, community: Community):
     )
 
 
+GROUP_MEMBER_FIELDS = (
+    "role",
+    "user",
+    "user__full_name",
+    "user__email",
+    "user__organization",
+    "user__organization__name",
+)
+
+
 def group_members(*, group: Group):
     """Return the active members of group who chose to be listed, with their organisations (facilitators first)."""
     return (
         Membership.objects.active()
         .filter(group=group, user__is_active=True, user__listed_in_directory=True)
         .select_related("user", "user__organization")
+        # What the page shows of each (a group of REBUILD lists 74 at network scale): reading whole
+        # people, with every column of their profile and account, was most of building the list.
+        .only(*GROUP_MEMBER_FIELDS)
         .order_by(ROLE_ORDER, "user__full_name")
     )
 
