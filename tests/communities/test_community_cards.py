@@ -1,16 +1,14 @@
 """The directory's cards are written in Python (communities/templatetags/community_cards.py) as the template wrote them."""
 
 # ruff: noqa: E501 - the former template, line for line
-import re
 from datetime import timedelta
 
 import pytest
-from django.template import engines
-from django.test import RequestFactory
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from communities.models import Community
 from meetings.models import Meeting
+from tests.card_writers import written_alike
 from tests.factories import CommunityFactory, make_member
 
 pytestmark = pytest.mark.django_db
@@ -66,10 +64,6 @@ TEMPLATE_BEFORE = (
 )
 
 
-def _normalised(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", html)).strip()
-
-
 @pytest.fixture
 def member(client):
     open_one = CommunityFactory(
@@ -106,17 +100,13 @@ def test_the_cards_are_written_as_the_template_wrote_them(client, member, langua
     communities = list(response.context["communities"])
     assert len(communities) == 3 and any(getattr(c, "next_meeting", None) for c in communities)
     context = {"communities": communities, "my_community_ids": response.context["my_community_ids"]}
-    request = RequestFactory().get("/")
-    with translation.override(language):
-        before = (
-            engines["django"].from_string("{% load i18n content_language %}" + TEMPLATE_BEFORE).render(context, request)
-        )
-        now = (
-            engines["django"]
-            .from_string("{% load community_cards %}{% community_cards communities %}")
-            .render(context, request)
-        )
-    assert _normalised(now) == _normalised(before)
+    now = written_alike(
+        "{% load i18n content_language %}" + TEMPLATE_BEFORE,
+        "{% load community_cards %}{% community_cards communities %}",
+        context,
+        path="/",
+        language=language,
+    )
     assert "REBUILD &lt;Libya &amp; Italy&gt;" in now and "Steering &lt;committee&gt; 3" in now
 
 

@@ -2,14 +2,11 @@
 as the template wrote them."""
 
 # ruff: noqa: E501 - the former template, line for line
-import re
 
 import pytest
-from django.template import engines
-from django.test import RequestFactory
-from django.utils import translation
 
 from communities.models import Membership
+from tests.card_writers import written_alike
 from tests.factories import CommunityFactory, GroupFactory, OrganizationFactory, UserFactory, make_member
 
 pytestmark = pytest.mark.django_db
@@ -52,11 +49,6 @@ LINKS_BEFORE = """{% for group in groups %}
 TOKEN = "b" * 64
 
 
-def _normalised(html: str) -> str:
-    """The same markup whatever the whitespace beside tags (the template's indentation and line breaks)."""
-    return re.sub(r"\s+", " ", re.sub(r"\s+<", "<", re.sub(r">\s+", ">", html))).strip()
-
-
 @pytest.mark.parametrize("language", ["en", "it", "ar"])
 @pytest.mark.parametrize("group_selected", [False, True])
 def test_the_rows_and_links_are_written_as_the_template_wrote_them(client, language, group_selected):
@@ -83,16 +75,12 @@ def test_the_rows_and_links_are_written_as_the_template_wrote_them(client, langu
     }
     context["csrf_token"] = TOKEN
     context["manage_url"] = "/c/rebuild/manage/"
-    request = RequestFactory().get(url)
-    with translation.override(language):
-        before = engines["django"].from_string(ROWS_BEFORE + LINKS_BEFORE).render(context, request)
-        now = (
-            engines["django"]
-            .from_string(
-                "{% load console_rows %}{% console_member_rows members_page.object_list role_choices console_url %}"
-                "{% console_group_links groups selected_group manage_url %}"
-            )
-            .render(context, request)
-        )
-    assert _normalised(now) == _normalised(before)
+    now = written_alike(
+        ROWS_BEFORE + LINKS_BEFORE,
+        "{% load console_rows %}{% console_member_rows members_page.object_list role_choices console_url %}"
+        "{% console_group_links groups selected_group manage_url %}",
+        context,
+        path=url,
+        language=language,
+    )
     assert now.count("<tr ") == 4 and "Chiara &lt;Coordinator&gt;" in now and TOKEN in now

@@ -2,15 +2,14 @@
 
 # ruff: noqa: E501 - the former templates, line for line
 import itertools
-import re
 
 import pytest
 from django.template import Context, engines
-from django.test import RequestFactory
 from django.utils import timezone, translation
 
 from communities.models import Community, Group, Invitation
 from communities.selectors import JoinState
+from tests.card_writers import normalised, written_alike
 from tests.factories import CommunityFactory, GroupFactory, UserFactory, make_member
 
 pytestmark = pytest.mark.django_db
@@ -141,11 +140,6 @@ ITEM_BEFORE = (
 TOKEN = "a" * 64
 
 
-def _normalised(html: str) -> str:
-    """The same markup whatever the whitespace beside tags (the templates' indentation and line breaks)."""
-    return re.sub(r"\s+", " ", re.sub(r"\s+<", "<", re.sub(r">\s+", ">", html))).strip()
-
-
 def _states():
     statuses = [None, "active", "pending", "declined"]
     for policy, authenticated, status, role in itertools.product(
@@ -187,7 +181,7 @@ def test_the_join_controls_are_written_as_the_template_wrote_them(language):
                 "compact": compact,
                 "csrf_token": TOKEN,
             }
-            assert _normalised(now.render(Context(values))) == _normalised(before.render(Context(values))), state
+            assert normalised(now.render(Context(values))) == normalised(before.render(Context(values))), state
             compared += 1
     assert compared > 300
 
@@ -206,18 +200,14 @@ def test_the_group_rows_are_written_as_the_template_wrote_them(client):
         response = client.get("/c/rebuild/groups/", HTTP_ACCEPT_LANGUAGE=language)
         assert response.status_code == 200
         groups = list(response.context["groups"])
-        request = RequestFactory().get("/c/rebuild/groups/")
         context = {"groups": groups, "community": community, "csrf_token": TOKEN, "join_template": JOIN_TEMPLATE}
-        with translation.override(language):
-            before = (
-                engines["django"].from_string("{% load i18n content_language %}" + ITEM_BEFORE).render(context, request)
-            )
-            now = (
-                engines["django"]
-                .from_string("{% load join_controls %}{% group_items groups %}")
-                .render(context, request)
-            )
-        assert _normalised(now) == _normalised(before)
+        now = written_alike(
+            "{% load i18n content_language %}" + ITEM_BEFORE,
+            "{% load join_controls %}{% group_items groups %}",
+            context,
+            path="/c/rebuild/groups/",
+            language=language,
+        )
         assert "Open &lt;team&gt;" in now and "…" in now
 
 

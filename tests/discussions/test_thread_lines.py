@@ -1,15 +1,12 @@
 """Thread lines are written in Python (discussions/templatetags/thread_lines.py) as the template wrote them."""
 
 # ruff: noqa: E501 - the former template, line for line
-import re
 
 import pytest
-from django.template import engines
-from django.test import RequestFactory
-from django.utils import timezone, translation
 
 from discussions import services
 from discussions.models import Thread
+from tests.card_writers import written_alike
 from tests.factories import CommunityFactory, GroupFactory, UserFactory, make_member
 
 pytestmark = pytest.mark.django_db
@@ -30,11 +27,6 @@ TEMPLATE_BEFORE = (
 )
 
 
-def _normalised(html: str) -> str:
-    """The same markup whatever the whitespace beside tags (the template's indentation and line breaks)."""
-    return re.sub(r"\s+", " ", re.sub(r"\s+<", "<", re.sub(r">\s+", ">", html))).strip()
-
-
 @pytest.mark.parametrize("language", ["en", "it", "ar"])
 @pytest.mark.parametrize("show_group", [False, True])
 def test_the_lines_are_written_as_the_template_wrote_them(language, show_group):
@@ -52,13 +44,11 @@ def test_the_lines_are_written_as_the_template_wrote_them(language, show_group):
     Thread.objects.filter(pk=first.pk).update(pinned=True, closed=True)
     threads = list(Thread.objects.select_related("group", "last_post__author").order_by("pk"))
     context = {"threads": threads, "show_group": show_group}
-    request = RequestFactory().get("/")
-    with translation.override(language), timezone.override("Europe/Rome"):
-        before = engines["django"].from_string(TEMPLATE_BEFORE).render(context, request)
-        now = (
-            engines["django"]
-            .from_string("{% load thread_lines %}{% thread_lines threads show_group=show_group %}")
-            .render(context, request)
-        )
-    assert _normalised(now) == _normalised(before)
+    now = written_alike(
+        TEMPLATE_BEFORE,
+        "{% load thread_lines %}{% thread_lines threads show_group=show_group %}",
+        context,
+        path="/",
+        language=language,
+    )
     assert "Where do we &lt;start&gt;?" in now and ("Team &quot;2&quot; &amp; co" in now) is show_group

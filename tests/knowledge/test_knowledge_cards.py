@@ -1,15 +1,12 @@
 """Knowledge cards are written in Python (knowledge/templatetags/knowledge_cards.py) as the template wrote them."""
 
 # ruff: noqa: E501 - the former template, line for line
-import re
 
 import pytest
-from django.template import engines
-from django.test import RequestFactory
-from django.utils import timezone, translation
 
 from knowledge.models import KnowledgeItem
 from knowledge.services import AuthorSpec
+from tests.card_writers import written_alike
 from tests.factories import CommunityFactory, GroupFactory, UserFactory, make_member
 
 from .helpers import make_item
@@ -44,11 +41,6 @@ TEMPLATE_BEFORE = (
 )
 
 
-def _normalised(html: str) -> str:
-    """The same markup whatever the whitespace beside tags (the template's indentation and line breaks)."""
-    return re.sub(r"\s+", " ", re.sub(r"\s+<", "<", re.sub(r">\s+", ">", html))).strip()
-
-
 @pytest.mark.parametrize("language", ["en", "it", "ar"])
 @pytest.mark.parametrize("show_community", [False, True])
 def test_the_cards_are_written_as_the_template_wrote_them(client, language, show_community):
@@ -73,15 +65,13 @@ def test_the_cards_are_written_as_the_template_wrote_them(client, language, show
     assert response.status_code == 200
     items = response.context["items"]
     assert len(items) == 4
-    request = RequestFactory().get("/c/rebuild/knowledge/")
     context = {"items": items, "show_community": show_community}
-    with translation.override(language), timezone.override("Europe/Rome"):
-        before = engines["django"].from_string(TEMPLATE_BEFORE).render(context, request)
-        now = (
-            engines["django"]
-            .from_string("{% load knowledge_cards %}{% knowledge_cards items %}")
-            .render(context, request)
-        )
-    assert _normalised(now) == _normalised(before)
+    now = written_alike(
+        TEMPLATE_BEFORE,
+        "{% load knowledge_cards %}{% knowledge_cards items %}",
+        context,
+        path="/c/rebuild/knowledge/",
+        language=language,
+    )
     assert "Open &amp; &lt;shared&gt;" in now and "Amina &lt;Haddad&gt;" in now and "…" in now
     assert ("REBUILD &lt;Libya &amp; Italy&gt;" in now) is show_community

@@ -1,15 +1,13 @@
 """Meeting cards are written in Python (meetings/templatetags/meeting_cards.py) as the template wrote them."""
 
 # ruff: noqa: E501 - the former template, line for line
-import re
 from datetime import timedelta
 
 import pytest
-from django.template import engines
-from django.test import RequestFactory
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from meetings.models import Meeting, Registration
+from tests.card_writers import written_alike
 from tests.factories import CommunityFactory, GroupFactory, OrganizationFactory, UserFactory, make_member
 
 from .factories import MeetingFactory, RegistrationFactory
@@ -53,11 +51,6 @@ TEMPLATE_BEFORE = (
 """
     + "{% endfor %}"
 )
-
-
-def _normalised(html: str) -> str:
-    """The same markup whatever the whitespace beside tags (the template's indentation and line breaks)."""
-    return re.sub(r"\s+", " ", re.sub(r"\s+<", "<", re.sub(r">\s+", ">", html))).strip()
 
 
 @pytest.fixture
@@ -105,17 +98,15 @@ def test_the_cards_are_written_as_the_template_wrote_them(client, viewer, langua
     assert response.status_code == 200
     meetings = list(response.context["meetings"])
     assert len(meetings) == 4
-    request = RequestFactory().get("/c/rebuild/meetings/")
-    request.user = viewer
     context = {"meetings": meetings, "show_community": show_community}
-    with translation.override(language), timezone.override("Europe/Rome"):
-        before = engines["django"].from_string(TEMPLATE_BEFORE).render(context, request)
-        now = (
-            engines["django"]
-            .from_string("{% load meeting_cards %}{% meeting_cards meetings show_community=show_community %}")
-            .render(context, request)
-        )
-    assert _normalised(now) == _normalised(before)
+    now = written_alike(
+        TEMPLATE_BEFORE,
+        "{% load meeting_cards %}{% meeting_cards meetings show_community=show_community %}",
+        context,
+        path="/c/rebuild/meetings/",
+        language=language,
+        user=viewer,
+    )
     assert "Webinar &lt;one&gt;" in now and "Comune di Trento &lt;IT&gt;" in now
     assert ("REBUILD &lt;Libya &amp; Italy&gt;" in now) is show_community
 

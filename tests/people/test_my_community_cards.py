@@ -2,15 +2,11 @@
 
 # ruff: noqa: E501 - the former template, line for line
 
-import re
-
 import pytest
-from django.template import engines
-from django.test import RequestFactory
-from django.utils import translation
 
 from communities.models import Membership
 from discussions.services.posting import thread_start
+from tests.card_writers import written_alike
 from tests.factories import CommunityFactory, GroupFactory, UserFactory, make_member
 
 pytestmark = pytest.mark.django_db
@@ -49,11 +45,6 @@ TEMPLATE_BEFORE = """{% load i18n content_language %}
 {% endfor %}"""
 
 
-def _normalised(html: str) -> str:
-    """The same markup whatever the whitespace between tags (the template's indentation)."""
-    return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", html)).strip()
-
-
 @pytest.fixture
 def person():
     user = UserFactory(full_name="Amina Haddad")
@@ -79,15 +70,13 @@ def test_the_cards_are_written_as_the_template_wrote_them(client, person, langua
     assert response.status_code == 200
     communities = response.context["communities"]
     assert len(communities) == 3 and sum(len(entry["groups"]) for entry in communities) == 3
-    request = RequestFactory().get("/me/")
-    with translation.override(language):
-        before = engines["django"].from_string(TEMPLATE_BEFORE).render({"communities": communities}, request)
-        now = (
-            engines["django"]
-            .from_string("{% load my_communities %}{% my_community_cards communities %}")
-            .render({"communities": communities}, request)
-        )
-    assert _normalised(now) == _normalised(before)
+    now = written_alike(
+        TEMPLATE_BEFORE,
+        "{% load my_communities %}{% my_community_cards communities %}",
+        {"communities": communities},
+        path="/me/",
+        language=language,
+    )
     assert "REBUILD &lt;Libya &amp; Italy&gt;" in now and "&quot;sanitation&quot;" in now
     assert "?group=tax-desk" in now  # a facilitator's group, managed from the console
 
