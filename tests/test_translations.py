@@ -374,6 +374,23 @@ def test_catalogue_holds_every_string_marked_in_the_code(extracted, language):
         )
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_catalogue_entry_is_still_marked_in_the_code(extracted, language):
+    """The next `make messages` (--no-obsolete) keeps only what the code still marks: a sentence moved out
+    of xgettext's sight (a template's rows written in Python with the msgid inside an f-string or passed
+    through a helper) would lose its translations there, silently."""
+    for domain, keys in extracted.items():
+        path = po_path(language, domain)
+        if not keys or not path.is_file():
+            continue
+        shipped = {entry.key for entry in parse_po(path)[1]}
+        unmarked = sorted(shipped - keys, key=str)
+        assert not unmarked, (
+            f"{len(unmarked)} {domain} entries of the {language} catalogue are no longer marked in the code, "
+            "so `make messages` would drop them. E.g.:\n" + "\n".join(repr(key[1][:70]) for key in unmarked[:20])
+        )
+
+
 # Django's translation functions, by what their string arguments are: (context, singular, plural).
 _TRANSLATION_FUNCTIONS = {
     "gettext": ("msgid",),

@@ -30,14 +30,37 @@ from .content_language import content_lang, localize_tag
 register = template.Library()
 
 
-def _t(msgid: str) -> str:
-    """Return msgid translated, as {% translate %} writes it (the catalogue's text, as it is)."""
-    return gettext(msgid)
+def _words() -> dict[str, str]:
+    """Return the controls' sentences translated, each a gettext() call with its msgid (so `make messages` finds it).
+
+    Written as {% translate %} writes them: the catalogue's text, as it is.
+    """
+    return {
+        "Reason:": gettext("Reason:"),
+        "Reserved": gettext("Reserved"),
+        "By invitation only": gettext("By invitation only"),
+        "Message to the coordinators (optional)": gettext("Message to the coordinators (optional)"),
+        "Archived": gettext("Archived"),
+        "This group is archived: it is kept as a record and nobody joins it any more.": gettext(
+            "This group is archived: it is kept as a record and nobody joins it any more."
+        ),
+        "You are a member": gettext("You are a member"),
+        "You manage this group": gettext("You manage this group"),
+        "Your request is waiting for approval": gettext("Your request is waiting for approval"),
+        "You are invited": gettext("You are invited"),
+        "By invitation": gettext("By invitation"),
+        "On request": gettext("On request"),
+        "Open": gettext("Open"),
+        "Reserved (one community)": pgettext("one community", "Reserved"),
+    }
 
 
-def _bt(msgid: str, **values) -> str:
-    """Return msgid translated with values escaped, as {% blocktranslate with ... %} writes it."""
-    return gettext(msgid) % {name: _e(value) for name, value in values.items()}
+def _bt(translated: str, **values) -> str:
+    """Return a translated sentence with values escaped, as {% blocktranslate with ... %} writes it.
+
+    Every sentence here is a gettext() call with its literal msgid, so `make messages` still finds it.
+    """
+    return translated % {name: _e(value) for name, value in values.items()}
 
 
 def _post(context, action: str, button: str, *, next_url=None, form_class: str = "d-inline") -> str:
@@ -47,23 +70,23 @@ def _post(context, action: str, button: str, *, next_url=None, form_class: str =
 
 def _member_badge(state) -> str:
     if state.role == "coordinator":
-        return _t("You are a coordinator")
+        return gettext("You are a coordinator")
     if state.role == "facilitator":
-        return _t("You are a facilitator")
-    return _t("You are a member")
+        return gettext("You are a facilitator")
+    return gettext("You are a member")
 
 
-def _outside(context, state, place, join_url, next_url, compact, reverse) -> str:
+def _outside(context, state, place, join_url, next_url, compact, reverse, words) -> str:
     """What a signed-in person outside the place sees: why they cannot join, or how they can."""
     parts = []
     if state.is_declined:
-        reason = f"{_t('Reason:')} <q>{_e(state.reason)}</q>" if state.reason else ""
-        declined = _t("Your last request to join was declined.")
+        reason = f"{words['Reason:']} <q>{_e(state.reason)}</q>" if state.reason else ""
+        declined = gettext("Your last request to join was declined.")
         parts.append(f'<p class="mb-0 small text-body-secondary w-100">{declined} {reason}</p>')
     name = place.name
     if state.ineligible:
         parts.append(
-            f'<p class="mb-0 small w-100 not-eligible"><span class="badge badge-reserved">{_t("Reserved")}</span> '
+            f'<p class="mb-0 small w-100 not-eligible"><span class="badge badge-reserved">{words["Reserved"]}</span> '
             f"{_e(state.ineligible)}</p>"
         )
     elif state.needs_community:
@@ -72,31 +95,35 @@ def _outside(context, state, place, join_url, next_url, compact, reverse) -> str
         if community:
             label = gettext("How to join %(community)s") % {"community": f"<bdi>{_e(community.name)}</bdi>"}
             how = f' <a href="{_e(community.get_absolute_url())}">{label}</a>'
-        text = _t("Join the community first; then you can join its groups.")
+        text = gettext("Join the community first; then you can join its groups.")
         parts.append(f'<p class="mb-0 small text-body-secondary">{text}{how}</p>')
     elif state.invitation_only:
-        parts.append(f'<span class="badge text-bg-dark">{_t("By invitation only")}</span>')
-        only = _t("Only people the coordinators invite can join.")
+        parts.append(f'<span class="badge text-bg-dark">{words["By invitation only"]}</span>')
+        only = gettext("Only people the coordinators invite can join.")
         parts.append(f'<span class="small text-body-secondary">{only}</span>')
     elif state.can_join:
         if state.joins_community:
-            label = _bt('Join the group<span class="visually-hidden"> %(place)s</span> and the community', place=name)
+            label = _bt(
+                gettext('Join the group<span class="visually-hidden"> %(place)s</span> and the community'), place=name
+            )
         else:
-            label = _bt('Join<span class="visually-hidden"> %(place)s</span>', place=name)
+            label = _bt(gettext('Join<span class="visually-hidden"> %(place)s</span>'), place=name)
         button = f'<button type="submit" class="btn btn-sm btn-primary">{label}</button>'
         parts.append(_post(context, join_url, button, next_url=next_url))
     elif state.can_request:
-        ask = _bt('Ask to join<span class="visually-hidden"> %(place)s</span>', place=name)
+        ask = _bt(gettext('Ask to join<span class="visually-hidden"> %(place)s</span>'), place=name)
         if compact:
             button = f'<button type="submit" class="btn btn-sm btn-outline-primary">{ask}</button>'
             parts.append(_post(context, join_url, button, next_url=next_url))
-            with_message = _bt('Ask with a message<span class="visually-hidden"> to join %(place)s</span>', place=name)
+            with_message = _bt(
+                gettext('Ask with a message<span class="visually-hidden"> to join %(place)s</span>'), place=name
+            )
             parts.append(f'<a class="small" href="{_e(join_url)}">{with_message}</a>')
         else:
             field = f"id_join_message_{_e(place.pk)}"
             message = (
                 f'<div class="mb-2"><label class="form-label" for="{field}">'
-                f"{_t('Message to the coordinators (optional)')}</label>"
+                f"{words['Message to the coordinators (optional)']}</label>"
                 f'<textarea class="form-control" id="{field}" name="message" rows="2" maxlength="2000">'
                 "</textarea></div>"
                 f'<button type="submit" class="btn btn-primary">{ask}</button>'
@@ -105,58 +132,60 @@ def _outside(context, state, place, join_url, next_url, compact, reverse) -> str
     return " ".join(parts)
 
 
-def render_join_controls(context, state, place, join_url, leave_url, next_url, compact, reverse=None) -> str:
+def render_join_controls(
+    context, state, place, join_url, leave_url, next_url, compact, reverse=None, words=None
+) -> str:
     """Return the join controls of place for state (the markup of the former _join_controls.html)."""
-    reverse = reverse or remembered_reverser()
+    reverse, words = reverse or remembered_reverser(), words or _words()
     name = place.name
     if state.archived:
         parts = [
-            f'<span class="badge text-bg-secondary">{_t("Archived")}</span>',
+            f'<span class="badge text-bg-secondary">{words["Archived"]}</span>',
             '<span class="small text-body-secondary">'
-            f"{_t('This group is archived: it is kept as a record and nobody joins it any more.')}</span>",
+            f"{words['This group is archived: it is kept as a record and nobody joins it any more.']}</span>",
         ]
         if state.is_member:
-            parts.append(f'<span class="badge text-bg-light border">{_t("You are a member")}</span>')
+            parts.append(f'<span class="badge text-bg-light border">{words["You are a member"]}</span>')
         inside = " ".join(parts)
     elif state.manages and not state.is_member and not state.is_pending:
         address = reverse("communities:manage", community_slug=place.community.slug)
-        label = _bt('Manage<span class="visually-hidden"> %(place)s</span>', place=name)
+        label = _bt(gettext('Manage<span class="visually-hidden"> %(place)s</span>'), place=name)
         inside = (
-            f'<span class="badge text-bg-primary">{_t("You manage this group")}</span> '
+            f'<span class="badge text-bg-primary">{words["You manage this group"]}</span> '
             f'<a class="btn btn-sm btn-outline-primary" href="{_e(address)}?group={_e(urlencode(place.slug))}">'
             f"{label}</a>"
         )
     elif not state.authenticated:
         if state.policy == "invitation":
-            inside = f'<span class="badge text-bg-dark">{_t("By invitation only")}</span>'
+            inside = f'<span class="badge text-bg-dark">{words["By invitation only"]}</span>'
             if not compact:
-                only = _t("Only people the coordinators invite can join.")
+                only = gettext("Only people the coordinators invite can join.")
                 inside += f' <span class="small text-body-secondary">{only}</span>'
         else:
-            label = _bt('Sign in to join<span class="visually-hidden"> %(place)s</span>', place=name)
+            label = _bt(gettext('Sign in to join<span class="visually-hidden"> %(place)s</span>'), place=name)
             address = f"{reverse('account_login')}?next={urlencode(join_url)}"
             inside = f'<a class="btn btn-sm btn-outline-primary" href="{_e(address)}">{label}</a>'
     elif state.is_member:
-        label = _bt('Leave<span class="visually-hidden"> %(place)s</span>', place=name)
+        label = _bt(gettext('Leave<span class="visually-hidden"> %(place)s</span>'), place=name)
         button = f'<button type="submit" class="btn btn-sm btn-outline-secondary">{label}</button>'
         inside = (
             f'<span class="badge text-bg-success">{_member_badge(state)}</span> '
             f"{_post(context, leave_url, button, next_url=next_url)}"
         )
     elif state.is_pending:
-        label = _bt('Withdraw my request<span class="visually-hidden"> to join %(place)s</span>', place=name)
+        label = _bt(gettext('Withdraw my request<span class="visually-hidden"> to join %(place)s</span>'), place=name)
         button = f'<button type="submit" class="btn btn-sm btn-outline-secondary">{label}</button>'
         inside = (
-            f'<span class="badge text-bg-warning">{_t("Your request is waiting for approval")}</span> '
+            f'<span class="badge text-bg-warning">{words["Your request is waiting for approval"]}</span> '
             f"{_post(context, leave_url, button, next_url=next_url)}"
         )
     elif state.invitation:
-        label = _bt('Accept the invitation<span class="visually-hidden"> to %(place)s</span>', place=name)
+        label = _bt(gettext('Accept the invitation<span class="visually-hidden"> to %(place)s</span>'), place=name)
         button = f'<button type="submit" class="btn btn-sm btn-primary">{label}</button>'
         action = reverse("me:invitation_accept", invitation_pk=state.invitation.pk)
-        inside = f'<span class="badge text-bg-info">{_t("You are invited")}</span> {_post(context, action, button)}'
+        inside = f'<span class="badge text-bg-info">{words["You are invited"]}</span> {_post(context, action, button)}'
     else:
-        inside = _outside(context, state, place, join_url, next_url, compact, reverse)
+        inside = _outside(context, state, place, join_url, next_url, compact, reverse, words)
     return f'<div class="join-controls d-flex flex-wrap align-items-center gap-2">{inside}</div>'
 
 
@@ -166,26 +195,26 @@ def join_controls(context, state, place, join_url, leave_url, next, compact=Fals
     return mark_safe(render_join_controls(context, state, place, join_url, leave_url, next, compact))  # noqa: S308
 
 
-def _group_access(group) -> str:
+def _group_access(group, words) -> str:
     if group.is_archived:
-        badge = f'<span class="badge text-bg-secondary">{_t("Archived")}</span>'
+        badge = f'<span class="badge text-bg-secondary">{words["Archived"]}</span>'
     elif group.join_policy == "invitation":
-        badge = f'<span class="badge text-bg-dark">{_t("By invitation")}</span>'
+        badge = f'<span class="badge text-bg-dark">{words["By invitation"]}</span>'
     elif group.join_policy == "approval":
-        badge = f'<span class="badge text-bg-secondary">{_t("On request")}</span>'
+        badge = f'<span class="badge text-bg-secondary">{words["On request"]}</span>'
     else:
-        badge = f'<span class="badge text-bg-success">{_t("Open")}</span>'
+        badge = f'<span class="badge text-bg-success">{words["Open"]}</span>'
     reserved = getattr(group, "reserved_to", "")
     if reserved:
-        to = _bt("Reserved to people from: %(kinds)s", kinds=reserved)
-        badge += f' <span class="badge badge-reserved">{pgettext("one community", "Reserved")}</span> {to}'
+        to = _bt(gettext("Reserved to people from: %(kinds)s"), kinds=reserved)
+        badge += f' <span class="badge badge-reserved">{words["Reserved (one community)"]}</span> {to}'
     return f'<div class="small group-access">{badge}</div>'
 
 
 @register.simple_tag(takes_context=True)
 def group_items(context, groups) -> str:
     """Return each group's <li>: name, kind, members, access and the viewer's join controls."""
-    reverse = remembered_reverser()
+    reverse, words = remembered_reverser(), _words()
     request = context.get("request")
     next_url = request.path if request is not None else ""
     community = context.get("community")
@@ -193,7 +222,7 @@ def group_items(context, groups) -> str:
     for group in groups:
         shown = localize_tag(context, group)
         lang = content_lang(shown.language)
-        archived = f' <span class="badge text-bg-secondary">{_t("Archived")}</span>' if group.is_archived else ""
+        archived = f' <span class="badge text-bg-secondary">{words["Archived"]}</span>' if group.is_archived else ""
         count = group.member_count
         members = ngettext("%(counter)s member", "%(counter)s members", count)
         members %= {"counter": _e(formats.localize(count))}
@@ -211,12 +240,13 @@ def group_items(context, groups) -> str:
             next_url,
             True,
             reverse,
+            words,
         )
         rows.append(
             '<li class="list-group-item">'
             '<div class="d-flex flex-wrap justify-content-between align-items-start gap-2"><div class="group-summary">'
             f'<a href="{_e(group.get_absolute_url())}" {lang}>{_e(shown["name"])}</a>{archived}'
             f'<div class="small text-body-secondary">{_e(group.get_kind_display())} · {members}</div>'
-            f"{_group_access(group)}{description}</div>{controls}</div></li>"
+            f"{_group_access(group, words)}{description}</div>{controls}</div></li>"
         )
     return mark_safe("\n".join(rows))  # noqa: S308 - every value escaped

@@ -32,15 +32,14 @@ class _Writer:
         self.show_community = context.get("show_community")
         self.reverse = remembered_reverser()
         self.comma = list_separator()
-        self.words = {
-            key: mark_safe(gettext(msgid))  # noqa: S308 - as {% translate %} writes the catalogue's text
-            for key, msgid in (
-                ("draft", "Draft"),
-                ("group_only", "Group only"),
-                ("members_only", "Members only"),
-                ("themes", "Themes:"),
-            )
+        words = {
+            "draft": gettext("Draft"),
+            "group_only": gettext("Group only"),
+            "members_only": gettext("Members only"),
+            "themes": gettext("Themes:"),
         }
+        # As {% translate %} writes the catalogue's text: as it is.
+        self.words = {key: mark_safe(text) for key, text in words.items()}  # noqa: S308
         self.kinds: dict[str, str] = {}
 
     def kind(self, item) -> str:

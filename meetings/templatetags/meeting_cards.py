@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from django import template
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from communities.templatetags.content_language import content_lang, localize_tag
 from members.markup_fast import escaped as _e
@@ -24,10 +24,10 @@ from .meeting_tags import meeting_when
 
 register = template.Library()
 
-STATUS_BADGES = {  # my_status: (badge class, msgid)
-    "registered": ("text-bg-success", "You are registered"),
-    "waitlisted": ("text-bg-warning", "On the waitlist"),
-    "pending": ("text-bg-info", "Awaiting approval"),
+STATUS_BADGES = {  # my_status: (badge class, msgid), marked so that `make messages` finds them
+    "registered": ("text-bg-success", gettext_noop("You are registered")),
+    "waitlisted": ("text-bg-warning", gettext_noop("On the waitlist")),
+    "pending": ("text-bg-info", gettext_noop("Awaiting approval")),
 }
 
 
