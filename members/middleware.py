@@ -35,7 +35,12 @@ class UserPreferencesMiddleware:
                 timezone.activate(browser_zone)
             else:
                 timezone.deactivate()
-        return self.get_response(request)
+        try:
+            return self.get_response(request)
+        finally:
+            # The zone is the thread's: left active, it dated the next thing this thread did (a task run
+            # eagerly after the response, a test's own "today") in this person's zone.
+            timezone.deactivate()
 
 
 TIME_ZONE_COOKIE_NAME = "cop_tz"

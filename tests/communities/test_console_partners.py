@@ -17,6 +17,7 @@ from communities.models import (
     Partnership,
     ReportingDimension,
 )
+from communities.models.partners import partnership_today
 from communities.services import PartnerError, partnership_add, partnership_end
 from cop_portal.reports.periods import Period
 from cop_portal.reports.selectors import Report
@@ -107,7 +108,7 @@ ACTIONS = {
         lambda w: {"partnership_pk": w["partner"].pk},
         lambda w: {},
         Action.PARTNERSHIP_ENDED,
-        lambda w: Partnership.objects.get(pk=w["partner"].pk).ended_on == timezone.localdate(),
+        lambda w: Partnership.objects.get(pk=w["partner"].pk).ended_on == partnership_today(),
     ),
     "add role": (
         "manage_role_add",
@@ -273,8 +274,6 @@ def test_a_partnership_ended_late_in_the_coordinators_evening_is_gone_for_reader
     """
     from datetime import UTC, datetime, time
     from unittest import mock
-
-    from django.utils import timezone
 
     coordinator.time_zone = "Europe/Rome"
     coordinator.save(update_fields=["time_zone"])
@@ -475,9 +474,9 @@ def test_reports_count_only_current_partners(community, coordinator, world):
 
 
 def test_a_partnership_ending_later_still_counts_until_then(community, world):
-    Partnership.objects.filter(pk=world["partner"].pk).update(ended_on=timezone.localdate() + timedelta(days=3))
+    Partnership.objects.filter(pk=world["partner"].pk).update(ended_on=partnership_today() + timedelta(days=3))
     assert Partnership.objects.current().filter(pk=world["partner"].pk).exists()
-    Partnership.objects.filter(pk=world["partner"].pk).update(ended_on=timezone.localdate())
+    Partnership.objects.filter(pk=world["partner"].pk).update(ended_on=partnership_today())
     assert not Partnership.objects.current().filter(pk=world["partner"].pk).exists()
 
 
@@ -491,7 +490,7 @@ def _add_partners(community, world, count):
         partnership = Partnership.objects.create(community=community, organization=organisation, role=role)
         partnership.dimension_values.add(world["first"], world["second"])
         if number % 3 == 0:
-            partnership.ended_on = timezone.localdate() - timedelta(days=number + 1)
+            partnership.ended_on = partnership_today() - timedelta(days=number + 1)
             partnership.save()
 
 
@@ -550,7 +549,7 @@ def test_the_admin_adds_changes_and_ends_partnerships_through_the_services(clien
 
     change_url = reverse("admin:communities_partnership_change", args=[added.pk])
     fields = form_data(client.get(change_url).content.decode(), form_id="partnership_form")
-    fields.update({"notes": ["Joined in 2024"], "ended_on": [timezone.localdate().isoformat()]})
+    fields.update({"notes": ["Joined in 2024"], "ended_on": [partnership_today().isoformat()]})
     assert client.post(change_url, fields).status_code == 302
     added.refresh_from_db()
     assert added.notes == "Joined in 2024" and added.is_ended

@@ -106,3 +106,17 @@ def test_each_day_is_written_once_per_language_and_the_same_as_django_writes_it(
     assert timefmt._day_in.cache_info().hits == 3
     with translation.override("it"):
         assert "luglio" in timefmt._day(JULY)
+
+
+@pytest.mark.django_db
+def test_a_request_leaves_the_threads_time_zone_as_it_found_it(client):
+    """The person's zone is for their request only: afterwards the thread is back in the deployment's zone.
+
+    Left active, it dated what the thread did next in that person's zone: late in the UTC day a test's
+    "today" was already tomorrow in Rome, and a partnership ended "today" in the admin was not yet ended.
+    """
+    person = UserFactory(time_zone="Pacific/Kiritimati")  # UTC+14: another day than UTC for 14 hours of 24
+    client.force_login(person)
+    timezone.deactivate()
+    assert client.get("/me/").status_code == 200
+    assert timezone.get_current_timezone_name() == timezone.get_default_timezone_name()
