@@ -100,6 +100,7 @@ def pages() -> list[tuple[str, str, str]]:
     rows += [("/me/", viewer, "/me/") for viewer in ("member", "coordinator")]
     if group:
         rows += [("group page", viewer, group.get_absolute_url()) for viewer in everyone]
+        rows += [("group members", viewer, f"{group.get_absolute_url()}members/") for viewer in everyone]
     rows += [("groups page", viewer, f"{base}groups/") for viewer in everyone]
     rows += [("discussions list", viewer, f"{base}discussions/") for viewer in ("member", "coordinator")]
     if thread:

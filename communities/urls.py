@@ -10,6 +10,7 @@ urlpatterns = [
     path("leave/", views.leave, name="leave"),
     path("groups/", views.community_group_list, name="groups"),
     path("groups/<slug:group_slug>/", views.group_detail, name="group"),
+    path("groups/<slug:group_slug>/members/", views.group_member_list, name="group_members"),
     path("groups/<slug:group_slug>/join/", views.group_join, name="group_join"),
     path("groups/<slug:group_slug>/leave/", views.group_leave, name="group_leave"),
     path("manage/", views.manage, name="manage"),

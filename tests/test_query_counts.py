@@ -40,6 +40,8 @@ PAGES = [
     ("community home", COORDINATOR, "/c/rebuild/"),
     ("group page", None, "group"),
     ("group page", COORDINATOR, "group"),
+    ("group members", None, "group members"),
+    ("group members", MEMBER, "group members"),
     ("directory", COORDINATOR, "/"),
     ("meeting detail", None, "meeting"),
     ("meeting detail", MEMBER, "meeting"),
@@ -92,6 +94,8 @@ def _url(url: str) -> str:
 
     if url == "group":
         return _group_url()
+    if url == "group members":
+        return f"{_group_url()}members/"
     if url == "meeting":
         meetings = Meeting.objects.filter(community__slug="rebuild", visibility=Meeting.Visibility.PUBLIC)
         return meetings.exclude(status=Meeting.Status.CANCELLED).order_by("pk").first().get_absolute_url()

@@ -70,7 +70,7 @@ from .console_webhooks import (
 )
 from .invitations import invitation_detail
 from .joining import group_join, group_leave, join, leave
-from .pages import DIRECTORY_PAGE_SIZE, community_group_list, community_home, directory, group_detail
+from .pages import DIRECTORY_PAGE_SIZE, community_group_list, community_home, directory, group_detail, group_member_list
 
 __all__ = [
     "DIRECTORY_PAGE_SIZE",
@@ -79,6 +79,7 @@ __all__ = [
     "community_home",
     "community_group_list",
     "group_detail",
+    "group_member_list",
     "join",
     "group_join",
     "leave",

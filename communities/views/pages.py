@@ -34,6 +34,10 @@ HOME_GROUPS = 12  # the groups a community's home lists; the rest are on its gro
 # groups' pages. A network's largest community has about a hundred: 13 ms and 25 KB of its home.
 HOME_LEADERS = 12
 GROUPS_PAGE_SIZE = 30
+# The people a group's page names (facilitators first); a larger group links to its members' page. A group
+# of REBUILD names 74 at network scale, and nothing bounds a group: the page grew with it.
+GROUP_PAGE_PEOPLE = 24
+GROUP_MEMBERS_PAGE_SIZE = 60
 
 
 def directory(request):
@@ -154,15 +158,34 @@ def group_detail(request, community_slug, group_slug):
         return response
     group = _visible_group(request, group_slug)
     state = group_join_state(user=request.user, community=community, group=group)
-    people = list(group_members(group=group))
+    people = list(group_members(group=group)[: GROUP_PAGE_PEOPLE + 1])  # one more: are there others?
     context = {
         "community": community,
         "group": group,
         "state": state,
         "reserved_to": reserved_to(group),
-        "facilitators": [m for m in people if m.role != Membership.Role.MEMBER],
-        "members": [m for m in people if m.role == Membership.Role.MEMBER],
+        **_by_role(people[:GROUP_PAGE_PEOPLE]),
+        "more_people": len(people) > GROUP_PAGE_PEOPLE,
         "can_manage_group": state.manages,
     }
     context.update(hooks.group_context(request=request, community=community, group=group))
     return render(request, "communities/group_detail.html", context)
+
+
+def group_member_list(request, community_slug, group_slug):
+    """List everyone a group's page names, a page at a time: shown to whoever may see the group."""
+    community = request.community
+    if (response := _content_or_login(request)) is not None:
+        return response
+    group = _visible_group(request, group_slug)
+    page = Paginator(group_members(group=group), GROUP_MEMBERS_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"community": community, "group": group, "page_obj": page, **_by_role(page.object_list)}
+    return render(request, "communities/group_members.html", context)
+
+
+def _by_role(people) -> dict:
+    """Split a group's people (facilitators first) into its facilitators and its members."""
+    return {
+        "facilitators": [m for m in people if m.role != Membership.Role.MEMBER],
+        "members": [m for m in people if m.role == Membership.Role.MEMBER],
+    }

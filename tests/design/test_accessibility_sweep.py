@@ -23,6 +23,7 @@ def public_pages(world) -> list[str]:
         "/",
         community.get_absolute_url(),
         world["groups"][0].get_absolute_url(),
+        f"{world['groups'][0].get_absolute_url()}members/",
         f"/c/{slug}/groups/",
         f"/c/{slug}/meetings/",
         f"/c/{slug}/meetings/calendar/",
