@@ -99,6 +99,7 @@ ANONYMOUS_CACHE_VIEWS = [
     "communities:home",
     "communities:groups",
     "communities:group",
+    "communities:group_members",
     "meetings:list",
     "meetings:detail",
     "knowledge:list",
