@@ -111,7 +111,7 @@ def _current_section(request) -> str:
     if match.namespace == "communities":
         if match.url_name.startswith("manage"):
             return "console"
-        return "home" if match.url_name in {"home", "group", "join", "leave"} else ""
+        return "home" if match.url_name in {"home", "group", "group_members", "join", "leave"} else ""
     if match.namespace == "notifications" and match.url_name == "deliveries":
         return "console"
     if match.namespace == "notifications" and match.url_name == "meeting_reminders":

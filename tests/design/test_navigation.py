@@ -160,3 +160,12 @@ def test_the_sign_out_and_account_links_are_in_the_persons_menu(client):
     for url in [reverse("members:profile"), reverse("me:notifications"), reverse("account_email")]:
         assert f'href="{url}"' in menu
     assert 'action="/accounts/logout/"' in menu
+
+
+@pytest.mark.parametrize("url_name", ["communities:group", "communities:group_members"])
+def test_a_groups_pages_belong_to_the_communitys_home(client, url_name):
+    from tests.factories import GroupFactory
+
+    group = GroupFactory(community=CommunityFactory())
+    kwargs = {"community_slug": group.community.slug, "group_slug": group.slug}
+    assert current_section(client.get(reverse(url_name, kwargs=kwargs)).content.decode()) == "Home"
