@@ -1,6 +1,8 @@
 """A group's page names a bounded number of its people; its members' page lists them all, a page at a time."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -91,10 +93,7 @@ def test_the_members_page_is_as_visible_as_the_group(client, world):
     assert "Person 700" in client.get(_urls(private)[1]).content.decode()
 
 
-def test_the_pages_run_as_many_queries_for_a_large_group_as_for_a_small_one(client, world, django_assert_num_queries):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
+def test_the_pages_run_as_many_queries_for_a_large_group_as_for_a_small_one(client, world):
     community, group = world["community"], world["group"]
     client.force_login(world["outsider"])
     _people(community, group, 2)
